@@ -1,0 +1,7 @@
+"""``python -m assume_lint`` runs the command-line interface."""
+
+from __future__ import annotations
+
+from assume_lint.cli import main
+
+raise SystemExit(main())

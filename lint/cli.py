@@ -1,0 +1,113 @@
+"""The command line: options -> Config -> engine -> formatter -> exit code.
+
+``assume-lint --version`` is answered before click is imported: pre-commit and editor
+integrations call it often, and click alone costs more than Python's start-up.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assume_lint import __version__
+
+if TYPE_CHECKING:
+    from assume_lint.config import Config
+    from assume_lint.result import RunResult
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+SEVERITIES = ("info", "low", "medium", "high", "critical")
+SUBCOMMANDS = ("check", "rules", "explain")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``assume-lint`` console script."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args == ["--version"]:
+        sys.stdout.write(f"assume-lint {__version__}\n")
+        return EXIT_OK
+    if not args or args[0] not in SUBCOMMANDS and args[0] not in ("--help", "-h"):
+        args = ["check", *args]
+    try:
+        from assume_lint.clickapp import build_app
+
+        return int(build_app().main(args=args, prog_name="assume-lint", standalone_mode=False)
+                   or 0)
+    except KeyboardInterrupt:
+        sys.stderr.write("assume-lint: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        silence_stdout()
+        return EXIT_ERROR
+    except Exception as exc:  # noqa: BLE001 - click exceptions and the unexpected
+        return _handle(exc)
+
+
+def _handle(exc: Exception) -> int:
+    import click
+
+    if isinstance(exc, click.exceptions.Exit):
+        return int(exc.exit_code)
+    if isinstance(exc, click.ClickException):
+        exc.show()
+        return EXIT_ERROR
+    if isinstance(exc, click.exceptions.Abort):
+        sys.stderr.write("assume-lint: aborted\n")
+        return 130
+    from assume_lint.secrets import mask_text
+
+    sys.stderr.write(f"assume-lint: internal error: {mask_text(f'{type(exc).__name__}: {exc}')}\n")
+    return EXIT_ERROR
+
+
+def silence_stdout() -> None:
+    """Point stdout at /dev/null after a broken pipe, so the exit is quiet."""
+    # After a broken pipe, Python would complain again while flushing stdout at exit.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass
+
+
+def exit_code(result: RunResult, config: Config) -> int:
+    """2 for errors (parse problems, unreadable paths), else 1 for findings at/above fail-on."""
+    if result.errors:
+        return EXIT_ERROR
+    if config.soft_fail:
+        return EXIT_OK
+    if any(f.severity >= config.fail_on for f in result.findings):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Write the report to ``output`` atomically (a temp file renamed), or to stdout."""
+    if output is None:
+        sys.stdout.write(text)
+        if text and not text.endswith("\n"):
+            sys.stdout.write("\n")
+        sys.stdout.flush()
+        return
+    import tempfile
+
+    target = output.resolve()
+    handle, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text if text.endswith("\n") else text + "\n")
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def use_color(no_color: bool, output: Path | None, stream: Any = None) -> bool:
+    """Colour only on a terminal, never with --no-color or NO_COLOR set."""
+    if no_color or output is not None or os.environ.get("NO_COLOR"):
+        return False
+    stream = stream or sys.stdout
+    return bool(getattr(stream, "isatty", lambda: False)())

@@ -1,0 +1,162 @@
+"""The click application behind :func:`assume_lint.cli.main`.
+
+Kept apart from ``cli.py`` so that ``--version`` never imports click. Commands: ``check``
+(the default: ``assume-lint [PATH...]``), ``rules`` and ``explain``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from assume_lint import __version__
+from assume_lint.cli import (
+    EXIT_ERROR,
+    EXIT_OK,
+    SEVERITIES,
+    exit_code,
+    silence_stdout,
+    use_color,
+    write_output,
+)
+from assume_lint.config import Config, ConfigError, find_config, load_config
+from assume_lint.findings import Severity
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    """``--select AL1,AL2 --select AL3`` -> ("AL1", "AL2", "AL3")."""
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def _check_selectors(option: str, selectors: tuple[str, ...]) -> None:
+    from assume_lint.registry import is_valid_selector
+
+    for selector in selectors:
+        if selector.upper() not in ("AL9", "AL900") and selector != "parse-error" \
+                and not is_valid_selector(selector):
+            raise click.UsageError(f"{option}: unknown rule {selector!r}")
+
+
+def resolve_config(config_file: Path | None, no_config: bool, root: Path) -> Config:
+    """The config file's settings (or the defaults), as a Config."""
+    if no_config:
+        return Config()
+    path = config_file or find_config(Path.cwd(), root)
+    if path is None:
+        return Config()
+    return load_config(path)
+
+
+def build_app() -> click.Group:
+    """Build the click command group (called once per process)."""
+
+    @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+    @click.version_option(__version__, prog_name="assume-lint",
+                          message="%(prog)s %(version)s")
+    def app() -> None:
+        """Lint AWS assume-role setups: Terraform, AWS profiles and trust policies."""
+
+    @app.command("check")
+    @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+    @click.option("-f", "--format", "fmt", default="text", show_default=True,
+                  type=click.Choice(["text", "json", "sarif"]), help="Report format.")
+    @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+                  help="Write the report to FILE (atomically) instead of stdout.")
+    @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
+                  help="Config file (default: .assume-lint.toml or pyproject.toml).")
+    @click.option("--no-config", is_flag=True, help="Ignore config files.")
+    @click.option("--select", multiple=True, help="Only these rules (ids, names, prefixes).")
+    @click.option("--ignore", multiple=True, help="Skip these rules (ids, names, prefixes).")
+    @click.option("--min-severity", type=click.Choice(SEVERITIES),
+                  help="Report only findings at or above this severity.")
+    @click.option("--fail-on", type=click.Choice(SEVERITIES),
+                  help="Exit 1 for findings at or above this severity (default low).")
+    @click.option("--soft-fail", is_flag=True, default=None,
+                  help="Findings never exit 1; errors still exit 2.")
+    @click.option("--sarif-category", default="assume-lint", show_default=True,
+                  help="SARIF automationDetails id (NAME/).")
+    @click.option("--repo-root", type=click.Path(path_type=Path, file_okay=False, exists=True),
+                  help="Base of reported paths (default: git top level, else cwd).")
+    @click.option("--no-color", is_flag=True, help="No colour (also: NO_COLOR).")
+    @click.option("-q", "--quiet", is_flag=True, help="No summary line on stderr.")
+    def check(paths: tuple[Path, ...], fmt: str, output: Path | None,
+              config_file: Path | None, no_config: bool, select: tuple[str, ...],
+              ignore: tuple[str, ...], min_severity: str | None, fail_on: str | None,
+              soft_fail: bool | None, sarif_category: str, repo_root: Path | None,
+              no_color: bool, quiet: bool) -> int:
+        """Lint PATHS (files or folders; default: the current folder)."""
+        from assume_lint.engine import lint
+        from assume_lint.formatters import render
+        from assume_lint.registry import all_rules
+        from assume_lint.walk import find_repo_root
+
+        targets = list(paths) or [Path(".")]
+        root = (repo_root or find_repo_root(targets[0] if targets[0].exists() else Path.cwd()))
+        root = root.resolve()
+        try:
+            config = resolve_config(config_file, no_config, root)
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from None
+        selected, ignored = _split(select), _split(ignore)
+        _check_selectors("--select", selected)
+        _check_selectors("--ignore", ignored)
+        config = config.with_overrides(
+            select=selected or None,
+            ignore=(config.ignore + ignored) if ignored else None,
+            min_severity=Severity.parse(min_severity) if min_severity else None,
+            fail_on=Severity.parse(fail_on) if fail_on else None,
+            soft_fail=soft_fail,
+        )
+        result = lint(targets, root, config)
+        missing = [t for t in targets if not t.exists() and not t.is_symlink()]
+        for target in missing:
+            click.echo(f"assume-lint: {target}: no such file or directory", err=True)
+        text = render(fmt, result, all_rules(), color=use_color(no_color, output),
+                      category=sarif_category)
+        code = exit_code(result, config)
+        try:
+            write_output(text, output)
+        except BrokenPipeError:
+            silence_stdout()
+            return code
+        except OSError as exc:
+            click.echo(f"assume-lint: cannot write {output}: {exc.strerror}", err=True)
+            return EXIT_ERROR
+        if not quiet and (output is not None or fmt != "text"):
+            click.echo(result.summary(), err=True)
+        return code
+
+    @app.command("rules")
+    @click.option("-f", "--format", "fmt", default="text", type=click.Choice(["text", "json"]))
+    def rules_cmd(fmt: str) -> int:
+        """List the rule catalogue."""
+        from assume_lint.registry import all_rules
+
+        catalogue = all_rules()
+        if fmt == "json":
+            data = [{"id": r.id, "name": r.name, "severity": r.meta.severity.label,
+                     "summary": r.meta.summary, "tags": list(r.meta.tags),
+                     "options": dict(r.meta.options)} for r in catalogue]
+            click.echo(json.dumps(data, indent=2, sort_keys=True))
+            return EXIT_OK
+        for rule in catalogue:
+            click.echo(f"{rule.id}  {rule.name:<40} {rule.meta.severity.label:<9}"
+                       f"{rule.meta.summary}")
+        return EXIT_OK
+
+    @app.command("explain")
+    @click.argument("rule_id")
+    def explain(rule_id: str) -> int:
+        """Print a rule's documentation (by id or name)."""
+        from assume_lint.registry import find_rule
+
+        rule = find_rule(rule_id)
+        if rule is None:
+            raise click.UsageError(f"unknown rule {rule_id!r} (see: assume-lint rules)")
+        click.echo(f"{rule.id} {rule.name} (default severity: {rule.meta.severity.label})\n")
+        click.echo(rule.doc.strip())
+        return EXIT_OK
+
+    return app

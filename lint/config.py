@@ -1,0 +1,152 @@
+"""Configuration: ``.assume-lint.toml`` or ``[tool.assume-lint]`` in ``pyproject.toml``.
+
+The file is found by walking up from the working folder to the git root, validated with
+a JSON Schema shipped in the package (jsonschema is imported only when a config file is
+actually found), then per-rule options are checked against each rule's declared
+options. Any problem is a :class:`ConfigError`, which the CLI turns into exit 2.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from assume_lint.findings import Severity
+from assume_lint.registry import Trusted
+from assume_lint.sources import DEFAULT_MAX_BYTES
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used: the message says which file and why."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """The effective settings of a run (config file merged with the command line)."""
+
+    fail_on: Severity = Severity.LOW
+    min_severity: Severity = Severity.INFO
+    soft_fail: bool = False
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    max_file_size: int = DEFAULT_MAX_BYTES
+    trusted: Trusted = Trusted()
+    severities: dict[str, Severity] = field(default_factory=dict)  # rule id -> severity
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule id -> options
+    source: Path | None = None
+
+    def with_overrides(self, **changes: Any) -> Config:
+        """A copy with the given fields replaced (CLI flags win over the file)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def find_config(start: Path, stop: Path | None) -> Path | None:
+    """The nearest ``.assume-lint.toml`` or ``pyproject.toml`` with our table."""
+    folder = start.resolve()
+    while True:
+        candidate = folder / ".assume-lint.toml"
+        if candidate.is_file():
+            return candidate
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and _has_tool_table(pyproject):
+            return pyproject
+        if (stop is not None and folder == stop.resolve()) or folder.parent == folder:
+            return None
+        folder = folder.parent
+
+
+def _has_tool_table(pyproject: Path) -> bool:
+    try:
+        return "[tool.assume-lint" in pyproject.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
+def load_config(path: Path) -> Config:
+    """Read, validate and convert a config file."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc.strerror}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("assume-lint", {})
+    _validate_schema(path, data)
+    return _build(path, data)
+
+
+def _validate_schema(path: Path, data: dict[str, Any]) -> None:
+    import jsonschema  # lazily: ~90 ms of imports, paid only when a config exists
+
+    schema = json.loads(resources.files("assume_lint").joinpath("data/config.schema.json")
+                        .read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        where = ".".join(str(p) for p in first.absolute_path) or "(top level)"
+        raise ConfigError(f"{path}: invalid config at {where}: {first.message}")
+
+
+def _build(path: Path, data: dict[str, Any]) -> Config:
+    from assume_lint.registry import find_rule, is_valid_selector
+
+    for key in ("select", "ignore"):
+        for selector in data.get(key, []):
+            if not is_valid_selector(selector):
+                raise ConfigError(f"{path}: {key}: unknown rule {selector!r}")
+    severities: dict[str, Severity] = {}
+    options: dict[str, dict[str, Any]] = {}
+    for ident, table in data.get("rules", {}).items():
+        rule = find_rule(ident)
+        if rule is None:
+            raise ConfigError(f"{path}: rules.{ident}: unknown rule")
+        for key, value in table.items():
+            if key == "severity":
+                severities[rule.id] = Severity.parse(value)
+                continue
+            if key not in rule.meta.options:
+                known = ", ".join(sorted(rule.meta.options)) or "none"
+                raise ConfigError(
+                    f"{path}: rules.{ident}: unknown option {key!r} (options: {known})")
+            default = rule.meta.options[key]
+            if not _same_type(default, value):
+                raise ConfigError(f"{path}: rules.{ident}.{key}: expected "
+                                  f"{type(default).__name__}, got {type(value).__name__}")
+            options.setdefault(rule.id, {})[key] = value
+    trusted_data = data.get("trusted", {})
+    trusted = Trusted(
+        accounts=frozenset(trusted_data.get("accounts", [])),
+        organization_id=trusted_data.get("organization-id"),
+        github_orgs=frozenset(o.lower() for o in trusted_data.get("github-orgs", [])),
+        github_repository=trusted_data.get("github-repository"),
+    )
+    return Config(
+        fail_on=Severity.parse(data.get("fail-on", "low")),
+        min_severity=Severity.parse(data.get("min-severity", "info")),
+        soft_fail=bool(data.get("soft-fail", False)),
+        select=tuple(data.get("select", [])),
+        ignore=tuple(data.get("ignore", [])),
+        exclude=tuple(data.get("exclude", [])),
+        max_file_size=int(data.get("max-file-size", DEFAULT_MAX_BYTES)),
+        trusted=trusted,
+        severities=severities,
+        options=options,
+        source=path,
+    )
+
+
+def _same_type(default: Any, value: Any) -> bool:
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(default, bool) and isinstance(value, bool)
+    if isinstance(default, (int, float)):
+        return isinstance(value, (int, float))
+    if isinstance(default, list):
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return isinstance(value, type(default))

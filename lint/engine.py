@@ -1,0 +1,269 @@
+"""The lint pipeline: files -> units -> parsers -> one Model -> rules -> sorted findings.
+
+The engine is the only place that joins the layers. It reads files safely, groups them
+into units (a Terraform module, a profile set, a single document), asks the parsers for
+partial models, merges them, runs the selected rules, and turns their hits into findings
+with the configured severity, an end position and a line-independent fingerprint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from assume_lint.config import Config
+from assume_lint.findings import Finding, Hit, Location, Severity
+from assume_lint.model import Credential, Model, ParseProblem
+from assume_lint.parsers import FOLDER_UNITS, Unit, detect_by_path, load_parser, sniff, unit_key
+from assume_lint.registry import Rule, RuleContext, all_rules, matches
+from assume_lint.result import RunResult
+from assume_lint.secrets import ACCESS_KEY_ID, mask_text
+from assume_lint.sources import ReadProblem, SourceFile, read_source
+from assume_lint.walk import Candidate, walk
+
+PARSE_ERROR_ID = "AL900"
+_SNIFF_HEAD = 65536
+
+
+@dataclass
+class Inputs:
+    """Files read for a run: what is reported on, and what only gives context."""
+
+    sources: dict[str, SourceFile] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)  # rel -> kind
+    reported: set[str] = field(default_factory=set)
+    problems: list[ParseProblem] = field(default_factory=list)
+    scanned: int = 0
+
+
+def select_rules(config: Config) -> list[Rule]:
+    """The rules a run applies: ``select`` (all when empty) minus ``ignore``."""
+    chosen = []
+    for rule in all_rules():
+        if config.select and not any(matches(rule.meta, s) for s in config.select):
+            continue
+        if any(matches(rule.meta, s) for s in config.ignore):
+            continue
+        chosen.append(rule)
+    return chosen
+
+
+def _classify(candidate: Candidate, config: Config) -> tuple[str, SourceFile] | ReadProblem | None:
+    """Decide the file's kind and read it; None for files of no interest."""
+    family = detect_by_path(candidate.rel)
+    if family is None:
+        return None
+    if family.startswith("sniff:"):
+        try:
+            if candidate.path.stat().st_size > config.max_file_size:
+                with candidate.path.open("rb") as handle:
+                    head = handle.read(_SNIFF_HEAD).decode("utf-8", "replace")
+                if sniff(family, head) is None:
+                    return None  # a big unrelated file (package-lock.json): not ours
+        except OSError:
+            pass  # read_source reports it
+    source = read_source(candidate.path, candidate.rel, config.max_file_size)
+    if isinstance(source, ReadProblem):
+        return source
+    kind = sniff(family, source.text) if family.startswith("sniff:") else family
+    if kind is None:
+        return None
+    return kind, source
+
+
+def _siblings(candidate: Candidate, kind: str) -> list[Candidate]:
+    """Files that must be parsed with an explicitly given one (its module or profile set)."""
+    if kind not in FOLDER_UNITS:
+        return []
+    folder = candidate.path.parent
+    rel_folder = PurePosixPath(candidate.rel).parent
+    out = []
+    try:
+        names = sorted(p.name for p in folder.iterdir() if p.is_file())
+    except OSError:
+        return []
+    for name in names:
+        rel = (rel_folder / name).as_posix()
+        if rel != candidate.rel and detect_by_path(rel) == kind:
+            out.append(Candidate(folder / name, rel, explicit=False))
+    return out
+
+
+def collect(candidates: Sequence[Candidate], config: Config) -> Inputs:
+    """Read and classify the candidates, pulling in sibling files for context."""
+    inputs = Inputs()
+    queue = list(candidates)
+    explicit_reported = {c.rel for c in candidates}
+    seen: set[str] = set()
+    while queue:
+        candidate = queue.pop(0)
+        if candidate.rel in seen:
+            continue
+        seen.add(candidate.rel)
+        outcome = _classify(candidate, config)
+        if outcome is None:
+            continue
+        reported = candidate.rel in explicit_reported
+        if isinstance(outcome, ReadProblem):
+            if reported:
+                inputs.scanned += 1
+                loc = Location(candidate.rel, outcome.line, outcome.column)
+                inputs.problems.append(ParseProblem(loc, outcome.message))
+            continue
+        kind, source = outcome
+        inputs.sources[source.rel] = source
+        inputs.kinds[source.rel] = kind
+        if reported:
+            inputs.scanned += 1
+            inputs.reported.add(source.rel)
+            if candidate.explicit:
+                queue.extend(_siblings(candidate, kind))
+    return inputs
+
+
+def units_of(inputs: Inputs) -> list[Unit]:
+    """Group the read files into parse units, in a stable order."""
+    grouped: dict[tuple[str, str], list[SourceFile]] = {}
+    for rel in sorted(inputs.sources):
+        kind = inputs.kinds[rel]
+        grouped.setdefault((kind, unit_key(kind, rel)), []).append(inputs.sources[rel])
+    return [Unit(kind, key, tuple(files)) for (kind, key), files in sorted(grouped.items())]
+
+
+def parse_unit(unit: Unit) -> Model:
+    """Run one unit's parser; an unexpected failure becomes AL900, not a traceback."""
+    try:
+        return load_parser(unit.kind).parse_unit(unit.files)
+    except RecursionError:
+        message = "input is nested too deeply to analyse"
+    except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the run
+        message = f"internal error while parsing ({type(exc).__name__}: {exc})"
+    model = Model()
+    for source in unit.files:
+        model.problems.append(ParseProblem(Location(source.rel, 1, 1), message))
+    return model
+
+
+def scan_access_keys(source: SourceFile) -> list[Credential]:
+    """Access key ids anywhere in a recognised file (AL201 looks beyond key fields)."""
+    found = []
+    if "A" not in source.text:
+        return found
+    for line_no, line in enumerate(source.text.split("\n"), start=1):
+        for match in ACCESS_KEY_ID.finditer(line):
+            end = match.end() + 1
+            loc = Location(source.rel, line_no, match.start() + 1, line_no, end)
+            found.append(Credential("access-key-id", "", match.group(0), loc, context="text"))
+    return found
+
+
+def build_model(inputs: Inputs) -> Model:
+    """Parse every unit and merge the partial models into one."""
+    model = Model(problems=list(inputs.problems))
+    for unit in units_of(inputs):
+        model.extend(parse_unit(unit))
+    for rel in sorted(inputs.sources):
+        model.credentials.extend(scan_access_keys(inputs.sources[rel]))
+    return model
+
+
+class _Finisher:
+    """Turns hits into findings: severity, end position, fingerprint."""
+
+    def __init__(self, sources: dict[str, SourceFile], config: Config,
+                 secrets: tuple[str, ...]) -> None:
+        self.sources = sources
+        self.config = config
+        self.secrets = secrets
+        self._lines: dict[str, list[str]] = {}
+
+    def line(self, path: str, number: int) -> str:
+        if path not in self._lines:
+            source = self.sources.get(path)
+            self._lines[path] = source.text.split("\n") if source else []
+        lines = self._lines[path]
+        return lines[number - 1] if 1 <= number <= len(lines) else ""
+
+    def complete(self, loc: Location) -> Location:
+        if loc.end_line is not None and loc.end_column is not None:
+            return loc
+        text = self.line(loc.path, loc.line)
+        end = max(len(text) + 1, loc.column + 1)
+        return Location(loc.path, loc.line, loc.column, loc.line, end)
+
+    def finding(self, rule_id: str, name: str, default: Severity, hit: Hit) -> Finding:
+        severity = self.config.severities.get(rule_id) or hit.severity or default
+        loc = self.complete(hit.location)
+        snippet = mask_text(" ".join(self.line(loc.path, loc.line).split()), self.secrets)
+        digest = hashlib.sha256(
+            "\0".join((rule_id, loc.path, hit.key, snippet)).encode("utf-8", "surrogatepass")
+        ).hexdigest()
+        related = tuple(self.complete(r) for r in hit.related)
+        message = mask_text(hit.message, self.secrets)
+        return Finding(loc, rule_id, name, severity, message, hit.key, related,
+                       fingerprint=digest)
+
+
+def run_rules(model: Model, rules: Iterable[Rule], config: Config, finisher: _Finisher
+              ) -> list[Finding]:
+    """Apply each rule to the merged model."""
+    findings = []
+    for rule in rules:
+        ctx = RuleContext(options={**rule.meta.options, **config.options.get(rule.id, {})},
+                          trusted=config.trusted)
+        for hit in rule.check(model, ctx):
+            findings.append(finisher.finding(rule.id, rule.name, rule.meta.severity, hit))
+    return findings
+
+
+def parse_findings(model: Model, config: Config, finisher: _Finisher) -> list[Finding]:
+    """AL900 findings for every parse problem (always counted as errors)."""
+    severity = config.severities.get(PARSE_ERROR_ID, Severity.HIGH)
+    out = []
+    for problem in model.problems:
+        hit = Hit(problem.location, f"cannot parse: {problem.message}", key=problem.message)
+        out.append(finisher.finding(PARSE_ERROR_ID, "parse-error", severity, hit))
+    return out
+
+
+def lint(paths: Sequence[Path], root: Path, config: Config) -> RunResult:
+    """Lint ``paths`` (files or folders) and return the sorted result."""
+    walked = walk(paths, root, config.exclude)
+    inputs = collect(walked.files, config)
+    for rel, message in walked.problems:
+        inputs.problems.append(ParseProblem(Location(rel, 1, 1), message))
+    model = build_model(inputs)
+    secrets = tuple(sorted({c.value for c in model.credentials if c.value}))
+    finisher = _Finisher(inputs.sources, config, secrets)
+    rules = select_rules(config)
+    findings = run_rules(model, rules, config, finisher)
+    errors = parse_findings(model, config, finisher)
+    reported = [f for f in findings if f.location.path in inputs.reported]
+    shown_errors = [f for f in errors
+                    if not any(matches_id(PARSE_ERROR_ID, s) for s in config.ignore)]
+    visible = [f for f in reported + shown_errors if f.severity >= config.min_severity]
+    return RunResult(
+        findings=sorted(_dedupe(visible)),
+        files_scanned=inputs.scanned,
+        errors=len(errors),
+        secrets=finisher.secrets,
+        root=root.as_posix(),
+    )
+
+
+def matches_id(rule_id: str, selector: str) -> bool:
+    """Selector matching for the engine's own AL900 (not a rule module)."""
+    return rule_id.upper().startswith(selector.strip().upper()) or selector == "parse-error"
+
+
+def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
+    seen: set[tuple[str, Location, str]] = set()
+    out = []
+    for finding in findings:
+        ident = (finding.rule_id, finding.location, finding.message)
+        if ident not in seen:
+            seen.add(ident)
+            out.append(finding)
+    return out

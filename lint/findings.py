@@ -1,0 +1,85 @@
+"""Locations, severities, hits and findings: the vocabulary shared by every layer.
+
+Rules yield :class:`Hit` objects (a location and a message); the engine turns them into
+:class:`Finding` objects by adding the rule's id, name and configured severity. Keeping
+severity out of the rules lets users override it in config without touching rule code.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(enum.IntEnum):
+    """The five levels of RULES.md. An IntEnum so "at or above" is a comparison."""
+
+    INFO = 1
+    LOW = 2
+    MEDIUM = 3
+    HIGH = 4
+    CRITICAL = 5
+
+    @property
+    def label(self) -> str:
+        """The lower-case name used in output and config (``"high"``)."""
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        """Read ``"high"`` (any case); raise ValueError for anything else."""
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            names = ", ".join(s.label for s in cls)
+            raise ValueError(f"unknown severity {text!r} (expected one of: {names})") from None
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a file: POSIX path relative to the scan root, 1-based line and column.
+
+    ``end_line``/``end_column`` are exclusive ends when known; formatters fall back to the
+    end of the start line.
+    """
+
+    path: str
+    line: int = 1
+    column: int = 1
+    end_line: int | None = None
+    end_column: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule reports: where, what, and optionally where else (cross-file rules).
+
+    ``key`` is the logical location (resource address, statement Sid, profile name,
+    workflow job) used for fingerprints, so that baselines survive line shifts.
+    ``severity`` lets a rule report a graded finding (e.g. an AWS example key at low)
+    below its default; config overrides still win over both.
+    """
+
+    location: Location
+    message: str
+    key: str = ""
+    related: tuple[Location, ...] = ()
+    severity: Severity | None = None
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """A reported problem. Ordered by location first, so sorting gives file order."""
+
+    location: Location
+    rule_id: str
+    rule_name: str
+    severity: Severity
+    message: str
+    key: str = ""
+    related: tuple[Location, ...] = field(default=(), compare=False)
+    suppressed: str | None = field(default=None, compare=False)
+    fingerprint: str = field(default="", compare=False)

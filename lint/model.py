@@ -1,0 +1,222 @@
+"""The normalised model: who may assume which role under which conditions, who tries to,
+and with what credentials.
+
+Parsers are the only code that knows HCL, INI, JSON or YAML; they produce these objects.
+Rules read only these objects. Every object carries the exact :class:`Location` of the
+thing it describes.
+
+Unknown means silent: a value the parser could not resolve (a variable without a
+default, ``${{ secrets.X }}``, a module input) is kept as ``None`` inside an
+:class:`Attr` whose ``known`` is False, and rules skip such values instead of guessing.
+An attribute that is absent from the source is ``None`` at the field level.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from assume_lint.findings import Location
+
+
+@dataclass(frozen=True)
+class Attr:
+    """One configured value. ``value`` is None when the expression cannot be resolved."""
+
+    value: str | None
+    location: Location
+    source: str = ""  # the expression as written, for messages (never a secret)
+
+    @property
+    def known(self) -> bool:
+        """True when the parser resolved the expression to a literal."""
+        return self.value is not None
+
+
+# --------------------------------------------------------------------------- trust side
+
+
+@dataclass(frozen=True)
+class Principal:
+    """One principal of a statement.
+
+    ``kind`` is ``"*"`` (the bare ``"Principal": "*"``), ``"AWS"``, ``"Service"``,
+    ``"Federated"`` or ``"CanonicalUser"``. ``value`` is None when unresolved.
+    """
+
+    kind: str
+    value: str | None
+    location: Location
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One (operator, key) pair of a Condition block, with all its values (OR-ed).
+
+    ``operator`` and ``key`` are kept as written; the condition engine applies IAM's
+    case rules. A value of None is an unresolved element.
+    """
+
+    operator: str
+    key: str
+    values: tuple[str | None, ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement of a trust policy, Allow or Deny."""
+
+    effect: str | None
+    principals: tuple[Principal, ...]
+    actions: tuple[Attr, ...]
+    conditions: tuple[Condition, ...]
+    location: Location
+    index: int = 0
+    sid: str | None = None
+    not_principal: bool = False
+    not_action: bool = False
+    has_principal: bool = True
+    has_action: bool = True
+    has_resource: bool = False
+    unknown_principals: bool = False  # some principal expression could not be resolved
+    unknown_conditions: bool = False  # some condition block could not be resolved
+
+    @property
+    def label(self) -> str:
+        """Sid when present, else the statement's index: used in messages and keys."""
+        return self.sid if self.sid else f"#{self.index}"
+
+
+@dataclass(frozen=True)
+class Role:
+    """An IAM role defined in the scanned tree, with its trust policy.
+
+    ``address`` is the logical location: ``aws_iam_role.deploy``, a JSON file's path, a
+    CloudFormation logical id. ``statements`` is empty when the trust policy could not
+    be resolved (``trust_known`` False).
+    """
+
+    address: str
+    location: Location
+    name: str | None = None
+    account: str | None = None
+    arn: str | None = None
+    statements: tuple[Statement, ...] = ()
+    trust_known: bool = True
+    trust_location: Location | None = None
+    version: Attr | None = None
+    has_version: bool = True
+    max_session_duration: Attr | None = None
+    structure_errors: tuple[tuple[Location, str], ...] = ()
+
+    @property
+    def label(self) -> str:
+        """A human name for messages: the role name when known, else its address."""
+        return self.name or self.address
+
+
+# --------------------------------------------------------------------------- caller side
+
+
+@dataclass(frozen=True)
+class AssumeAttempt:
+    """Somebody configured to assume a role: provider, backend, profile, workflow step.
+
+    ``kind`` is ``"provider"``, ``"backend"``, ``"remote-state"``, ``"profile"``,
+    ``"workflow"`` or ``"terragrunt"``. ``module`` groups Terraform callers of one root
+    module (its folder) for the backend/provider comparison. ``deprecated`` holds
+    backend top-level attributes that Terraform 1.6 moved into ``assume_role``.
+    """
+
+    kind: str
+    caller: str
+    address: str
+    location: Location
+    role_arn: Attr | None = None
+    external_id: Attr | None = None
+    session_name: Attr | None = None
+    duration: Attr | None = None
+    mfa_serial: Attr | None = None
+    module: str | None = None
+    alias: str | None = None
+    chained: bool = False
+    deprecated: tuple[tuple[str, Location], ...] = ()
+
+
+@dataclass(frozen=True)
+class Credential:
+    """Static credential material found in a file.
+
+    ``kind`` is ``"access-key-id"``, ``"secret-key"`` or ``"session-token"``.
+    ``field`` is the attribute as written (``secret_key``, ``AWS_SECRET_ACCESS_KEY``) or
+    ``""`` when the value was found by scanning text. ``value`` is the literal (None when
+    the field holds an expression, e.g. a variable); ``context`` says where it was
+    (``provider "aws"``, ``backend "s3"``, ``profile dev``).
+    """
+
+    kind: str
+    field: str
+    value: str | None
+    location: Location
+    context: str = ""
+    from_variable: bool = False
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One section of an AWS ``config`` or ``credentials`` file.
+
+    ``group`` identifies the pair of files that form one profile set (their folder).
+    ``file_kind`` is ``"config"`` or ``"credentials"``. ``header_problem`` records a
+    header that the SDKs ignore in that file (``[profile x]`` in credentials, ``[x]``
+    in config). ``properties`` maps each lower-cased key to its value and location.
+    """
+
+    name: str
+    group: str
+    file_kind: str
+    location: Location
+    properties: tuple[tuple[str, Attr], ...] = ()
+    header_problem: str | None = None
+    section_kind: str = "profile"  # "profile" | "sso-session" | "services"
+
+    def get(self, key: str) -> Attr | None:
+        """The value of ``key`` in this section, or None when absent."""
+        for name, attr in self.properties:
+            if name == key:
+                return attr
+        return None
+
+
+@dataclass(frozen=True)
+class ParseProblem:
+    """A file of a recognised format that could not be (fully) parsed: becomes AL900."""
+
+    location: Location
+    message: str
+
+
+@dataclass
+class Model:
+    """Everything the parsers found, merged across files. Rules read only this."""
+
+    roles: list[Role] = field(default_factory=list)
+    attempts: list[AssumeAttempt] = field(default_factory=list)
+    credentials: list[Credential] = field(default_factory=list)
+    profiles: list[Profile] = field(default_factory=list)
+    problems: list[ParseProblem] = field(default_factory=list)
+
+    def extend(self, other: Model) -> None:
+        """Merge another (per-file) model into this one."""
+        self.roles.extend(other.roles)
+        self.attempts.extend(other.attempts)
+        self.credentials.extend(other.credentials)
+        self.profiles.extend(other.profiles)
+        self.problems.extend(other.problems)
+
+    def statements(self) -> Iterator[tuple[Role, Statement]]:
+        """Every statement of every role's trust policy, with its role."""
+        for role in self.roles:
+            for statement in role.statements:
+                yield role, statement

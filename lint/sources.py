@@ -1,0 +1,82 @@
+"""Reading files safely: size limits, binary detection, encodings, line endings.
+
+Every parser receives a :class:`SourceFile` with text that is already decoded and has
+``\\n`` line endings, so lines and columns mean the same thing in every format. Files
+that cannot be read become a :class:`ReadProblem` (reported as AL900 for files of a
+recognised format), never an exception.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_MAX_BYTES = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A decoded file. ``rel`` is the POSIX path relative to the repository root."""
+
+    path: Path
+    rel: str
+    text: str
+
+    def line_text(self, line: int) -> str:
+        """The text of a 1-based line ('' when out of range)."""
+        lines = self.text.split("\n")
+        return lines[line - 1] if 1 <= line <= len(lines) else ""
+
+
+@dataclass(frozen=True)
+class ReadProblem:
+    """Why a file could not be read, with the line and column where that is known."""
+
+    message: str
+    line: int = 1
+    column: int = 1
+
+
+def decode(data: bytes) -> str | ReadProblem:
+    """Decode bytes as UTF-8 (BOM allowed) or BOM-marked UTF-16/32; normalise newlines."""
+    if data.startswith(codecs.BOM_UTF32_LE) or data.startswith(codecs.BOM_UTF32_BE):
+        encoding = "utf-32"
+    elif data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        encoding = "utf-16"
+    else:
+        if b"\x00" in data[:8192]:
+            return ReadProblem("binary file (contains NUL bytes), not text")
+        encoding = "utf-8-sig"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        head = data[: exc.start]
+        line = head.count(b"\n") + 1
+        column = exc.start - (head.rfind(b"\n") + 1) + 1
+        return ReadProblem(f"not valid {encoding.upper().replace('-SIG', '')} text", line, column)
+    if "\x00" in text:
+        return ReadProblem("binary file (contains NUL characters), not text")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def read_source(path: Path, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceFile | ReadProblem:
+    """Read and decode ``path``; a problem instead of an exception when that fails."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return ReadProblem(
+                f"file is {size} bytes, larger than the {max_bytes}-byte limit "
+                "(raise max-file-size in the config to lint it)"
+            )
+        data = path.read_bytes()
+    except PermissionError:
+        return ReadProblem("permission denied")
+    except OSError as exc:
+        return ReadProblem(f"cannot read file: {exc.strerror or type(exc).__name__}")
+    decoded = decode(data)
+    if isinstance(decoded, ReadProblem):
+        return decoded
+    return SourceFile(path=path, rel=rel, text=decoded)

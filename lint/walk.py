@@ -1,0 +1,176 @@
+"""Finding the files to lint: folders walked, explicit files taken as given.
+
+Walking skips tool folders (``.git``, ``.terraform``, ``.terragrunt-cache``,
+``node_modules``, CDK asset folders) and what git ignores, never follows a symlink out of
+the scanned root, and survives symlink loops and unreadable folders (reported, not
+raised). ``.aws`` and ``.github`` are walked: they hold profiles and workflows.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SKIP_DIRS = frozenset({".git", ".terraform", ".terragrunt-cache", "node_modules", "__pycache__"})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A file to consider. ``explicit`` is True when the user named it on the command line."""
+
+    path: Path
+    rel: str
+    explicit: bool
+
+
+@dataclass
+class WalkResult:
+    """Files found, plus problems met on the way (unreadable folders, missing paths)."""
+
+    files: list[Candidate] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (rel path, message)
+
+
+def find_repo_root(start: Path) -> Path:
+    """git's top-level folder for ``start``, else ``start`` itself."""
+    probe = start if start.is_dir() else start.parent
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(probe), "rev-parse", "--show-toplevel"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return probe.resolve()
+    if out.returncode == 0 and out.stdout.strip():
+        return Path(out.stdout.strip()).resolve()
+    return probe.resolve()
+
+
+def relative(path: Path, root: Path) -> str:
+    """POSIX path of ``path`` relative to ``root`` (``..`` segments when outside it)."""
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return Path(os.path.relpath(path.resolve(), root)).as_posix()
+
+
+def _git_ignored(root: Path, folder: Path) -> set[str] | None:
+    """Paths under ``folder`` that git ignores, relative to ``root``; None outside git."""
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(folder), "ls-files", "-z", "--others", "--ignored",
+             "--exclude-standard", "--directory", "--full-name"],
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if out.returncode != 0:
+        return None
+    entries = out.stdout.decode("utf-8", "surrogateescape").split("\0")
+    return {entry.rstrip("/") for entry in entries if entry}
+
+
+def _excluded(rel: str, patterns: Iterable[str]) -> bool:
+    for pattern in patterns:
+        if fnmatch.fnmatchcase(rel, pattern) or fnmatch.fnmatchcase(rel, pattern.rstrip("/") + "/*"):
+            return True
+    return False
+
+
+def _skip_dir(name: str, parent_name: str) -> bool:
+    if name in SKIP_DIRS:
+        return True
+    return parent_name == "cdk.out" and name.startswith("asset.")
+
+
+def walk(paths: Iterable[Path], root: Path, exclude: Iterable[str] = (),
+         use_gitignore: bool = True) -> WalkResult:
+    """Collect candidate files under ``paths`` (files or folders)."""
+    result = WalkResult()
+    patterns = tuple(exclude)
+    seen: set[str] = set()
+    for given in paths:
+        if not given.exists() and not given.is_symlink():
+            result.problems.append((str(given), "no such file or directory"))
+            continue
+        if given.is_file():
+            rel = relative(given, root)
+            if rel not in seen:
+                seen.add(rel)
+                result.files.append(Candidate(given, rel, explicit=True))
+            continue
+        if not given.is_dir():
+            result.problems.append((str(given), "not a regular file or folder"))
+            continue
+        ignored = _git_ignored(root, given) if use_gitignore else None
+        _walk_dir(given, root, patterns, ignored or set(), seen, result)
+    return result
+
+
+def _walk_dir(top: Path, root: Path, patterns: tuple[str, ...], ignored: set[str],
+              seen: set[str], result: WalkResult) -> None:
+    top_real = top.resolve()
+    visited: set[str] = set()
+    stack: list[Path] = [top]
+    while stack:
+        folder = stack.pop()
+        real = os.path.realpath(folder)
+        if real in visited:
+            continue  # a symlink loop, or the same folder reached twice
+        visited.add(real)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except PermissionError:
+            result.problems.append((relative(folder, root), "permission denied"))
+            continue
+        except OSError as exc:
+            result.problems.append((relative(folder, root), exc.strerror or "cannot read folder"))
+            continue
+        subdirs: list[Path] = []
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                is_link = entry.is_symlink()
+                if is_link and not _inside(path, top_real):
+                    continue  # never follow a link out of the scanned root
+                if entry.is_dir():
+                    if _skip_dir(entry.name, folder.name):
+                        continue
+                    rel = relative(path, root)
+                    if rel in ignored or _excluded(rel, patterns):
+                        continue
+                    subdirs.append(path)
+                elif entry.is_file():
+                    rel = relative(path, root) if not is_link else _link_rel(path, root)
+                    if rel in seen or rel in ignored or _excluded(rel, patterns):
+                        continue
+                    seen.add(rel)
+                    result.files.append(Candidate(path, rel, explicit=False))
+            except OSError:
+                continue  # broken link or a racing delete: nothing to lint
+        stack.extend(reversed(subdirs))
+
+
+def _inside(path: Path, top_real: Path) -> bool:
+    try:
+        Path(os.path.realpath(path)).relative_to(top_real)
+    except ValueError:
+        return False
+    return True
+
+
+def _link_rel(path: Path, root: Path) -> str:
+    # A symlinked file is reported under the link's own path, not its target's.
+    try:
+        return path.absolute().relative_to(root).as_posix()
+    except ValueError:
+        return Path(os.path.relpath(path.absolute(), root)).as_posix()

@@ -1,0 +1,5 @@
+"""The rule modules: one module per rule, its docstring is its documentation.
+
+Discovery lives in :mod:`assume_lint.registry`; modules whose name starts with an
+underscore (``_helpers``) are not rules.
+"""
