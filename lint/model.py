@@ -142,6 +142,8 @@ class AssumeAttempt:
     alias: str | None = None
     chained: bool = False
     deprecated: tuple[tuple[str, Location], ...] = ()
+    job: str | None = None  # "<workflow path>#<job id>" for workflow steps
+    uses_oidc: bool = False  # a workflow step assuming a role with no static keys
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,30 @@ class Profile:
 
 
 @dataclass(frozen=True)
+class WorkflowJob:
+    """A GitHub Actions job (or another CI job) that may assume roles through OIDC.
+
+    ``id_token`` is the effective ``id-token`` permission (``"write"``, ``"read"``,
+    ``"none"``, or None when the job inherits GitHub's defaults, which lack it);
+    ``id_token_location`` is where it was granted (workflow or job level) and
+    ``id_token_scope`` says which (``"workflow"`` or ``"job"``). ``subjects`` are the OIDC
+    ``sub`` claims the job's token can carry (empty when the repository is unknown).
+    ``assumes`` is True when a step assumes a role through OIDC.
+    """
+
+    workflow: str
+    job: str
+    location: Location
+    id_token: str | None = None
+    id_token_location: Location | None = None
+    id_token_scope: str | None = None
+    environment: Attr | None = None
+    triggers: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
+    assumes: bool = False
+
+
+@dataclass(frozen=True)
 class ParseProblem:
     """A file of a recognised format that could not be (fully) parsed: becomes AL900."""
 
@@ -205,6 +231,7 @@ class Model:
     attempts: list[AssumeAttempt] = field(default_factory=list)
     credentials: list[Credential] = field(default_factory=list)
     profiles: list[Profile] = field(default_factory=list)
+    jobs: list[WorkflowJob] = field(default_factory=list)
     problems: list[ParseProblem] = field(default_factory=list)
 
     def extend(self, other: Model) -> None:
@@ -213,6 +240,7 @@ class Model:
         self.attempts.extend(other.attempts)
         self.credentials.extend(other.credentials)
         self.profiles.extend(other.profiles)
+        self.jobs.extend(other.jobs)
         self.problems.extend(other.problems)
 
     def statements(self) -> Iterator[tuple[Role, Statement]]:
