@@ -148,7 +148,7 @@ def parse_unit(unit: Unit) -> Model:
 
 def scan_access_keys(source: SourceFile) -> list[Credential]:
     """Access key ids anywhere in a recognised file (AL201 looks beyond key fields)."""
-    found = []
+    found: list[Credential] = []
     if "A" not in source.text:
         return found
     for line_no, line in enumerate(source.text.split("\n"), start=1):

@@ -98,4 +98,4 @@ def unit_key(kind: str, rel: str) -> str:
 def load_parser(kind: str) -> ParserModule:
     """Import the parser module for ``kind`` (lazily, on first use)."""
     module = importlib.import_module(PARSERS[kind])
-    return module  # type: ignore[return-value]
+    return module  # type: ignore[return-value,unused-ignore]

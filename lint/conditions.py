@@ -1,0 +1,698 @@
+"""The IAM condition engine: what a trust statement's Condition block lets through.
+
+Rules must not re-implement IAM's condition semantics one shape at a time (that is how
+peers ended up accepting ``BoolIfExists`` as MFA, see PEERS.md section 11). They ask this
+module instead. Everything is tri-state: ``True``/``False`` when the answer follows from
+resolved values, ``None`` when it depends on a value the parser could not resolve, so
+that "unknown means silent" is a property of the engine rather than of each rule.
+
+Semantics implemented (AWS IAM User Guide, "Condition operators" and "Multivalued context
+keys"):
+
+* operator names and condition keys are case-insensitive; values are case-sensitive
+  except for ``*IgnoreCase`` operators and ``Bool``;
+* the values of one condition are OR-ed; the conditions of a statement are AND-ed;
+* negated operators (``StringNotEquals``...) hold when *no* value matches;
+* an absent key makes a condition false, except for negated operators (true),
+  ``...IfExists`` (true), ``ForAllValues:`` (true) and ``Null`` (which tests presence);
+* ``StringLike`` globs with ``*`` and ``?``; ``ArnEquals``/``ArnLike`` glob per
+  colon-separated ARN segment.
+
+Higher-level questions (can a request without MFA satisfy this statement? is a caller
+forced to present an ExternalId? which key limits who may call?) are answered by
+evaluating the statement against a *scenario*: the keys the question is about get
+concrete values (or are absent), and every other condition is assumed satisfiable for an
+Allow (an attacker supplies whatever it asks for) and not necessarily true for a Deny.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import ipaddress
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+
+from assume_lint.model import Condition, Principal, Statement
+
+Tri = bool | None
+RequestValue = list[str] | tuple[str, ...] | str | None
+Request = Mapping[str, RequestValue]
+
+MFA_PRESENT = "aws:multifactorauthpresent"
+MFA_AGE = "aws:multifactorauthage"
+EXTERNAL_ID = "sts:externalid"
+MFA_KEYS = frozenset({MFA_PRESENT, MFA_AGE})
+
+ASSUME_ROLE = "sts:AssumeRole"
+ASSUME_ACTIONS = ("sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML")
+
+# --------------------------------------------------------------------------- tri-state
+
+
+def tri_and(values: Iterable[Tri]) -> Tri:
+    """AND over tri-state values: any False wins, then any unknown, else True."""
+    unknown = False
+    for value in values:
+        if value is False:
+            return False
+        if value is None:
+            unknown = True
+    return None if unknown else True
+
+
+def tri_or(values: Iterable[Tri]) -> Tri:
+    """OR over tri-state values: any True wins, then any unknown, else False."""
+    unknown = False
+    for value in values:
+        if value is True:
+            return True
+        if value is None:
+            unknown = True
+    return None if unknown else False
+
+
+def tri_not(value: Tri) -> Tri:
+    """NOT that keeps unknown unknown."""
+    return None if value is None else not value
+
+
+# --------------------------------------------------------------------------- operators
+
+# base operator (lower case) -> (family, negated, positive counterpart)
+_OPERATORS: dict[str, tuple[str, bool, str]] = {
+    "stringequals": ("string", False, "stringequals"),
+    "stringnotequals": ("string", True, "stringequals"),
+    "stringequalsignorecase": ("string", False, "stringequalsignorecase"),
+    "stringnotequalsignorecase": ("string", True, "stringequalsignorecase"),
+    "stringlike": ("string", False, "stringlike"),
+    "stringnotlike": ("string", True, "stringlike"),
+    "arnequals": ("arn", False, "arnlike"),
+    "arnlike": ("arn", False, "arnlike"),
+    "arnnotequals": ("arn", True, "arnlike"),
+    "arnnotlike": ("arn", True, "arnlike"),
+    "numericequals": ("numeric", False, "numericequals"),
+    "numericnotequals": ("numeric", True, "numericequals"),
+    "numericlessthan": ("numeric", False, "numericlessthan"),
+    "numericlessthanequals": ("numeric", False, "numericlessthanequals"),
+    "numericgreaterthan": ("numeric", False, "numericgreaterthan"),
+    "numericgreaterthanequals": ("numeric", False, "numericgreaterthanequals"),
+    "dateequals": ("date", False, "dateequals"),
+    "datenotequals": ("date", True, "dateequals"),
+    "datelessthan": ("date", False, "datelessthan"),
+    "datelessthanequals": ("date", False, "datelessthanequals"),
+    "dategreaterthan": ("date", False, "dategreaterthan"),
+    "dategreaterthanequals": ("date", False, "dategreaterthanequals"),
+    "bool": ("bool", False, "bool"),
+    "binaryequals": ("binary", False, "binaryequals"),
+    "ipaddress": ("ip", False, "ipaddress"),
+    "notipaddress": ("ip", True, "ipaddress"),
+    "null": ("null", False, "null"),
+}
+
+_QUALIFIERS = ("foranyvalue", "forallvalues")
+
+
+@dataclass(frozen=True)
+class Operator:
+    """A parsed condition operator such as ``ForAnyValue:StringNotLikeIfExists``.
+
+    ``base`` is the lower-cased operator without qualifier or suffix; ``positive`` its
+    non-negated counterpart (the comparison actually performed per value).
+    """
+
+    base: str
+    family: str
+    negated: bool
+    positive: str
+    if_exists: bool = False
+    qualifier: str | None = None  # "foranyvalue" | "forallvalues"
+
+
+@lru_cache(maxsize=256)
+def parse_operator(text: str) -> Operator | None:
+    """Parse an operator name (any case); None when IAM would not know it.
+
+    ``NullIfExists`` is rejected like IAM does (Access Analyzer's NULL_WITH_IF_EXISTS).
+    """
+    name = text.strip().lower()
+    qualifier: str | None = None
+    if ":" in name:
+        prefix, _, name = name.partition(":")
+        if prefix not in _QUALIFIERS:
+            return None
+        qualifier = prefix
+    if_exists = name.endswith("ifexists")
+    if if_exists:
+        name = name[: -len("ifexists")]
+    entry = _OPERATORS.get(name)
+    if entry is None or (if_exists and name == "null"):
+        return None
+    family, negated, positive = entry
+    return Operator(name, family, negated, positive, if_exists, qualifier)
+
+
+# --------------------------------------------------------------------------- value matching
+
+
+@lru_cache(maxsize=1024)
+def _glob(pattern: str, ignore_case: bool = False) -> re.Pattern[str]:
+    parts = []
+    for char in pattern:
+        if char == "*":
+            parts.append(".*")
+        elif char == "?":
+            parts.append(".")
+        else:
+            parts.append(re.escape(char))
+    flags = re.DOTALL | (re.IGNORECASE if ignore_case else 0)
+    return re.compile("".join(parts), flags)
+
+
+def glob_match(pattern: str, value: str, ignore_case: bool = False) -> bool:
+    """IAM's wildcard match: ``*`` any run of characters, ``?`` exactly one."""
+    return _glob(pattern, ignore_case).fullmatch(value) is not None
+
+
+def arn_match(pattern: str, value: str) -> bool:
+    """ArnLike/ArnEquals: each of the six colon-separated segments is globbed separately."""
+    pat = pattern.split(":", 5)
+    val = value.split(":", 5)
+    if len(pat) != len(val):
+        return False
+    return all(glob_match(p, v) for p, v in zip(pat, val, strict=True))
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text.strip())
+    except ValueError:
+        return None
+
+
+def _date(text: str) -> datetime | None:
+    stamp = text.strip()
+    number = _number(stamp)
+    if number is not None:
+        try:
+            return datetime.fromtimestamp(number, tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    try:
+        parsed = datetime.fromisoformat(stamp.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _compare(op: str, left: float | datetime, right: float | datetime) -> bool:
+    """``left OP right`` for the ordered families (request value OP condition value)."""
+    suffix = op.removeprefix("numeric").removeprefix("date")
+    if suffix == "equals":
+        return left == right
+    if suffix == "lessthan":
+        return left < right  # type: ignore[operator]
+    if suffix == "lessthanequals":
+        return left <= right  # type: ignore[operator]
+    if suffix == "greaterthan":
+        return left > right  # type: ignore[operator]
+    return left >= right  # type: ignore[operator]
+
+
+def _ip_match(cidr: str, value: str) -> bool:
+    try:
+        network = ipaddress.ip_network(cidr.strip(), strict=False)
+        address = ipaddress.ip_address(value.strip())
+    except ValueError:
+        return False
+    return address.version == network.version and address in network
+
+
+def _binary_match(expected: str, value: str) -> bool:
+    try:
+        return base64.b64decode(expected, validate=True) == base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return expected == value
+
+
+def match_value(positive: str, expected: str, actual: str) -> bool:
+    """Does request value ``actual`` satisfy ``positive`` (a non-negated base operator)
+    with condition value ``expected``? Unparsable numbers, dates and addresses never match.
+    """
+    if positive == "stringequals":
+        return expected == actual
+    if positive == "stringequalsignorecase":
+        return expected.casefold() == actual.casefold()
+    if positive == "stringlike":
+        return glob_match(expected, actual)
+    if positive == "arnlike":
+        return arn_match(expected, actual)
+    if positive == "bool":
+        return expected.strip().lower() == actual.strip().lower()
+    if positive.startswith("numeric"):
+        left, right = _number(actual), _number(expected)
+        return left is not None and right is not None and _compare(positive, left, right)
+    if positive.startswith("date"):
+        when, limit = _date(actual), _date(expected)
+        return when is not None and limit is not None and _compare(positive, when, limit)
+    if positive == "ipaddress":
+        return _ip_match(expected, actual)
+    if positive == "binaryequals":
+        return _binary_match(expected, actual)
+    return False
+
+
+def _has_policy_variable(value: str) -> bool:
+    """``${aws:username}`` is resolved from the request at run time: treat as unknown."""
+    return "${" in value
+
+
+def _one_value(op: Operator, expected: Sequence[str | None], actual: str) -> Tri:
+    """One request value against all condition values (OR-ed; negated: none match)."""
+    hits: list[Tri] = []
+    for value in expected:
+        if value is None or _has_policy_variable(value):
+            hits.append(None)
+        else:
+            hits.append(match_value(op.positive, value, actual))
+    matched = tri_or(hits)
+    return tri_not(matched) if op.negated else matched
+
+
+def _null(expected: Sequence[str | None], present: bool) -> Tri:
+    """``Null``: "true" holds when the key is absent, "false" when it is present."""
+    hits: list[Tri] = []
+    for value in expected:
+        if value is None:
+            hits.append(None)
+        elif value.strip().lower() == "true":
+            hits.append(not present)
+        elif value.strip().lower() == "false":
+            hits.append(present)
+        else:
+            hits.append(False)
+    return tri_or(hits)
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+def normalise_key(key: str) -> str:
+    """Condition keys are case-insensitive: compare them lower-cased and stripped."""
+    return key.strip().lower()
+
+
+def _lookup(request: Request, key: str) -> tuple[bool, tuple[str, ...] | None]:
+    """(present, values) for ``key`` in a request; values None when unknown."""
+    wanted = normalise_key(key)
+    for name, raw in request.items():
+        if normalise_key(name) != wanted:
+            continue
+        if raw is None:
+            return True, None
+        return True, (raw,) if isinstance(raw, str) else tuple(raw)
+    return False, ()
+
+
+def evaluate(condition: Condition, request: Request) -> Tri:
+    """Does ``request`` (context key -> value(s); absent key = not in the mapping; value
+    None = present but unknown) satisfy this one condition? None when undecidable.
+    """
+    op = parse_operator(condition.operator)
+    if op is None:
+        return None
+    present, actual = _lookup(request, condition.key)
+    if op.family == "null":
+        return _null(condition.values, present)
+    if not present:
+        if op.if_exists or op.qualifier == "forallvalues":
+            return True
+        if op.qualifier == "foranyvalue":
+            return False
+        return op.negated
+    if actual is None:
+        return None
+    results = (_one_value(op, condition.values, value) for value in actual)
+    if op.qualifier == "forallvalues":
+        return tri_and(results)
+    if op.qualifier == "foranyvalue":
+        return tri_or(results)
+    # A plain operator over a multi-valued request: negated ones need every value to
+    # miss, positive ones need one value to match.
+    return tri_and(results) if op.negated else tri_or(results)
+
+
+def statement_conditions_hold(statement: Statement, request: Request) -> Tri:
+    """Do all conditions of ``statement`` hold for ``request``? (AND of the conditions.)"""
+    results = [evaluate(condition, request) for condition in statement.conditions]
+    if statement.unknown_conditions:
+        results.append(None)
+    return tri_and(results)
+
+
+class _Absent:
+    """Marker for "this key is not in the request" inside a scenario description."""
+
+
+ABSENT = _Absent()
+ScenarioValue = str | _Absent
+
+
+def _scenario(values: Mapping[str, ScenarioValue]) -> dict[str, RequestValue]:
+    return {key: value for key, value in values.items() if isinstance(value, str)}
+
+
+def satisfiable_with(
+    statement: Statement, scenarios: Sequence[Mapping[str, ScenarioValue]]
+) -> Tri:
+    """Can some request matching one of ``scenarios`` satisfy the statement's conditions?
+
+    Keys named in a scenario take its value (or are absent); all other conditions are
+    assumed satisfiable, because the caller chooses what else it sends.
+    """
+    return tri_or(
+        _holds_in_scenario(statement, _scenario(values), set(values), True)
+        for values in scenarios
+    )
+
+
+def _holds_in_scenario(
+    statement: Statement, request: Request, keys: set[str], others: Tri
+) -> Tri:
+    """Evaluate the conditions on ``keys`` against ``request`` (a key of ``keys`` missing
+    from it is absent); every other condition counts as ``others`` (True: the caller can
+    satisfy it; False: it need not hold).
+    """
+    focus = {normalise_key(key) for key in keys}
+    results: list[Tri] = []
+    for condition in statement.conditions:
+        if normalise_key(condition.key) in focus:
+            results.append(evaluate(condition, request))
+        else:
+            results.append(others)
+    if statement.unknown_conditions:
+        results.append(None)
+    return tri_and(results)
+
+
+def necessarily_holds(
+    statement: Statement, scenarios: Sequence[Mapping[str, ScenarioValue]]
+) -> Tri:
+    """Do the statement's conditions hold for *every* request of every scenario?
+
+    Used for Deny statements: a Deny blocks a request shape only when nothing else in its
+    condition block lets the caller slip past it.
+    """
+    return tri_and(
+        _holds_in_scenario(statement, _scenario(values), set(values), False)
+        for values in scenarios
+    )
+
+
+# The request shapes of a caller without MFA: long-term access keys (no MFA keys at all)
+# and temporary credentials obtained without MFA (present, "false"; no age).
+NO_MFA: tuple[Mapping[str, ScenarioValue], ...] = (
+    {MFA_PRESENT: ABSENT, MFA_AGE: ABSENT},
+    {MFA_PRESENT: "false", MFA_AGE: ABSENT},
+)
+NO_EXTERNAL_ID: tuple[Mapping[str, ScenarioValue], ...] = ({EXTERNAL_ID: ABSENT},)
+
+
+# --------------------------------------------------------------------------- actions, principals
+
+
+def action_matches(pattern: str, action: str) -> bool:
+    """IAM action match: case-insensitive glob (``sts:AssumeRole*``, ``sts:*``, ``*``)."""
+    return glob_match(pattern.strip(), action, ignore_case=True)
+
+
+def grants_action(statement: Statement, actions: Sequence[str] = (ASSUME_ROLE,)) -> Tri:
+    """Does the statement's Action (or NotAction) cover any of ``actions``?"""
+    if not statement.has_action:
+        return False
+    per_action: list[Tri] = []
+    for wanted in actions:
+        hits: list[Tri] = [
+            None if attr.value is None else action_matches(attr.value, wanted)
+            for attr in statement.actions
+        ]
+        matched = tri_or(hits)
+        per_action.append(tri_not(matched) if statement.not_action else matched)
+    return tri_or(per_action)
+
+
+def is_allow(statement: Statement) -> bool:
+    """Effect Allow (any case, as IAM would reject anything else)."""
+    return (statement.effect or "").strip().lower() == "allow"
+
+
+def is_deny(statement: Statement) -> bool:
+    """Effect Deny."""
+    return (statement.effect or "").strip().lower() == "deny"
+
+
+def _principal_matches(listed: Principal, target: Principal) -> Tri:
+    if listed.kind == "*" or (listed.value == "*" and listed.kind == target.kind):
+        return True
+    if listed.value is None:
+        return None
+    return listed.kind == target.kind and listed.value == target.value
+
+
+def covers_principal(statement: Statement, target: Principal | None) -> Tri:
+    """Does the statement's Principal (or NotPrincipal) include ``target``?
+
+    ``target`` None asks about "every principal": only ``*`` covers it.
+    """
+    if target is None:
+        listed = tri_or(
+            p.kind == "*" or (p.kind == "AWS" and p.value == "*") for p in statement.principals
+        )
+        return False if statement.not_principal else listed
+    hits: list[Tri] = [_principal_matches(p, target) for p in statement.principals]
+    if statement.unknown_principals:
+        hits.append(None)
+    matched = tri_or(hits)
+    return tri_not(matched) if statement.not_principal else matched
+
+
+# --------------------------------------------------------------------------- questions
+
+
+def allows_without_mfa(statement: Statement) -> Tri:
+    """Can a request without MFA (long-term keys: key absent; or MFA "false") satisfy the
+    statement's conditions? False means the statement itself requires MFA.
+    """
+    return satisfiable_with(statement, NO_MFA)
+
+
+def requires_external_id(statement: Statement) -> Tri:
+    """Must a caller present an ``sts:ExternalId`` to satisfy the statement's conditions?"""
+    return tri_not(satisfiable_with(statement, NO_EXTERNAL_ID))
+
+
+def conditions_on(statement: Statement, key: str) -> tuple[Condition, ...]:
+    """The statement's conditions on ``key`` (case-insensitive)."""
+    wanted = normalise_key(key)
+    return tuple(c for c in statement.conditions if normalise_key(c.key) == wanted)
+
+
+def external_id_values(statement: Statement) -> tuple[str | None, ...]:
+    """Values a caller could pass as ExternalId: those of the positive string operators
+    on ``sts:ExternalId`` (None for unresolved elements)."""
+    values: list[str | None] = []
+    for condition in conditions_on(statement, EXTERNAL_ID):
+        op = parse_operator(condition.operator)
+        if op is not None and op.family == "string" and not op.negated:
+            values.extend(condition.values)
+    return tuple(values)
+
+
+def effective_mfa(statement: Statement) -> bool:
+    """True when a condition on its own enforces MFA: ``Bool aws:MultiFactorAuthPresent
+    "true"`` or ``NumericLessThan(Equals) aws:MultiFactorAuthAge``, without IfExists or a
+    set qualifier (both of which pass when the key is absent).
+    """
+    for condition in statement.conditions:
+        op = parse_operator(condition.operator)
+        if op is None or op.if_exists or op.qualifier or not condition.values:
+            continue
+        if any(value is None for value in condition.values):
+            continue
+        key = normalise_key(condition.key)
+        if key == MFA_PRESENT and op.base == "bool":
+            if all(str(v).strip().lower() == "true" for v in condition.values):
+                return True
+        elif key == MFA_AGE and op.base in ("numericlessthan", "numericlessthanequals"):
+            return True
+    return False
+
+
+def deny_blocks(
+    statements: Sequence[Statement],
+    principal: Principal | None,
+    scenarios: Sequence[Mapping[str, ScenarioValue]],
+    action: str = ASSUME_ROLE,
+) -> Tri:
+    """Does some Deny statement of the policy block every request of ``scenarios`` made by
+    ``principal`` (None: by anyone) for ``action``? Deny overrides Allow, so e.g. Deny +
+    ``BoolIfExists aws:MultiFactorAuthPresent false`` is strict MFA enforcement.
+    """
+    results: list[Tri] = []
+    for statement in statements:
+        if not is_deny(statement):
+            continue
+        results.append(
+            tri_and(
+                (
+                    grants_action(statement, (action,)),
+                    covers_principal(statement, principal),
+                    necessarily_holds(statement, scenarios),
+                )
+            )
+        )
+    return tri_or(results)
+
+
+def deny_blocks_without_mfa(statements: Sequence[Statement], principal: Principal | None) -> Tri:
+    """Does a Deny in the policy refuse every no-MFA request of ``principal``?"""
+    return deny_blocks(statements, principal, NO_MFA)
+
+
+def deny_blocks_without_external_id(
+    statements: Sequence[Statement], principal: Principal | None
+) -> Tri:
+    """Does a Deny in the policy refuse every request of ``principal`` with no ExternalId?"""
+    return deny_blocks(statements, principal, NO_EXTERNAL_ID)
+
+
+# --------------------------------------------------------------------------- principal guards
+
+STRONG_GUARDS = (
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:sourcearn",
+    "aws:sourceaccount",
+    "aws:sourceorgid",
+    "aws:sourceorgpaths",
+)
+_ARN_KEYS = frozenset({"aws:principalarn", "aws:sourcearn"})
+_ACCOUNT_KEYS = frozenset({"aws:principalaccount", "aws:sourceaccount"})
+_ORG_ID_KEYS = frozenset({"aws:principalorgid", "aws:sourceorgid"})
+
+
+def _only_wildcards(text: str, extra: str = "") -> bool:
+    return not text.strip("*?" + extra)
+
+
+def is_wildcard_only(key: str, value: str) -> bool:
+    """True when ``value`` does not narrow ``key`` to something specific.
+
+    ``*``; an ARN whose account is wildcarded (anyone can create ``role/deploy`` in their
+    own account) or, for account-less ARNs, whose resource is wildcards only; an account
+    or organization id with any wildcard; ``o-*/*`` paths.
+    """
+    name = normalise_key(key)
+    text = value.strip()
+    if _only_wildcards(text):
+        return True
+    if name in _ARN_KEYS and text.lower().startswith("arn:"):
+        parts = text.split(":", 5)
+        if len(parts) < 6:
+            return True
+        account, resource = parts[4], parts[5]
+        if account:
+            return "*" in account or "?" in account
+        return _only_wildcards(resource, "/")
+    if name in _ACCOUNT_KEYS or name in _ORG_ID_KEYS:
+        return "*" in text or "?" in text
+    if name.endswith("orgpaths"):
+        return text.replace("*", "").replace("?", "").replace("/", "") in ("", "o-")
+    return False
+
+
+def _is_guard(condition: Condition) -> Tri:
+    """A positive string/ARN match on a strong key with only specific values."""
+    key = normalise_key(condition.key)
+    if key not in STRONG_GUARDS:
+        return False
+    op = parse_operator(condition.operator)
+    if op is None or op.negated or op.if_exists or op.qualifier == "forallvalues":
+        return False
+    if op.family not in ("string", "arn") or not condition.values:
+        return False
+    if any(value is None for value in condition.values):
+        return None
+    return not any(is_wildcard_only(key, str(value)) for value in condition.values)
+
+
+def constrains_principal(statement: Statement) -> str | None:
+    """The first strong guard key (as written) that limits who may use the statement, or
+    None. Weak keys (``aws:SourceIp``, ``aws:UserAgent``, ``aws:PrincipalTag/*``,
+    ``sts:ExternalId``) and wildcard-only values never count.
+    """
+    for condition in statement.conditions:
+        if _is_guard(condition) is True:
+            return condition.key
+    return None
+
+
+def principal_guards(statement: Statement) -> frozenset[str]:
+    """Every strong guard key (lower-cased) that limits who may use the statement."""
+    return frozenset(
+        normalise_key(c.key) for c in statement.conditions if _is_guard(c) is True
+    )
+
+
+def _is_negated_guard(condition: Condition) -> Tri:
+    """``StringNotEquals aws:PrincipalOrgID o-x`` and friends: in a Deny, it refuses
+    everybody outside the named organization/account/ARN (absent key: denied too)."""
+    key = normalise_key(condition.key)
+    op = parse_operator(condition.operator)
+    if key not in STRONG_GUARDS or op is None or not op.negated or op.qualifier:
+        return False
+    if op.family not in ("string", "arn") or not condition.values:
+        return False
+    if any(value is None for value in condition.values):
+        return None
+    return not any(is_wildcard_only(key, str(value)) for value in condition.values)
+
+
+def deny_guard(statements: Sequence[Statement], action: str = ASSUME_ROLE) -> str | None:
+    """The guard key of a Deny that refuses ``action`` to every principal outside what its
+    negated strong-key conditions name (the "Deny unless in my org" pattern), or None.
+    """
+    for statement in statements:
+        if not is_deny(statement) or statement.unknown_conditions or not statement.conditions:
+            continue
+        if grants_action(statement, (action,)) is not True:
+            continue
+        if covers_principal(statement, None) is not True:
+            continue
+        if all(_is_negated_guard(c) is True for c in statement.conditions):
+            return statement.conditions[0].key
+    return None
+
+
+def guard_unknown(statement: Statement) -> bool:
+    """True when an unresolved part of the conditions might be a guard: rules stay silent."""
+    if statement.unknown_conditions:
+        return True
+    return any(_is_guard(condition) is None for condition in statement.conditions) or any(
+        parse_operator(condition.operator) is None for condition in statement.conditions
+    )
+
+
+def has_unknown_conditions(statement: Statement) -> bool:
+    """True when any condition block, operator or value of the statement is unresolved."""
+    if statement.unknown_conditions:
+        return True
+    return any(
+        parse_operator(c.operator) is None or any(v is None for v in c.values)
+        for c in statement.conditions
+    )

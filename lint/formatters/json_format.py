@@ -1,0 +1,85 @@
+"""JSON output: a stable, documented document for scripts and dashboards.
+
+Keys are sorted and indented so that the output diffs cleanly and snapshots are exact.
+Shape (``version`` is the assume-lint version)::
+
+    {"version": "0.1.0",
+     "findings": [{"rule_id", "rule_name", "severity", "message", "path", "line",
+                   "column", "end_line", "end_column", "related": [...], "fingerprint",
+                   "suppressed" (only with include_suppressed, on suppressed findings)}],
+     "summary": {"findings", "by_severity", "files", "suppressed", "errors"}}
+
+``end_line``/``end_column`` are null when the parser did not know the end.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from assume_lint import __version__
+from assume_lint.findings import Finding, Location, Severity
+from assume_lint.formatters import fingerprint, masked, reported
+from assume_lint.registry import Rule
+from assume_lint.result import RunResult
+
+
+def _location(loc: Location) -> dict[str, Any]:
+    """A location as the JSON object used for ``related`` entries."""
+    return {
+        "path": loc.path,
+        "line": loc.line,
+        "column": loc.column,
+        "end_line": loc.end_line,
+        "end_column": loc.end_column,
+    }
+
+
+def _finding(finding: Finding, suppressed: bool, result: RunResult) -> dict[str, Any]:
+    """One finding; ``suppressed`` carries the (masked) justification when it was hidden."""
+    out: dict[str, Any] = {
+        "rule_id": finding.rule_id,
+        "rule_name": finding.rule_name,
+        "severity": finding.severity.label,
+        "message": masked(finding.message, result),
+        **_location(finding.location),
+        "related": [_location(loc) for loc in finding.related],
+        "fingerprint": fingerprint(finding),
+    }
+    if suppressed:
+        out["suppressed"] = masked(finding.suppressed or "suppressed", result)
+    return out
+
+
+def _summary(result: RunResult) -> dict[str, Any]:
+    """Counts; ``by_severity`` always lists all five levels so consumers need no defaults."""
+    counts = result.counts()
+    return {
+        "findings": len(result.findings),
+        "by_severity": {s.label: counts.get(s, 0) for s in Severity},
+        "files": result.files_scanned,
+        "suppressed": len(result.suppressed),
+        "errors": result.errors,
+    }
+
+
+def render(
+    result: RunResult,
+    rules: Sequence[Rule],
+    *,
+    color: bool = False,
+    category: str = "assume-lint",
+    include_suppressed: bool = False,
+) -> str:
+    """The JSON document (``indent=2, sort_keys=True``, trailing newline)."""
+    del rules, color, category
+    document = {
+        "version": __version__,
+        "findings": [
+            _finding(finding, suppressed, result)
+            for finding, suppressed in reported(result, include_suppressed)
+        ],
+        "summary": _summary(result),
+    }
+    return json.dumps(document, indent=2, sort_keys=True) + "\n"

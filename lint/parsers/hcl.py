@@ -1,0 +1,1096 @@
+"""HCL loading and evaluation on python-hcl2's raw Lark tree, with exact locations.
+
+Why not ``hcl2.loads``: its dict output loses every line and column, and its
+``hcl2.parser.parser()`` rebuilds the LALR tables (~1.6 s) on every run when its cache
+file is missing and site-packages is read-only. Here the Lark parser is built with
+exactly hcl2's options, loaded from hcl2's own cache file or from a cache file in the
+user cache folder, and the raw tree is evaluated into :class:`Node` values that keep
+the line/column of every attribute, block, object key and value.
+
+Evaluation is deliberately partial: literals, strings and heredocs (with ``${...}``
+resolved through a :class:`Scope`), tuples, objects, ``jsonencode``/``file``/
+``templatefile`` and ``var.``/``local.``/``data.aws_iam_policy_document.X.json``
+references. Everything else becomes an *unknown* Node (``known=False``) whose ``source``
+is the expression text, so rules stay silent instead of guessing.
+
+hcl2 and lark are imported lazily so importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import importlib
+import json
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assume_lint.findings import Location
+from assume_lint.model import ParseProblem
+from assume_lint.parsers.located import Node
+from assume_lint.secrets import mask_text
+
+# Characters used to stand for unknown ``${...}`` interpolations inside a template
+# string (private-use code points: they never occur in real policies).
+HOLE_OPEN = "\ue000"
+HOLE_CLOSE = "\ue001"
+_HOLE_RE = re.compile(HOLE_OPEN + r"(\d+)" + HOLE_CLOSE + "*")
+_CACHE_FORMAT = "1"
+
+# --------------------------------------------------------------------------- parser
+
+
+def _user_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/assume-lint`` or ``~/.cache/assume-lint``."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "assume-lint"
+
+
+def _versions() -> tuple[str, str]:
+    """The installed hcl2 and lark versions (they name and key the cache file)."""
+    import lark
+    from hcl2 import version as hcl2_version
+
+    return str(getattr(hcl2_version, "version", "unknown")), str(lark.__version__)
+
+
+def _grammar_path() -> Path:
+    import hcl2.parser
+
+    return Path(hcl2.parser.__file__).parent / "hcl2.lark"
+
+
+def user_cache_file() -> Path:
+    """The user-cache file for this hcl2/lark/Python combination."""
+    hcl2_v, lark_v = _versions()
+    py = f"{sys.version_info[0]}{sys.version_info[1]}"
+    return _user_cache_dir() / f"hcl2-{hcl2_v}-lark-{lark_v}-py{py}.bin"
+
+
+def _cache_key() -> bytes:
+    """What the user-cache file must match: grammar text, versions, our format."""
+    hcl2_v, lark_v = _versions()
+    digest = hashlib.sha256()
+    for part in (_CACHE_FORMAT, hcl2_v, lark_v, sys.version, _grammar_path().read_text("utf-8")):
+        digest.update(part.encode("utf-8") + b"\0")
+    return digest.hexdigest().encode("ascii")
+
+
+def _build(cache: str | bool) -> Any:
+    """Build the parser exactly as ``hcl2.parser.parser()`` does (same option order:
+    lark hashes the options in call order to validate its cache file)."""
+    import hcl2.parser
+    from hcl2.postlexer import PostLexer
+    from lark import Lark
+
+    return Lark.open(
+        "hcl2.lark",
+        parser="lalr",
+        cache=cache,
+        rel_to=hcl2.parser.__file__,
+        propagate_positions=True,
+        postlex=PostLexer(),
+    )
+
+
+def _load_user_cache(path: Path) -> Any | None:
+    """The parser saved in ``path``, or None when absent, stale or unreadable."""
+    from lark import Lark
+
+    try:
+        with path.open("rb") as handle:
+            if handle.readline().rstrip(b"\n") != _cache_key():
+                return None
+            return Lark.load(handle)
+    except Exception:  # a corrupt cache is rebuilt, never fatal
+        return None
+
+
+def _save_user_cache(path: Path, parser: Any) -> None:
+    """Write the parser atomically (temp file + rename); silently skip when unwritable."""
+    tmp_name = ""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=".bin", dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(_cache_key() + b"\n")
+            parser.save(handle)
+        os.replace(tmp_name, path)
+        tmp_name = ""
+    except (OSError, TypeError, ValueError):
+        pass
+    finally:
+        if tmp_name:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+
+
+def load_parser() -> Any:
+    """Load the HCL parser without rebuilding it when any cache can serve it.
+
+    Order: our user cache (it exists only when hcl2's was missing or stale once);
+    hcl2's own cache file; else build and save our user cache.
+    """
+    import hcl2.parser
+
+    user_file = user_cache_file()
+    parser = _load_user_cache(user_file) if user_file.exists() else None
+    if parser is not None:
+        return parser
+    hcl2_file = Path(hcl2.parser.PARSER_FILE)
+    if hcl2_file.exists():
+        parser = _build(str(hcl2_file))
+        if "grammar" not in vars(parser):  # loaded from hcl2's cache, not rebuilt
+            return parser
+    else:
+        parser = _build(False)
+    _save_user_cache(user_file, parser)
+    return parser
+
+
+@functools.lru_cache(maxsize=1)
+def get_parser() -> Any:
+    """The process-wide HCL parser (loaded once)."""
+    return load_parser()
+
+
+# --------------------------------------------------------------------------- tree
+
+
+@dataclass
+class Attribute:
+    """``name = expression`` in a body; the expression is evaluated on demand."""
+
+    name: str
+    location: Location  # of the name
+    expr: Any  # lark Tree
+
+
+@dataclass
+class Block:
+    """``type "label" ... { body }``; ``location`` is the block type's position."""
+
+    type: str
+    labels: tuple[str, ...]
+    location: Location
+    attributes: dict[str, Attribute] = field(default_factory=dict)
+    blocks: list[Block] = field(default_factory=list)
+
+    def blocks_of(self, kind: str) -> Iterator[Block]:
+        """Nested blocks of one type, in file order."""
+        return (b for b in self.blocks if b.type == kind)
+
+
+@dataclass
+class HclFile:
+    """A parsed file: its top-level body as a pseudo-block plus its text."""
+
+    rel: str
+    text: str
+    body: Block
+    lines: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EncodedNode(Node):
+    """A Node produced by ``jsonencode``/``file``/a policy document: a policy object."""
+
+    encoding: str = "json"
+
+
+@dataclass
+class TemplateNode(Node):
+    """A string whose text may embed JSON: keeps where its text starts for line mapping.
+
+    ``template`` is the text with unknown interpolations replaced by hole markers
+    (``holes`` maps each marker index to its source). ``line``/``column`` are where
+    the template text starts; ``indent`` is what ``<<-`` stripped from each line.
+    """
+
+    template: str = ""
+    holes: tuple[str, ...] = ()
+    body_line: int = 1
+    body_column: int = 1
+    indent: int = 0
+    heredoc: bool = False
+
+
+def _is_tree(obj: Any) -> bool:
+    return hasattr(obj, "data") and hasattr(obj, "children")
+
+
+def _loc(rel: str, meta_or_token: Any) -> Location:
+    """The Location of a lark tree (its meta) or token."""
+    obj = getattr(meta_or_token, "meta", meta_or_token)
+    line = getattr(obj, "line", 1) or 1
+    column = getattr(obj, "column", 1) or 1
+    return Location(
+        rel, line, column, getattr(obj, "end_line", None), getattr(obj, "end_column", None)
+    )
+
+
+def _name_of(rel: str, child: Any) -> tuple[str, Location]:
+    """Text and location of an attribute name / block type / unquoted label."""
+    if _is_tree(child):
+        if child.data == "string":
+            parts = [str(p.children[0]) for p in child.children if _is_tree(p)]
+            return _unescape("".join(parts)), _loc(rel, child)
+        token = child.children[0]
+        return str(token), _loc(rel, token)
+    return str(child), _loc(rel, child)
+
+
+def _build_body(rel: str, body_tree: Any, target: Block) -> None:
+    """Fill ``target`` from a ``body`` tree, iteratively (blocks nest arbitrarily)."""
+    stack: list[tuple[Any, Block]] = [(body_tree, target)]
+    while stack:
+        tree, block = stack.pop()
+        for child in tree.children:
+            if not _is_tree(child):
+                continue
+            if child.data == "attribute":
+                name, location = _name_of(rel, child.children[0])
+                block.attributes[name] = Attribute(name, location, child.children[-1])
+            elif child.data == "block":
+                parts = [
+                    c for c in child.children if _is_tree(c) and c.data != "new_line_or_comment"
+                ]
+                body = parts[-1]
+                kind, location = _name_of(rel, parts[0])
+                labels = tuple(_name_of(rel, p)[0] for p in parts[1:-1])
+                nested = Block(kind, labels, location)
+                block.blocks.append(nested)
+                stack.append((body, nested))
+
+
+def parse_hcl(text: str, rel: str) -> HclFile | ParseProblem:
+    """Parse ``text``; a ParseProblem (masked, located) instead of any exception."""
+    parser = get_parser()
+    try:
+        tree = parser.parse(text + "\n")
+        top = Block("", (), Location(rel, 1, 1))
+        body = next(c for c in tree.children if _is_tree(c) and c.data == "body")
+        _build_body(rel, body, top)
+    except RecursionError:
+        return ParseProblem(Location(rel, 1, 1), "invalid HCL: nesting too deep to parse")
+    except Exception as exc:  # lark raises several unrelated exception classes
+        return _problem_from(exc, text, rel)
+    return HclFile(rel, text, top, text.split("\n"))
+
+
+def _problem_from(exc: Exception, text: str, rel: str) -> ParseProblem:
+    """Turn a lark error into a short, located, masked ParseProblem."""
+    line = getattr(exc, "line", -1)
+    column = getattr(exc, "column", -1)
+    token = getattr(exc, "token", None)
+    at_end = type(exc).__name__ == "UnexpectedEOF" or (
+        token is not None and getattr(token, "type", "") == "$END"
+    )
+    if at_end or not isinstance(line, int) or line < 1:
+        opener = _unclosed_opener(text)
+        if opener is not None:
+            return ParseProblem(
+                Location(rel, opener[0], opener[1]),
+                f"invalid HCL: '{opener[2]}' opened here is never closed (end of file reached)",
+            )
+        lines = text.split("\n")
+        return ParseProblem(
+            Location(rel, max(1, len(lines)), 1), "invalid HCL: unexpected end of file"
+        )
+    if type(exc).__name__ == "UnexpectedCharacters":
+        char = getattr(exc, "char", "?")
+        message = f"invalid HCL: unexpected character {char!r}"
+    elif token is not None:
+        shown = str(token).strip().split("\n")[0] or repr(str(token))
+        if len(shown) > 40:
+            shown = shown[:37] + "..."
+        message = f"invalid HCL: unexpected {shown!r}"
+    else:
+        message = "invalid HCL: syntax error"
+    return ParseProblem(Location(rel, line, max(1, column)), mask_text(message))
+
+
+_CLOSERS = {"{": "}", "[": "]", "(": ")"}
+
+
+def _unclosed_opener(text: str) -> tuple[int, int, str] | None:
+    """The innermost-first unclosed bracket (line, column, char), skipping strings,
+    comments and heredocs: a good place to report "unexpected end of file"."""
+    stack: list[tuple[int, int, str]] = []
+    i, line, line_start, n = 0, 1, 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\n":
+            line, line_start = line + 1, i + 1
+        elif ch == '"':
+            i += 1
+            while i < n and text[i] not in '"\n':
+                i += 2 if text[i] == "\\" else 1
+        elif ch == "#" or text.startswith("//", i):
+            while i < n and text[i] != "\n":
+                i += 1
+            continue
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            end = n if end < 0 else end + 2
+            line += text.count("\n", i, end)
+            if "\n" in text[i:end]:
+                line_start = text.rfind("\n", i, end) + 1
+            i = end
+            continue
+        elif text.startswith("<<", i):
+            match = re.match(r"<<-?([A-Za-z][\w.-]*)\n", text[i:])
+            if match:
+                closing = re.compile(r"^\s*" + re.escape(match.group(1)) + r"$", re.MULTILINE)
+                found = closing.search(text, i + match.end())
+                end = found.end() if found else n
+                line += text.count("\n", i, end)
+                line_start = text.rfind("\n", 0, end) + 1
+                i = end
+                continue
+        elif ch in _CLOSERS:
+            stack.append((line, i - line_start + 1, ch))
+        elif ch in "}])" and stack:
+            stack.pop()
+        i += 1
+    return stack[0] if stack else None
+
+
+# --------------------------------------------------------------------------- strings
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+_ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)")
+
+
+def _unescape(raw: str) -> str:
+    """HCL quoted-string escapes (``\\n``, ``\\"``, ``\\uXXXX``...)."""
+    if "\\" not in raw:
+        return raw
+
+    def repl(match: re.Match[str]) -> str:
+        code = match.group(1)
+        if code[0] in "uU" and len(code) > 1:
+            return chr(int(code[1:], 16))
+        return _ESCAPES.get(code, "\\" + code)
+
+    return _ESCAPE_RE.sub(repl, raw)
+
+
+def hole(index: int, width: int = 0) -> str:
+    """The marker for unknown interpolation ``index``, padded to ``width`` characters
+    when possible so JSON columns after it stay exact."""
+    text = f"{HOLE_OPEN}{index}{HOLE_CLOSE}"
+    return text + HOLE_CLOSE * max(0, width - len(text))
+
+
+def fill_holes(text: str, holes: tuple[str, ...]) -> str:
+    """``text`` with hole markers replaced by the original ``${...}`` sources."""
+    return _HOLE_RE.sub(lambda m: holes[int(m.group(1))], text)
+
+
+# --------------------------------------------------------------------------- evaluation
+
+ReadFile = Callable[[str], "tuple[str, str] | None"]
+
+
+@dataclass
+class Scope:
+    """What references resolve against.
+
+    ``variables``/``locals`` map names to evaluated Nodes; ``policy_documents`` maps a
+    ``data.aws_iam_policy_document`` name to its policy Node; ``read_file`` reads a
+    module-relative path and returns ``(text, rel)`` or None (file()/templatefile()).
+    """
+
+    variables: dict[str, Node] = field(default_factory=dict)
+    locals: dict[str, Node] = field(default_factory=dict)
+    policy_documents: dict[str, Node] = field(default_factory=dict)
+    read_file: ReadFile | None = None
+
+
+def unknown(location: Location, source: str) -> Node:
+    """An unresolved value."""
+    return Node(None, location, known=False, source=source)
+
+
+class Evaluator:
+    """Evaluates expression trees of one file into located Nodes."""
+
+    def __init__(self, hcl: HclFile, scope: Scope) -> None:
+        self.rel = hcl.rel
+        self.text = hcl.text
+        self.scope = scope
+
+    # -- helpers
+    def source(self, tree: Any) -> str:
+        """The expression as written (masked: a source is shown in messages)."""
+        meta = getattr(tree, "meta", None)
+        start = getattr(meta, "start_pos", None)
+        end = getattr(meta, "end_pos", None)
+        if start is None or end is None:
+            return ""
+        return mask_text(self.text[start:end].strip())
+
+    def loc(self, tree: Any) -> Location:
+        """Location of a tree or token in this file."""
+        return _loc(self.rel, tree)
+
+    def unknown(self, tree: Any) -> Node:
+        """An unknown Node for ``tree``."""
+        return unknown(self.loc(tree), self.source(tree))
+
+    # -- entry points
+    def attribute(self, attr: Attribute) -> Node:
+        """Evaluate an attribute; the Node's key_location is the attribute name."""
+        try:
+            node = self.evaluate(attr.expr)
+        except RecursionError:
+            node = unknown(self.loc(attr.expr), "")
+        node.key_location = attr.location
+        return node
+
+    def block_map(self, block: Block) -> Node:
+        """A block's attributes (not nested blocks) as a mapping Node."""
+        values = {name: self.attribute(attr) for name, attr in block.attributes.items()}
+        return Node(values, block.location)
+
+    def evaluate(self, tree: Any) -> Node:
+        """Evaluate one expression tree (recursive on expression nesting only)."""
+        if not _is_tree(tree):
+            return unknown(self.loc(tree), str(tree))
+        handler = getattr(self, "_e_" + str(tree.data), None)
+        if handler is None:
+            return self.unknown(tree)
+        result: Node = handler(tree)
+        return result
+
+    # -- node kinds
+    def _e_expr_term(self, tree: Any) -> Node:
+        inner = [c for c in tree.children if _is_tree(c) and c.data != "new_line_or_comment"]
+        if len(inner) != 1:
+            return self.unknown(tree)
+        return self.evaluate(inner[0])
+
+    def _e_int_lit(self, tree: Any) -> Node:
+        return Node(int(str(tree.children[0])), self.loc(tree))
+
+    def _e_float_lit(self, tree: Any) -> Node:
+        return Node(float(str(tree.children[0])), self.loc(tree))
+
+    def _e_literal_value(self, tree: Any) -> Node:
+        word = str(tree.children[0])
+        return Node({"true": True, "false": False}.get(word), self.loc(tree))
+
+    def _e_unary_op(self, tree: Any) -> Node:
+        operator = str(tree.children[0])
+        operand = self.evaluate(tree.children[1])
+        value = operand.value
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if operand.known and number and operator == "-":
+            return Node(-value, self.loc(tree))
+        if operand.known and isinstance(value, bool) and operator == "!":
+            return Node(not value, self.loc(tree))
+        return self.unknown(tree)
+
+    def _e_tuple(self, tree: Any) -> Node:
+        items = [
+            self.evaluate(c)
+            for c in tree.children
+            if _is_tree(c) and c.data != "new_line_or_comment"
+        ]
+        return Node(items, self.loc(tree))
+
+    def _e_object(self, tree: Any) -> Node:
+        values: dict[str, Node] = {}
+        duplicates: list[str] = []
+        for elem in tree.children:
+            if not _is_tree(elem) or elem.data != "object_elem":
+                continue
+            key_tree, value_tree = elem.children[0], elem.children[-1]
+            key, key_known = self._object_key(key_tree)
+            value = self.evaluate(value_tree)
+            if not key_known:
+                value = unknown(value.location, value.source or self.source(value_tree))
+            value.key_location = self.loc(key_tree)
+            if key in values:
+                duplicates.append(key)
+            values[key] = value
+        return Node(values, self.loc(tree), duplicate_keys=tuple(duplicates))
+
+    def _object_key(self, key_tree: Any) -> tuple[str, bool]:
+        """An object key: bare identifiers are literal names; others are evaluated."""
+        inner = key_tree.children[0]
+        if _is_tree(inner) and inner.data == "keyword":
+            return str(inner.children[0]), True
+        term = inner
+        if _is_tree(term) and term.data == "expr_term" and len(term.children) == 1:
+            only = term.children[0]
+            if _is_tree(only) and only.data == "identifier":
+                return str(only.children[0]), True
+        node = self.evaluate(inner)
+        text = node.text()
+        if text is None and isinstance(node, TemplateNode) and node.holes:
+            return fill_holes(node.template, node.holes), False
+        if text is None:
+            return node.source or self.source(inner), False
+        return text, True
+
+    def _e_string(self, tree: Any) -> Node:
+        location = self.loc(tree)
+        pieces: list[str] = []
+        holes: list[str] = []
+        for part in tree.children:
+            if not _is_tree(part):
+                continue  # the quotes
+            self._string_part(part.children[0], pieces, holes)
+        template = "".join(pieces)
+        start = Location(self.rel, location.line, location.column + 1)
+        if not holes:
+            interpolated = any(_is_tree(p) and _is_tree(p.children[0]) for p in tree.children)
+            return TemplateNode(
+                template,
+                location,
+                source=self.source(tree) if interpolated else "",
+                template=template,
+                body_line=start.line,
+                body_column=start.column,
+            )
+        return TemplateNode(
+            None,
+            location,
+            known=False,
+            source=self.source(tree),
+            template=template,
+            holes=tuple(holes),
+            body_line=start.line,
+            body_column=start.column,
+        )
+
+    def _string_part(self, piece: Any, pieces: list[str], holes: list[str]) -> None:
+        """Append one string part: text, escaped ``$${``, or an interpolation."""
+        if not _is_tree(piece):
+            if piece.type == "ESCAPED_INTERPOLATION" or piece.type == "ESCAPED_DIRECTIVE":
+                pieces.append(str(piece)[1:])
+            else:
+                pieces.append(_unescape(str(piece)))
+            return
+        if piece.data == "interpolation":
+            value = self.evaluate(piece.children[1])
+            text = value.text()
+            if text is not None:
+                pieces.append(text)
+                return
+        source = self.source(piece)
+        pieces.append(hole(len(holes), len(source)))
+        holes.append(source)
+
+    def _e_heredoc_template(self, tree: Any) -> Node:
+        return self._heredoc(tree, trim=False)
+
+    def _e_heredoc_template_trim(self, tree: Any) -> Node:
+        return self._heredoc(tree, trim=True)
+
+    def _heredoc(self, tree: Any, trim: bool) -> Node:
+        """A heredoc: body lines (common indent stripped for ``<<-``), interpolated."""
+        raw = str(tree.children[0])
+        location = self.loc(tree)
+        lines = raw.split("\n")
+        body = lines[1:-2]  # drop "<<EOF", the closing marker and the final ""
+        indent = 0
+        if trim:
+            widths = [len(s) - len(s.lstrip(" \t")) for s in body if s.strip()]
+            indent = min(widths) if widths else 0
+            body = [s[indent:] for s in body]
+        text = "\n".join(body) + ("\n" if body else "")
+        template, holes = self._interpolate(text)
+        common: dict[str, Any] = {
+            "template": template,
+            "holes": tuple(holes),
+            "body_line": location.line + 1,
+            "body_column": 1,
+            "indent": indent,
+            "heredoc": True,
+        }
+        if holes:
+            return TemplateNode(None, location, known=False, source=self.source(tree), **common)
+        source = self.source(tree) if _next_template(text, 0) >= 0 else ""
+        return TemplateNode(template, location, source=source, **common)
+
+    def _interpolate(self, text: str) -> tuple[str, list[str]]:
+        """Resolve ``${...}`` (and mark ``%{...}``) inside heredoc text."""
+        out: list[str] = []
+        holes: list[str] = []
+        i = 0
+        while True:
+            j = _next_template(text, i)
+            if j < 0:
+                out.append(text[i:].replace("$${", "${").replace("%%{", "%{"))
+                break
+            out.append(text[i:j].replace("$${", "${").replace("%%{", "%{"))
+            end = _matching_brace(text, j + 2)
+            source = text[j:end]
+            value = self._eval_snippet(source[2:-1]) if text[j] == "$" else None
+            resolved = value.text() if value is not None else None
+            if resolved is not None:
+                out.append(resolved)
+            else:
+                out.append(hole(len(holes), len(source)))
+                holes.append(mask_text(source))
+            i = end
+        return "".join(out), holes
+
+    def _eval_snippet(self, expr_text: str) -> Node | None:
+        """Evaluate an interpolation's expression text found inside a heredoc."""
+        if "\n" in expr_text or len(expr_text) > 2000:
+            return None
+        try:
+            tree = get_parser().parse(f"x = {expr_text}\n")
+            attribute = next(
+                c for c in tree.children[0].children if _is_tree(c) and c.data == "attribute"
+            )
+        except Exception:
+            return None
+        snippet = Evaluator(
+            HclFile(self.rel, f"x = {expr_text}\n", Block("", (), Location(self.rel))), self.scope
+        )
+        return snippet.evaluate(attribute.children[-1])
+
+    def _e_function_call(self, tree: Any) -> Node:
+        name = str(tree.children[0].children[0])
+        args_tree = next((c for c in tree.children if _is_tree(c) and c.data == "arguments"), None)
+        args = (
+            []
+            if args_tree is None
+            else [c for c in args_tree.children if _is_tree(c) and c.data != "new_line_or_comment"]
+        )
+        if name == "jsonencode" and len(args) == 1:
+            inner = self.evaluate(args[0])
+            return EncodedNode(
+                inner.value,
+                inner.location,
+                inner.known,
+                inner.source,
+                None,
+                inner.duplicate_keys,
+                encoding="jsonencode",
+            )
+        if name in ("file", "templatefile") and args:
+            return self._read_json(tree, args[0])
+        return self.unknown(tree)
+
+    def _read_json(self, tree: Any, path_tree: Any) -> Node:
+        """``file("${path.module}/x.json")``: the JSON file's located Node, else unknown."""
+        path = self.evaluate(path_tree).text()
+        reader = self.scope.read_file
+        if path is None or reader is None:
+            return self.unknown(tree)
+        loaded = reader(path)
+        if loaded is None:
+            return self.unknown(tree)
+        text, rel = loaded
+        parsed = parse_json_text(text, rel)
+        if isinstance(parsed, ParseProblem):
+            return self.unknown(tree)
+        return EncodedNode(
+            parsed.value,
+            parsed.location,
+            parsed.known,
+            parsed.source,
+            None,
+            parsed.duplicate_keys,
+            encoding="file",
+        )
+
+    def _e_get_attr_expr_term(self, tree: Any) -> Node:
+        return self._reference(tree)
+
+    def _e_index_expr_term(self, tree: Any) -> Node:
+        return self._reference(tree)
+
+    def _e_identifier(self, tree: Any) -> Node:
+        return self.unknown(tree)
+
+    def _reference(self, tree: Any) -> Node:
+        """``var.x``, ``local.x[0].y``, ``path.module``, ``data.aws_iam_policy_document.X.json``."""
+        chain = _reference_chain(tree, self)
+        if chain is None or not chain or not isinstance(chain[0], str):
+            return self.unknown(tree)
+        root, rest = chain[0], chain[1:]
+        node: Node | None = None
+        if root == "path" and rest and rest[0] in ("module", "root", "cwd"):
+            node, rest = Node(".", self.loc(tree)), rest[1:]
+        elif root in ("var", "local") and rest and isinstance(rest[0], str):
+            table = self.scope.variables if root == "var" else self.scope.locals
+            node, rest = table.get(rest[0]), rest[1:]
+        elif root == "data" and _is_document_json(rest):
+            assert isinstance(rest[1], str)
+            node, rest = self.scope.policy_documents.get(rest[1]), rest[3:]
+        for step in rest:
+            if node is None or not node.known:
+                break
+            node = _step(node, step)
+        if node is None or not node.known:
+            return self.unknown(tree)
+        return _as_reference(node, self.source(tree))
+
+
+def _is_document_json(rest: list[str | int]) -> bool:
+    """``aws_iam_policy_document.X.json`` after ``data``."""
+    return (
+        len(rest) >= 3
+        and rest[0] == "aws_iam_policy_document"
+        and isinstance(rest[1], str)
+        and rest[2] == "json"
+    )
+
+
+def _as_reference(node: Node, source: str) -> Node:
+    """A copy of a resolved Node that remembers the reference it came through."""
+    if isinstance(node, EncodedNode):
+        return EncodedNode(
+            node.value,
+            node.location,
+            node.known,
+            source,
+            node.key_location,
+            node.duplicate_keys,
+            encoding=node.encoding,
+        )
+    if isinstance(node, TemplateNode):
+        return TemplateNode(
+            node.value,
+            node.location,
+            node.known,
+            source,
+            node.key_location,
+            node.duplicate_keys,
+            template=node.template,
+            holes=node.holes,
+            body_line=node.body_line,
+            body_column=node.body_column,
+            indent=node.indent,
+            heredoc=node.heredoc,
+        )
+    return Node(
+        node.value, node.location, node.known, source, node.key_location, node.duplicate_keys
+    )
+
+
+def _step(node: Node, step: str | int) -> Node | None:
+    """One attribute/index access on a resolved value."""
+    if isinstance(step, str):
+        return node.get(step)
+    if isinstance(node.value, list) and -len(node.value) <= step < len(node.value):
+        item = node.value[step]
+        return item if isinstance(item, Node) else None
+    return None
+
+
+def _reference_chain(tree: Any, ev: Evaluator) -> list[str | int] | None:
+    """Flatten nested get_attr/index terms into ``["var", "x", 0, "y"]`` (None: too complex)."""
+    steps: list[str | int] = []
+    current = tree
+    while True:
+        if not _is_tree(current):
+            return None
+        if current.data == "expr_term" and len(current.children) == 1:
+            current = current.children[0]
+            continue
+        if current.data == "identifier":
+            steps.append(str(current.children[0]))
+            break
+        if current.data == "get_attr_expr_term":
+            attr = current.children[1]
+            steps.append(str(attr.children[-1].children[0]))
+        elif current.data == "index_expr_term":
+            index = current.children[1]
+            if index.data == "short_index":
+                steps.append(int(str(index.children[-1])))
+            else:
+                expr = [
+                    c for c in index.children if _is_tree(c) and c.data != "new_line_or_comment"
+                ]
+                value = ev.evaluate(expr[0]).value
+                if isinstance(value, bool) or not isinstance(value, (str, int)):
+                    return None
+                steps.append(value)
+        else:
+            return None
+        current = current.children[0]
+    steps.reverse()
+    return steps
+
+
+def _next_template(text: str, start: int) -> int:
+    """Index of the next unescaped ``${`` or ``%{`` at or after ``start`` (-1: none)."""
+    i = start
+    while True:
+        j = min((k for k in (text.find("${", i), text.find("%{", i)) if k >= 0), default=-1)
+        if j < 0:
+            return -1
+        if j > 0 and text[j - 1] == text[j] and (j < 2 or text[j - 2] != text[j]):
+            i = j + 2  # "$${" / "%%{" is an escape
+            continue
+        return j
+
+
+def _matching_brace(text: str, start: int) -> int:
+    """Index just after the ``}`` closing an interpolation opened before ``start``."""
+    depth, i, n = 1, start, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == '"':
+            i += 1
+            while i < n and text[i] != '"':
+                i += 2 if text[i] == "\\" else 1
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return n
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def parse_json_text(
+    text: str, rel: str, line_offset: int = 0, column_offset: int = 0, first_column: int = 0
+) -> Node | ParseProblem:
+    """Parse located JSON with the shared parser (``jsonloc``), then shift locations.
+
+    ``line_offset`` is added to every line; ``column_offset`` to every column (the
+    ``<<-`` indent); ``first_column`` additionally to columns on the first line (a
+    quoted string's opening position).
+    """
+    jsonloc: Any
+    try:
+        jsonloc = importlib.import_module("assume_lint.parsers.jsonloc")
+    except ImportError:
+        jsonloc = None
+    node: Node
+    if jsonloc is not None:
+        try:
+            node = jsonloc.parse_json(text, rel)
+        except Exception as exc:
+            line = int(getattr(exc, "line", 1) or 1)
+            column = int(getattr(exc, "column", 1) or 1)
+            message = str(getattr(exc, "message", "") or exc).split("\n")[0]
+            return ParseProblem(
+                _shift(Location(rel, line, column), line_offset, column_offset, first_column),
+                mask_text(message),
+            )
+    else:
+        result = _fallback_json(text, rel)
+        if isinstance(result, ParseProblem):
+            where = result.location
+            return ParseProblem(
+                _shift(where, line_offset, column_offset, first_column), result.message
+            )
+        node = result
+    if line_offset or column_offset or first_column:
+        relocate(node, line_offset, column_offset, first_column)
+    return node
+
+
+def _shift(location: Location, lines: int, columns: int, first: int) -> Location:
+    extra = columns + (first if location.line == 1 else 0)
+    end_extra = columns + (first if location.end_line == 1 else 0)
+    return Location(
+        location.path,
+        location.line + lines,
+        location.column + extra,
+        None if location.end_line is None else location.end_line + lines,
+        None if location.end_column is None else location.end_column + end_extra,
+    )
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """Every Node of a tree, iteratively (pre-order)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        if isinstance(current.value, dict):
+            stack.extend(reversed(list(current.value.values())))
+        elif isinstance(current.value, list):
+            stack.extend(reversed(current.value))
+
+
+def relocate(node: Node, lines: int, columns: int = 0, first: int = 0) -> None:
+    """Shift every location of an embedded JSON tree into the enclosing file."""
+    for current in walk(node):
+        current.location = _shift(current.location, lines, columns, first)
+        if current.key_location is not None:
+            current.key_location = _shift(current.key_location, lines, columns, first)
+
+
+def mark_holes(node: Node, holes: tuple[str, ...]) -> None:
+    """Strings holding a hole marker become unknown (source: the ``${...}`` text); a
+    mapping key holding one makes its value unknown (we cannot tell which key it is)."""
+    for current in walk(node):
+        if isinstance(current.value, str) and HOLE_OPEN in current.value:
+            current.source = fill_holes(current.value, holes)
+            current.value, current.known = None, False
+        elif not current.known and HOLE_OPEN in current.source:
+            current.source = fill_holes(current.source, holes)
+        if isinstance(current.value, dict) and any(HOLE_OPEN in k for k in current.value):
+            renamed: dict[str, Node] = {}
+            for key, child in current.value.items():
+                if HOLE_OPEN in key:
+                    key = fill_holes(key, holes)
+                    child = unknown(child.location, key)
+                    child.key_location = current.value[
+                        next(k for k in current.value if fill_holes(k, holes) == key)
+                    ].key_location
+                renamed[key] = child
+            current.value = renamed
+
+
+def template_json(node: TemplateNode, rel: str) -> Node | ParseProblem:
+    """Parse the JSON inside a string/heredoc, located in the enclosing file.
+
+    Unknown interpolations become unknown strings; a hole standing where a JSON value
+    (not a string) belongs is quoted so the document still parses.
+    """
+    text = _quote_bare_holes(node.template)
+    if node.heredoc:
+        parsed = parse_json_text(text, rel, node.body_line - 1, node.indent)
+    else:
+        parsed = parse_json_text(text, rel, node.body_line - 1, 0, node.body_column - 1)
+    if isinstance(parsed, Node) and node.holes:
+        mark_holes(parsed, node.holes)
+    return parsed
+
+
+def _quote_bare_holes(text: str) -> str:
+    """Wrap hole markers that sit outside JSON strings in quotes."""
+    if HOLE_OPEN not in text:
+        return text
+    out: list[str] = []
+    in_string, i, n = False, 0, len(text)
+    while i < n:
+        ch = text[i]
+        if in_string:
+            if ch == "\\":
+                out.append(text[i : i + 2])
+                i += 2
+                continue
+            if ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch == HOLE_OPEN:
+            match = _HOLE_RE.match(text, i)
+            if match:
+                out.append('"' + match.group(0) + '"')
+                i = match.end()
+                continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+_JSON_TOKEN = re.compile(
+    r'(?P<ws>[ \t\n\r]+)|(?P<str>"(?:[^"\\\n]|\\.)*")'
+    r"|(?P<num>-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)"
+    r"|(?P<lit>true|false|null)|(?P<punct>[{}\[\]:,])"
+)
+
+
+def _fallback_json(text: str, rel: str) -> Node | ParseProblem:
+    """A small iterative located JSON parser, used only while ``jsonloc`` is absent."""
+    tokens: list[tuple[str, Any, int, int]] = []
+    line, line_start, pos = 1, 0, 0
+    while pos < len(text):
+        match = _JSON_TOKEN.match(text, pos)
+        if match is None:
+            return ParseProblem(Location(rel, line, pos - line_start + 1), "invalid JSON")
+        kind = match.lastgroup or ""
+        if kind != "ws":
+            raw = match.group(0)
+            value: Any = raw
+            if kind == "str" or kind == "num":
+                value = json.loads(raw)
+            elif kind == "lit":
+                value = {"true": True, "false": False, "null": None}[raw]
+            tokens.append((kind, value, line, pos - line_start + 1))
+        newlines = match.group(0).count("\n")
+        if newlines:
+            line += newlines
+            line_start = pos + match.group(0).rfind("\n") + 1
+        pos = match.end()
+    return _fallback_tree(tokens, rel, line, pos - line_start + 1)
+
+
+def _fallback_tree(
+    tokens: list[tuple[str, Any, int, int]], rel: str, end_line: int, end_col: int
+) -> Node | ParseProblem:
+    """Assemble tokens into Nodes with an explicit stack."""
+    stack: list[tuple[Node, str | None, Location | None]] = []
+    root: Node | None = None
+    pending_key: tuple[str, Location] | None = None
+    for index, (kind, value, line, col) in enumerate(tokens):
+        location = Location(rel, line, col)
+        if kind == "punct" and value in ",:":
+            continue
+        if kind == "punct" and value in "}]":
+            if not stack or stack[-1][0].is_map != (value == "}"):
+                return ParseProblem(location, f"invalid JSON: unexpected {value!r}")
+            done, key, key_loc = stack.pop()
+            node = done
+        elif kind == "punct":
+            container = Node({} if value == "{" else [], location)
+            key, key_loc = (
+                (pending_key or (None, None)) if stack and stack[-1][0].is_map else (None, None)
+            )
+            pending_key = None
+            stack.append((container, key, key_loc))
+            continue
+        elif stack and stack[-1][0].is_map and pending_key is None and expect_key_at(tokens, index):
+            pending_key = (str(value), location)
+            continue
+        else:
+            node = Node(value, location)
+            key, key_loc = (
+                (pending_key or (None, None)) if stack and stack[-1][0].is_map else (None, None)
+            )
+            pending_key = None
+        if not stack:
+            root = node
+            continue
+        parent = stack[-1][0]
+        if parent.is_map:
+            node.key_location = key_loc
+            parent.value[str(key)] = node
+        else:
+            parent.value.append(node)
+    if stack or root is None:
+        return ParseProblem(
+            Location(rel, end_line, end_col), "invalid JSON: unexpected end of input"
+        )
+    return root
+
+
+def _take_key(
+    stack: list[tuple[Node, str | None, Location | None]],
+    pending: tuple[str, Location] | None,
+) -> tuple[str | None, Location | None]:
+    """The pending key when the innermost container is a mapping."""
+    if stack and stack[-1][0].is_map and pending is not None:
+        return pending
+    return None, None
+
+
+def expect_key_at(tokens: list[tuple[str, Any, int, int]], index: int) -> bool:
+    """True when the string token at ``index`` is an object key (followed by ':')."""
+    return index + 1 < len(tokens) and tokens[index + 1][1] == ":" and tokens[index][0] == "str"

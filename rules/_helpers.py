@@ -1,0 +1,125 @@
+"""Shared predicates for the trust-side rules (AL1xx).
+
+The condition semantics live in :mod:`assume_lint.conditions`; this module adds what the
+rules share on top of it: classifying principals (account root, IAM user), deciding which
+accounts are the user's own, and the combined "is MFA / ExternalId enforced for this
+principal" answers that take Deny statements into account. Keeping these in one place is
+what lets AL103 promise never to report what AL102 reports.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from assume_lint.conditions import (
+    ASSUME_ACTIONS,
+    ASSUME_ROLE,
+    allows_without_mfa,
+    deny_blocks_without_external_id,
+    deny_blocks_without_mfa,
+    effective_mfa,
+    glob_match,
+    grants_action,
+    is_allow,
+    requires_external_id,
+    tri_or,
+)
+from assume_lint.conditions import Tri as Tri
+from assume_lint.model import Model, Principal, Role, Statement
+from assume_lint.registry import RuleContext
+
+__all__ = [
+    "ASSUME_ACTIONS",
+    "ASSUME_ROLE",
+    "Tri",
+    "account_root_of",
+    "allow_statements",
+    "external_id_enforced",
+    "hit_key",
+    "iam_user_account",
+    "is_foreign_account_root",
+    "matches_any_glob",
+    "mfa_enforced",
+    "own_accounts",
+]
+
+_PARTITION = r"arn:aws(?:-[a-z]+)*"
+_ROOT_ARN = re.compile(rf"^{_PARTITION}:iam::(\d{{12}}):root$")
+_BARE_ACCOUNT = re.compile(r"^\d{12}$")
+_USER_ARN = re.compile(rf"^{_PARTITION}:iam::(\d{{12}}):user/.+$")
+
+
+def account_root_of(principal: Principal) -> str | None:
+    """The account id when the principal is account-wide (``arn:...:root`` or a bare id)."""
+    if principal.kind != "AWS" or principal.value is None:
+        return None
+    value = principal.value.strip()
+    if _BARE_ACCOUNT.match(value):
+        return value
+    match = _ROOT_ARN.match(value)
+    return match.group(1) if match else None
+
+
+def iam_user_account(principal: Principal) -> str | None:
+    """The account id when the principal is an IAM user ARN (a human-capable identity)."""
+    if principal.kind != "AWS" or principal.value is None:
+        return None
+    match = _USER_ARN.match(principal.value.strip())
+    return match.group(1) if match else None
+
+
+def own_accounts(role: Role, ctx: RuleContext) -> frozenset[str]:
+    """The configured own accounts plus the role's own account when known."""
+    accounts = set(ctx.trusted.accounts)
+    if role.account:
+        accounts.add(role.account)
+    return frozenset(accounts)
+
+
+def is_foreign_account_root(role: Role, principal: Principal, ctx: RuleContext) -> bool:
+    """An account-wide principal of an account that is not ours: AL102's territory."""
+    account = account_root_of(principal)
+    return account is not None and account not in own_accounts(role, ctx)
+
+
+def allow_statements(
+    model: Model, actions: Sequence[str] = (ASSUME_ROLE,)
+) -> Iterator[tuple[Role, Statement]]:
+    """Allow statements that certainly grant one of ``actions`` (unknown: skipped)."""
+    for role, statement in model.statements():
+        if is_allow(statement) and grants_action(statement, actions) is True:
+            yield role, statement
+
+
+def mfa_enforced(role: Role, statement: Statement, principal: Principal) -> Tri:
+    """Must ``principal`` present MFA to use ``statement``? Either the statement's own
+    conditions refuse no-MFA requests, or a Deny in the same policy does.
+    """
+    if effective_mfa(statement):
+        return True
+    own = allows_without_mfa(statement)
+    if own is False:
+        return True
+    denied = deny_blocks_without_mfa(role.statements, principal)
+    return tri_or((None if own is None else False, denied))
+
+
+def external_id_enforced(role: Role, statement: Statement, principal: Principal) -> Tri:
+    """Must ``principal`` present an ``sts:ExternalId`` (statement or a Deny says so)?"""
+    own = requires_external_id(statement)
+    if own is True:
+        return True
+    denied = deny_blocks_without_external_id(role.statements, principal)
+    return tri_or((own, denied))
+
+
+def matches_any_glob(value: str, patterns: Sequence[str]) -> bool:
+    """``*``/``?`` glob match of ``value`` against any pattern (case-sensitive, like ARNs)."""
+    return any(glob_match(pattern, value) for pattern in patterns)
+
+
+def hit_key(role: Role, statement: Statement, extra: str | None = None) -> str:
+    """The logical location of a trust hit: ``address/label`` (``/extra`` when several)."""
+    key = f"{role.address}/{statement.label}"
+    return f"{key}/{extra}" if extra else key

@@ -1,0 +1,166 @@
+"""Shared predicates for the caller-side rules (AL2xx) and the backend/provider check (AL301).
+
+Kept apart from ``_helpers`` (the trust-side predicates) so the two areas can grow
+without editing the same file. Everything here is a pure function of strings and model
+objects: no I/O, no parser knowledge.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from assume_lint.findings import Location
+from assume_lint.model import AssumeAttempt, Credential
+from assume_lint.secrets import mask
+
+__all__ = [
+    "RoleArn",
+    "account_of",
+    "attempt_anchor",
+    "credential_label",
+    "dedupe_by_line",
+    "is_example_value",
+    "is_placeholder",
+    "is_temporary_key",
+    "mask",
+    "parse_duration",
+    "parse_role_arn",
+    "role_arn_label",
+]
+
+# arn:PARTITION:iam::ACCOUNT:role/PATH/NAME  (the path is optional, every segment non-empty)
+_ROLE_ARN = re.compile(
+    r"^arn:(?P<partition>aws(?:-[a-z]+)*):iam::(?P<account>\d{12}):role/"
+    r"(?P<path>(?:[^/\s]+/)*)(?P<name>[\w+=,.@-]+)$"
+)
+
+
+@dataclass(frozen=True)
+class RoleArn:
+    """The parts of an IAM role ARN that identify a role."""
+
+    partition: str
+    account: str
+    path: str  # "/" or "/team/ci/", as IAM writes it
+    name: str
+
+    @property
+    def identity(self) -> tuple[str, str, str]:
+        """What makes two ARNs the same role: role names are unique per account
+        regardless of path and case, so the path and the case are left out."""
+        return (self.partition, self.account, self.name.lower())
+
+
+def parse_role_arn(text: str | None) -> RoleArn | None:
+    """Split ``arn:aws:iam::123456789012:role/path/name``; None when it is not one.
+
+    A malformed ARN is another rule's business (AL206/AL109); callers stay silent.
+    """
+    if text is None:
+        return None
+    match = _ROLE_ARN.match(text.strip())
+    if match is None:
+        return None
+    return RoleArn(
+        partition=match["partition"],
+        account=match["account"],
+        path="/" + match["path"],
+        name=match["name"],
+    )
+
+
+def account_of(text: str | None) -> str | None:
+    """The 12-digit account of a role ARN, or None when it is not a parseable role ARN."""
+    arn = parse_role_arn(text)
+    return arn.account if arn else None
+
+
+def role_arn_label(attempt: AssumeAttempt) -> str:
+    """The role an attempt assumes, for messages: the ARN, else its expression."""
+    attr = attempt.role_arn
+    if attr is None:
+        return "no role"
+    if attr.value is not None:
+        return attr.value
+    return attr.source or "an unresolved role ARN"
+
+
+# --------------------------------------------------------------------------- credentials
+
+
+def is_placeholder(value: str | None) -> bool:
+    """True for values that hold no credential at all (empty or blank).
+
+    Anything else typed into a key field counts, even ``AKIAXXXXXXXXXXXXXXXX``: the
+    field is wired to a literal, which is the mistake the rules report.
+    """
+    return value is None or not value.strip()
+
+
+def is_example_value(value: str) -> bool:
+    """AWS's documented example keys (``AKIAIOSFODNN7EXAMPLE``,
+    ``wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY``): not real secrets, graded low."""
+    upper = value.strip().upper()
+    return upper.endswith(("EXAMPLE", "EXAMPLEKEY"))
+
+
+def is_temporary_key(value: str) -> bool:
+    """``ASIA`` key ids belong to temporary (STS) credentials."""
+    return value.strip().upper().startswith("ASIA")
+
+
+def credential_label(credential: Credential) -> str:
+    """Where a credential was found, for messages: ``secret_key in provider "aws"``."""
+    field = credential.field or "text"
+    return f"{field} in {credential.context}" if credential.context else field
+
+
+def dedupe_by_line(credentials: Iterable[Credential]) -> Iterator[list[Credential]]:
+    """Group credentials that sit on the same (path, line), in first-seen order.
+
+    The text scan and the field parser may both report one key; a line is one finding.
+    """
+    groups: dict[tuple[str, int], list[Credential]] = {}
+    for credential in credentials:
+        where = (credential.location.path, credential.location.line)
+        groups.setdefault(where, []).append(credential)
+    yield from groups.values()
+
+
+# --------------------------------------------------------------------------- durations
+
+_GO_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
+_UNIT_SECONDS = {
+    "ns": 1e-9,
+    "us": 1e-6,
+    "µs": 1e-6,
+    "ms": 1e-3,
+    "s": 1.0,
+    "m": 60.0,
+    "h": 3600.0,
+}
+
+
+def parse_duration(text: str | None) -> float | None:
+    """Seconds requested by a duration value, or None when it cannot be read.
+
+    Profiles and workflows write integer seconds (``3600``); Terraform's
+    ``assume_role.duration`` is a Go duration (``1h``, ``1h30m``, ``900s``).
+    """
+    if text is None:
+        return None
+    value = text.strip()
+    if re.fullmatch(r"[+-]?\d+", value):
+        return float(int(value))
+    if not value or _GO_DURATION_PART.sub("", value):
+        return None
+    return sum(
+        float(number) * _UNIT_SECONDS[unit] for number, unit in _GO_DURATION_PART.findall(value)
+    )
+
+
+def attempt_anchor(attempt: AssumeAttempt) -> Location:
+    """Where to report about an attempt's role: its role_arn, else the attempt itself."""
+    return attempt.role_arn.location if attempt.role_arn is not None else attempt.location

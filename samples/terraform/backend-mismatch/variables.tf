@@ -1,0 +1,8 @@
+variable "region" {
+  type    = string
+  default = "us-west-1"
+}
+
+locals {
+  prod_account = "444444444444"
+}

@@ -1,0 +1,87 @@
+"""The caller-side predicates: ARN parsing, durations, example keys, masking."""
+
+from __future__ import annotations
+
+import pytest
+from assume_lint.rules._helpers_callers import (
+    RoleArn,
+    account_of,
+    is_example_value,
+    is_placeholder,
+    is_temporary_key,
+    mask,
+    parse_duration,
+    parse_role_arn,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("arn:aws:iam::111111111111:role/deploy", RoleArn("aws", "111111111111", "/", "deploy")),
+        (
+            "arn:aws:iam::111111111111:role/team/ci/deploy",
+            RoleArn("aws", "111111111111", "/team/ci/", "deploy"),
+        ),
+        (
+            "arn:aws-us-gov:iam::222222222222:role/x",
+            RoleArn("aws-us-gov", "222222222222", "/", "x"),
+        ),
+        (
+            " arn:aws-cn:iam::333333333333:role/a.b@c ",
+            RoleArn("aws-cn", "333333333333", "/", "a.b@c"),
+        ),
+        ("arn:aws:iam::111111111111:user/deploy", None),
+        ("arn:aws:iam::1111:role/deploy", None),
+        ("arn:aws:iam::111111111111:role/", None),
+        ("arn:aws:sts::111111111111:assumed-role/deploy/s", None),
+        ("deploy", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_parse_role_arn(text: str | None, expected: RoleArn | None) -> None:
+    assert parse_role_arn(text) == expected
+
+
+def test_account_of_and_identity() -> None:
+    assert account_of("arn:aws:iam::111111111111:role/deploy") == "111111111111"
+    assert account_of("not-an-arn") is None
+    a = parse_role_arn("arn:aws:iam::111111111111:role/path/Deploy")
+    b = parse_role_arn("arn:aws:iam::111111111111:role/deploy")
+    assert a is not None and b is not None
+    assert a.identity == b.identity
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("3600", 3600.0),
+        (" 900 ", 900.0),
+        ("-5", -5.0),
+        ("1h", 3600.0),
+        ("1h30m", 5400.0),
+        ("15m", 900.0),
+        ("899s", 899.0),
+        ("1.5h", 5400.0),
+        ("500ms", 0.5),
+        ("", None),
+        ("one hour", None),
+        ("1x", None),
+        ("1h foo", None),
+        (None, None),
+    ],
+)
+def test_parse_duration(text: str | None, seconds: float | None) -> None:
+    assert parse_duration(text) == seconds
+
+
+def test_key_predicates() -> None:
+    assert is_example_value("AKIAIOSFODNN7EXAMPLE")
+    assert is_example_value("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+    assert not is_example_value("AKIA2E3F4G5H6J7K2L3M")
+    assert is_temporary_key("ASIAIOSFODNN7EXAMPLE")
+    assert not is_temporary_key("AKIAIOSFODNN7EXAMPLE")
+    assert is_placeholder("") and is_placeholder("   ") and is_placeholder(None)
+    assert not is_placeholder("AKIAXXXXXXXXXXXXXXXX")
+    assert mask("AKIAIOSFODNN7EXAMPLE") == "AKIA************MPLE"

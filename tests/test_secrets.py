@@ -1,0 +1,33 @@
+"""Masking: no secret is printed whole."""
+
+from __future__ import annotations
+
+from assume_lint.secrets import mask, mask_text
+
+
+def test_mask_keeps_the_ends_only() -> None:
+    assert mask("AKIAIOSFODNN7EXAMPLE") == "AKIA************MPLE"
+    assert mask("short") == "*****"
+
+
+def test_mask_text_finds_keys_secrets_and_tokens() -> None:
+    secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+    token = "FwoGZXIvYXdzE" + "A1b2C3d4" * 20
+    text = f"key AKIAQYLPMN5HHHFPZAM2 secret {secret} token {token}"
+    masked = mask_text(text)
+    assert "AKIAQYLPMN5HHHFPZAM2" not in masked and "AKIA************ZAM2" in masked
+    assert secret not in masked and "wJal" in masked
+    assert token not in masked
+
+
+def test_mask_text_leaves_arns_and_words() -> None:
+    text = "arn:aws:iam::123456789012:role/some-very-long-role-name-for-testing-purposes"
+    assert mask_text(text) == text
+    word = "a" * 40
+    assert mask_text(word) == word
+
+
+def test_extra_values_are_masked_whatever_their_shape() -> None:
+    assert mask_text("secret_key = 123XXXX", ("123XXXX",)) == "secret_key = *******"
+    assert mask_text("token = my-session-token-value", ("my-session-token-value",)) == (
+        "token = my-s**************alue")
