@@ -79,13 +79,16 @@ def build_app() -> click.Group:
                   help="SARIF automationDetails id (NAME/).")
     @click.option("--repo-root", type=click.Path(path_type=Path, file_okay=False, exists=True),
                   help="Base of reported paths (default: git top level, else cwd).")
+    @click.option("-j", "--jobs", type=click.IntRange(min=1),
+                  help="Parallel parser processes (default: by tree size).")
+    @click.option("--no-cache", is_flag=True, help="Neither read nor write the parse cache.")
     @click.option("--no-color", is_flag=True, help="No colour (also: NO_COLOR).")
     @click.option("-q", "--quiet", is_flag=True, help="No summary line on stderr.")
     def check(paths: tuple[Path, ...], fmt: str, output: Path | None,
               config_file: Path | None, no_config: bool, select: tuple[str, ...],
               ignore: tuple[str, ...], min_severity: str | None, fail_on: str | None,
               soft_fail: bool | None, sarif_category: str, repo_root: Path | None,
-              no_color: bool, quiet: bool) -> int:
+              jobs: int | None, no_cache: bool, no_color: bool, quiet: bool) -> int:
         """Lint PATHS (files or folders; default: the current folder)."""
         from assume_lint.engine import lint
         from assume_lint.formatters import render
@@ -109,7 +112,7 @@ def build_app() -> click.Group:
             fail_on=Severity.parse(fail_on) if fail_on else None,
             soft_fail=soft_fail,
         )
-        result = lint(targets, root, config)
+        result = lint(targets, root, config, jobs=jobs, use_cache=not no_cache)
         missing = [t for t in targets if not t.exists() and not t.is_symlink()]
         for target in missing:
             click.echo(f"assume-lint: {target}: no such file or directory", err=True)

@@ -365,23 +365,18 @@ def _scenario(values: Mapping[str, ScenarioValue]) -> dict[str, RequestValue]:
     return {key: value for key, value in values.items() if isinstance(value, str)}
 
 
-def satisfiable_with(
-    statement: Statement, scenarios: Sequence[Mapping[str, ScenarioValue]]
-) -> Tri:
+def satisfiable_with(statement: Statement, scenarios: Sequence[Mapping[str, ScenarioValue]]) -> Tri:
     """Can some request matching one of ``scenarios`` satisfy the statement's conditions?
 
     Keys named in a scenario take its value (or are absent); all other conditions are
     assumed satisfiable, because the caller chooses what else it sends.
     """
     return tri_or(
-        _holds_in_scenario(statement, _scenario(values), set(values), True)
-        for values in scenarios
+        _holds_in_scenario(statement, _scenario(values), set(values), True) for values in scenarios
     )
 
 
-def _holds_in_scenario(
-    statement: Statement, request: Request, keys: set[str], others: Tri
-) -> Tri:
+def _holds_in_scenario(statement: Statement, request: Request, keys: set[str], others: Tri) -> Tri:
     """Evaluate the conditions on ``keys`` against ``request`` (a key of ``keys`` missing
     from it is absent); every other condition counts as ``others`` (True: the caller can
     satisfy it; False: it need not hold).
@@ -407,8 +402,7 @@ def necessarily_holds(
     condition block lets the caller slip past it.
     """
     return tri_and(
-        _holds_in_scenario(statement, _scenario(values), set(values), False)
-        for values in scenarios
+        _holds_in_scenario(statement, _scenario(values), set(values), False) for values in scenarios
     )
 
 
@@ -644,9 +638,29 @@ def constrains_principal(statement: Statement) -> str | None:
 
 def principal_guards(statement: Statement) -> frozenset[str]:
     """Every strong guard key (lower-cased) that limits who may use the statement."""
-    return frozenset(
-        normalise_key(c.key) for c in statement.conditions if _is_guard(c) is True
-    )
+    return frozenset(normalise_key(c.key) for c in statement.conditions if _is_guard(c) is True)
+
+
+def _names_identity(value: str) -> bool:
+    """An ARN value naming identities within an account (``role/ci-*``), not all of it
+    (``*``, ``role/*``)."""
+    parts = value.strip().split(":", 5)
+    if len(parts) < 6:
+        return False
+    resource = parts[5]
+    name = resource.split("/", 1)[1] if "/" in resource else resource
+    return not _only_wildcards(name, "/")
+
+
+def names_principal(statement: Statement) -> bool:
+    """True when a guarding ``aws:PrincipalArn`` condition names specific identities, not
+    just an account (``arn:aws:iam::N:*`` is no narrower than ``N:root``)."""
+    for condition in conditions_on(statement, "aws:PrincipalArn"):
+        if _is_guard(condition) is True and all(
+            _names_identity(str(value)) for value in condition.values
+        ):
+            return True
+    return False
 
 
 def _is_negated_guard(condition: Condition) -> Tri:

@@ -9,10 +9,12 @@ with the configured severity, an end position and a line-independent fingerprint
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from assume_lint.cache import ModelCache, cache_dir, unit_digest
 from assume_lint.config import Config
 from assume_lint.findings import Finding, Hit, Location, Severity
 from assume_lint.model import Credential, Model, ParseProblem
@@ -25,6 +27,7 @@ from assume_lint.walk import Candidate, walk
 
 PARSE_ERROR_ID = "AL900"
 _SNIFF_HEAD = 65536
+_PARALLEL_MIN_FILES = 200
 
 
 @dataclass
@@ -132,10 +135,13 @@ def units_of(inputs: Inputs) -> list[Unit]:
     return [Unit(kind, key, tuple(files)) for (kind, key), files in sorted(grouped.items())]
 
 
-def parse_unit(unit: Unit) -> Model:
-    """Run one unit's parser; an unexpected failure becomes AL900, not a traceback."""
+def parse_unit(unit: Unit) -> tuple[Model, bool]:
+    """Run one unit's parser; an unexpected failure becomes AL900, not a traceback.
+
+    The flag is False when the parser failed, so that such a model is never cached.
+    """
     try:
-        return load_parser(unit.kind).parse_unit(unit.files)
+        return load_parser(unit.kind).parse_unit(unit.files), True
     except RecursionError:
         message = "input is nested too deeply to analyse"
     except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the run
@@ -143,7 +149,29 @@ def parse_unit(unit: Unit) -> Model:
     model = Model()
     for source in unit.files:
         model.problems.append(ParseProblem(Location(source.rel, 1, 1), message))
-    return model
+    return model, False
+
+
+def auto_jobs(units: Sequence[Unit]) -> int:
+    """Parallel parsing pays for its process start-up only on large trees."""
+    files = sum(len(u.files) for u in units if u.kind == "terraform")
+    if files < _PARALLEL_MIN_FILES:
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def parse_all(units: Sequence[Unit], jobs: int) -> list[tuple[Model, bool]]:
+    """Parse units serially or in worker processes; results in unit order either way."""
+    if jobs <= 1 or len(units) < 2:
+        return [parse_unit(unit) for unit in units]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    chunk = max(1, len(units) // (jobs * 4))
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        return list(pool.map(parse_unit, units, chunksize=chunk))
 
 
 def scan_access_keys(source: SourceFile) -> list[Credential]:
@@ -159,14 +187,24 @@ def scan_access_keys(source: SourceFile) -> list[Credential]:
     return found
 
 
-def build_model(inputs: Inputs) -> Model:
-    """Parse every unit and merge the partial models into one."""
-    model = Model(problems=list(inputs.problems))
-    for unit in units_of(inputs):
-        model.extend(parse_unit(unit))
+def build_model(inputs: Inputs, cache: ModelCache, jobs: int | None = None) -> Model:
+    """Parse every unit (cached models first) and merge the partial models into one."""
+    units = units_of(inputs)
+    keys = [unit_digest(unit) for unit in units]
+    models: list[Model | None] = [cache.get(key) for key in keys]
+    todo = [i for i, model in enumerate(models) if model is None]
+    workers = auto_jobs([units[i] for i in todo]) if jobs is None else jobs
+    for i, (model, ok) in zip(todo, parse_all([units[i] for i in todo], workers), strict=True):
+        models[i] = model
+        if ok:
+            cache.put(keys[i], model)
+    merged = Model(problems=list(inputs.problems))
+    for model in models:
+        assert model is not None
+        merged.extend(model)
     for rel in sorted(inputs.sources):
-        model.credentials.extend(scan_access_keys(inputs.sources[rel]))
-    return model
+        merged.credentials.extend(scan_access_keys(inputs.sources[rel]))
+    return merged
 
 
 class _Finisher:
@@ -228,13 +266,18 @@ def parse_findings(model: Model, config: Config, finisher: _Finisher) -> list[Fi
     return out
 
 
-def lint(paths: Sequence[Path], root: Path, config: Config) -> RunResult:
-    """Lint ``paths`` (files or folders) and return the sorted result."""
+def lint(paths: Sequence[Path], root: Path, config: Config, *, jobs: int | None = None,
+         use_cache: bool = True) -> RunResult:
+    """Lint ``paths`` (files or folders) and return the sorted result.
+
+    ``jobs`` None picks serial or parallel parsing by tree size; ``use_cache`` False
+    neither reads nor writes the model cache.
+    """
     walked = walk(paths, root, config.exclude)
     inputs = collect(walked.files, config)
     for rel, message in walked.problems:
         inputs.problems.append(ParseProblem(Location(rel, 1, 1), message))
-    model = build_model(inputs)
+    model = build_model(inputs, ModelCache(cache_dir() if use_cache else None), jobs)
     secrets = tuple(sorted({c.value for c in model.credentials if c.value}))
     finisher = _Finisher(inputs.sources, config, secrets)
     rules = select_rules(config)

@@ -18,8 +18,9 @@ A bare ``ignore`` (no rule list) is invalid, never a blanket ignore.
 
 Scopes. A directive that trails code covers its own line. A directive alone on a line
 covers the next line that is not blank and not a comment; when that line opens a block
-(unbalanced ``{``/``[``/``(`` in HCL, an INI ``[section]`` header, a YAML line followed
-by deeper-indented lines) it covers the whole block. ``ignore-file`` covers the file.
+(unbalanced ``{``/``[``/``(`` or a ``<<EOF`` heredoc in HCL, an INI ``[section]`` header,
+a YAML line followed by deeper-indented lines) it covers the whole block.
+``ignore-file`` covers the file.
 
 This module is pure: the engine reads the files, calls :func:`parse_directives` per
 reported file and :func:`apply` once on all findings.
@@ -63,7 +64,8 @@ _MARKERS: dict[str, tuple[str, ...]] = {
 # class: no nested quantifiers, so matching is linear in the line length.
 _MARKER_RE = {
     style: re.compile(
-        r"(?:^|(?<=[ \t]))(?:" + "|".join(re.escape(m) for m in markers) + r")[ \t]*assume-lint[ \t]*:",
+        r"(?:^|(?<=[ \t]))(?:" + "|".join(re.escape(m) for m in markers)
+        + r")[ \t]*assume-lint[ \t]*:",
         re.IGNORECASE,
     )
     for style, markers in _MARKERS.items()
@@ -75,6 +77,8 @@ _UNTIL = re.compile(r"[ \t]+until=([^ \t]*)")
 _REASON = re.compile(r"[ \t]*--")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Strings (double-quoted, escapes allowed), brackets and comment starts, for block ends.
+_HEREDOC = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*$")
+_HAS_BRACKET = re.compile(r"[{}\[\]()]")
 _TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"?|[{}\[\]()]|#|//')
 
 
@@ -178,7 +182,8 @@ def parse_directives(source: SourceFile, style: Style | None = None) -> list[Dir
     if pattern is None or "assume-lint" not in source.text.lower():
         return []
     lines = source.text.split("\n")
-    header_end = _leading_comment_end(lines, style)
+    layout = _Layout(lines, style)
+    bodies: dict[str, _Body] = {}  # repeated comments are parsed once
     out: list[Directive] = []
     for index, line in enumerate(lines):
         if "assume-lint" not in line.lower():
@@ -187,9 +192,12 @@ def parse_directives(source: SourceFile, style: Style | None = None) -> list[Dir
         if match is None:
             continue
         trailing = bool(line[: match.start()].strip())
-        parsed = _parse_body(line[match.end():])
-        out.append(_directive(source.rel, lines, index, match.start(), line, trailing,
-                              header_end, parsed, style))
+        rest = line[match.end():]
+        parsed = bodies.get(rest)
+        if parsed is None:
+            parsed = bodies[rest] = _parse_body(rest)
+        out.append(_directive(source.rel, layout, index, match.start(), line, trailing,
+                              parsed))
     return out
 
 
@@ -255,8 +263,8 @@ def _parse_reason(rest: str, pos: int) -> tuple[str | None, str | None]:
     return (reason or None), None
 
 
-def _directive(rel: str, lines: list[str], index: int, start: int, line: str,
-               trailing: bool, header_end: int, body: _Body, style: Style) -> Directive:
+def _directive(rel: str, layout: _Layout, index: int, start: int, line: str,
+               trailing: bool, body: _Body) -> Directive:
     """Attach scope and covered lines to a parsed directive body."""
     number = index + 1
     text = line[start:].lstrip("#/; \t")
@@ -265,63 +273,174 @@ def _directive(rel: str, lines: list[str], index: int, start: int, line: str,
     scope: Scope
     if body.kind == "ignore-file":
         scope, first, last = "file", 1, sys.maxsize
-        if trailing or index >= header_end:
+        if trailing or index >= layout.header_end:
             problem = problem or ("ignore-file is only honoured in the leading comment lines "
                                   "of the file (before the first line of content)")
     elif trailing:
         scope, first, last = "line", number, number
     else:
         scope = "next"
-        target = _next_code_line(lines, index + 1, style)
-        if target is None:
+        target = layout.next_code[index + 1]
+        if target < 0:
             first, last = number, number - 1  # covers nothing: reported as unused
         else:
-            first, last = target + 1, _block_end(lines, target, style) + 1
+            first, last = target + 1, layout.block_end(target) + 1
     return Directive(loc, scope, body.selectors, first, last, body.reason, body.until,
                      problem, text)
 
 
+class _Layout:
+    """Line structure of one file, computed once so that many directives stay linear.
+
+    ``next_code[i]`` is the first line at or after ``i`` that is neither blank nor a
+    comment (-1 when none). Block ends are computed on first use for all lines at once:
+    brackets with a monotonic stack over running depths, YAML nodes by jumping over
+    already measured child nodes, INI sections up to the next header.
+    """
+
+    def __init__(self, lines: list[str], style: Style) -> None:
+        self.lines = lines
+        self.style = style
+        self.code = [_is_code(line, style) for line in lines]
+        self.next_code = [-1] * (len(lines) + 1)
+        for index in range(len(lines) - 1, -1, -1):
+            self.next_code[index] = index if self.code[index] else self.next_code[index + 1]
+        self.header_end = self._leading_comment_end()
+        self._brackets: dict[int, int] | None = None
+        self._indents: list[int] | None = None
+        self._sections: list[int] | None = None
+        self._heredocs: dict[int, int] | None = None
+
+    def _leading_comment_end(self) -> int:
+        """Index of the first line of content (a YAML ``---`` still counts as header)."""
+        for index, line in enumerate(self.lines):
+            if self.style == "yaml" and line.strip() in ("---", "%YAML 1.2", "%YAML 1.1"):
+                continue
+            if self.code[index]:
+                return index
+        return len(self.lines)
+
+    def block_end(self, target: int) -> int:
+        """Index of the last line of the block opened at ``target`` (``target`` if none)."""
+        if self.style == "ini":
+            if self._sections is None:
+                self._sections = self._section_ends()
+            return self._sections[target]
+        if self.style == "hcl":
+            if self._heredocs is None:
+                self._heredocs = self._heredoc_ends()
+            if target in self._heredocs:
+                return self._heredocs[target]
+        if self.style == "hcl" or (self.style == "yaml" and _opens_flow(self.lines[target])):
+            if self._brackets is None:
+                self._brackets = self._bracket_ends()
+            return self._brackets.get(target, target)
+        if self.style == "yaml":
+            if self._indents is None:
+                self._indents = self._indent_ends()
+            return self._indents[target]
+        return target
+
+    def _bracket_ends(self) -> dict[int, int]:
+        """For each line opening brackets, the first later line where the depth returns
+        to (or below) its depth before that line; unclosed blocks end at the file's end."""
+        ends: dict[int, int] = {}
+        pending: list[tuple[int, int]] = []  # (depth before the opener, opener index)
+        depth = 0
+        for index, line in enumerate(self.lines):
+            before = depth
+            depth += _depth_change(line, self.style)
+            while pending and pending[-1][0] >= depth:
+                ends[pending.pop()[1]] = index
+            if depth > before:
+                pending.append((before, index))
+        for _, index in pending:
+            ends[index] = len(self.lines) - 1
+        return ends
+
+    def _heredoc_ends(self) -> dict[int, int]:
+        """HCL ``<<EOF`` / ``<<-EOF`` openers and their terminator lines (a trust policy
+        written as a heredoc: findings sit on the JSON lines inside it)."""
+        ends: dict[int, int] = {}
+        index = 0
+        while index < len(self.lines):
+            match = _HEREDOC.search(self.lines[index])
+            index += 1
+            if match is None:
+                continue
+            start, marker = index - 1, match.group(1)
+            while index < len(self.lines) and self.lines[index].strip() != marker:
+                index += 1
+            ends[start] = min(index, len(self.lines) - 1)
+            index += 1
+        return ends
+
+    def _indent_ends(self) -> list[int]:
+        """Last line of each YAML node: deeper-indented lines, and under a ``key:`` the
+        ``- `` items written at the key's own indentation. Computed backwards, jumping
+        over measured children, so the whole file costs linear time."""
+        lines, ends = self.lines, list(range(len(self.lines)))
+        for index in range(len(lines) - 1, -1, -1):
+            if not self.code[index]:
+                continue
+            base = _indent(lines[index])
+            head = lines[index].strip()
+            is_key = _yaml_code(head).endswith(":") and not head.startswith("-")
+            child = self.next_code[index + 1]
+            while child >= 0:
+                indent = _indent(lines[child])
+                dash = _is_dash_item(lines[child])
+                if not (indent > base or (is_key and indent == base and dash)):
+                    break
+                ends[index] = ends[child]
+                child = self.next_code[ends[child] + 1]
+        return ends
+
+    def _section_ends(self) -> list[int]:
+        """For an INI ``[section]`` header, its last line of content before the next header."""
+        ends = list(range(len(self.lines)))
+        last_content = -1
+        for index in range(len(self.lines) - 1, -1, -1):
+            stripped = self.lines[index].strip()
+            if stripped.startswith("["):
+                if stripped.endswith("]"):
+                    ends[index] = max(last_content, index)
+                last_content = -1
+            elif self.code[index] and last_content < 0:
+                last_content = index
+        return ends
+
+
 def _is_comment(line: str, style: Style) -> bool:
-    stripped = line.lstrip()
-    return any(stripped.startswith(m) for m in _MARKERS[style])
+    markers = _MARKERS[style]
+    return bool(markers) and line.lstrip().startswith(markers)
 
 
 def _is_code(line: str, style: Style) -> bool:
     return bool(line.strip()) and not _is_comment(line, style)
 
 
-def _leading_comment_end(lines: list[str], style: Style) -> int:
-    """Index of the first line of content (a YAML ``---`` still counts as header)."""
-    for index, line in enumerate(lines):
-        if style == "yaml" and line.strip() in ("---", "%YAML 1.2", "%YAML 1.1"):
-            continue
-        if _is_code(line, style):
-            return index
-    return len(lines)
+def _is_dash_item(line: str) -> bool:
+    stripped = line.strip()
+    return stripped == "-" or stripped.startswith(("- ", "-\t"))
 
 
-def _next_code_line(lines: list[str], start: int, style: Style) -> int | None:
-    for index in range(start, len(lines)):
-        if _is_code(lines[index], style):
-            return index
-    return None
-
-
-def _block_end(lines: list[str], target: int, style: Style) -> int:
-    """Index of the last line of the block opened at ``target`` (``target`` if none)."""
-    if style == "ini":
-        return _ini_section_end(lines, target)
-    if style == "hcl":
-        return _bracket_end(lines, target, style)
-    if style == "yaml":
-        if _opens_flow(lines[target]):
-            return _bracket_end(lines, target, style)
-        return _indent_end(lines, target)
-    return target
+def _yaml_code(text: str) -> str:
+    """A YAML line without its trailing comment (good enough for block detection)."""
+    return text.split(" #", 1)[0].rstrip()
 
 
 def _depth_change(line: str, style: Style) -> int:
-    """Opening minus closing brackets outside strings and comments."""
+    """Opening minus closing brackets outside strings and comments (YAML: no parens,
+    which appear unbalanced in plain scalars)."""
+    if not _HAS_BRACKET.search(line):
+        return 0
+    if '"' not in line and "#" not in line and "/" not in line:
+        opened = line.count("{") + line.count("[")
+        closed = line.count("}") + line.count("]")
+        if style != "yaml":
+            opened, closed = opened + line.count("("), closed + line.count(")")
+        return opened - closed
     depth = 0
     for match in _TOKENS.finditer(line):
         token = match.group()
@@ -332,62 +451,19 @@ def _depth_change(line: str, style: Style) -> int:
                                                       or line[match.start() - 1] in " \t")):
                 break
             continue
+        if style == "yaml" and token in "()":
+            continue
         depth += 1 if token in "{[(" else -1
     return depth
 
 
 def _opens_flow(line: str) -> bool:
     """A YAML line ending in ``{`` or ``[`` (a multi-line flow collection)."""
-    code = line.split(" #", 1)[0].rstrip()
-    return code.endswith(("{", "["))
-
-
-def _bracket_end(lines: list[str], target: int, style: Style) -> int:
-    depth = _depth_change(lines[target], style)
-    if depth <= 0:
-        return target
-    for index in range(target + 1, len(lines)):
-        depth += _depth_change(lines[index], style)
-        if depth <= 0:
-            return index
-    return len(lines) - 1  # never closed: to the end of the file
-
-
-def _ini_section_end(lines: list[str], target: int) -> int:
-    stripped = lines[target].strip()
-    if not (stripped.startswith("[") and stripped.endswith("]")):
-        return target
-    last = target
-    for index in range(target + 1, len(lines)):
-        current = lines[index].strip()
-        if current.startswith("["):
-            break
-        if current and not current.startswith(("#", ";")):
-            last = index
-    return last
+    return _yaml_code(line).endswith(("{", "["))
 
 
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
-
-
-def _indent_end(lines: list[str], target: int) -> int:
-    """Last line of a YAML node: deeper-indented lines (and, under a ``key:``, the
-    ``- `` items written at the key's own indentation)."""
-    base = _indent(lines[target])
-    head = lines[target].strip()
-    is_key = head.split(" #", 1)[0].rstrip().endswith(":") and not head.startswith("-")
-    last = target
-    for index in range(target + 1, len(lines)):
-        line = lines[index]
-        if not _is_code(line, "yaml"):
-            continue
-        indent = _indent(line)
-        same_level_item = is_key and indent == base and line.lstrip().startswith(("- ", "-\t"))
-        if indent <= base and not same_level_item and line.strip() != "-":
-            break
-        last = index
-    return last
 
 
 # --------------------------------------------------------------------------- config ignores
@@ -408,9 +484,7 @@ def config_ignores_from(entries: Sequence[Mapping[str, Any]], config_rel: str,
         until_text = entry.get("until")
         until = None
         if until_text is not None:
-            if not isinstance(until_text, str) or not _DATE.fullmatch(until_text):
-                raise ValueError(f"ignores[{position}].until: expected YYYY-MM-DD")
-            until = date.fromisoformat(until_text)
+            until = _config_date(position, until_text)
         out.append(ConfigIgnore(
             rule=str(entry["rule"]),
             path=str(entry.get("path", "*")),
@@ -424,17 +498,29 @@ def config_ignores_from(entries: Sequence[Mapping[str, Any]], config_rel: str,
     return out
 
 
+def _config_date(position: int, text: Any) -> date:
+    """A config ``until``; ValueError (naming the entry) when it is not a real date."""
+    problem = f"ignores[{position}].until: {text!r} is not a date (expected YYYY-MM-DD)"
+    if not isinstance(text, str) or not _DATE.fullmatch(text):
+        raise ValueError(problem)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(problem) from None
+
+
 def _opt_str(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-_IGNORES_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*(?:tool\.[\"']?assume-lint[\"']?\.)?ignores[ \t]*\]\]",
-                             re.MULTILINE)
+_IGNORES_HEADER = re.compile(
+    r"^[ \t]*\[\[[ \t]*(?:tool\.[\"']?assume-lint[\"']?\.)?ignores[ \t]*\]\]", re.MULTILINE)
 
 
 def ignore_entry_lines(config_text: str) -> list[int]:
     """1-based line of each ``[[ignores]]`` (or ``[[tool.assume-lint.ignores]]``) header."""
-    return [config_text.count("\n", 0, m.start()) + 1 for m in _IGNORES_HEADER.finditer(config_text)]
+    return [config_text.count("\n", 0, m.start()) + 1
+            for m in _IGNORES_HEADER.finditer(config_text)]
 
 
 def path_matches(rel: str, pattern: str) -> bool:

@@ -33,23 +33,32 @@ def loc(line: int, col: int = 1, path: str = DEFAULT_PATH) -> Location:
     return Location(path=path, line=line, column=col)
 
 
-def attr(value: str | None, line: int = 1, col: int = 1, path: str = DEFAULT_PATH,
-         source: str = "") -> Attr:
+def attr(
+    value: str | None, line: int = 1, col: int = 1, path: str = DEFAULT_PATH, source: str = ""
+) -> Attr:
     """An Attr; ``value=None`` is an unresolved expression."""
     return Attr(value=value, location=loc(line, col, path), source=source)
 
 
-def principal(value: str | None, kind: str = "AWS", line: int = 1, col: int = 1,
-              path: str = DEFAULT_PATH) -> Principal:
+def principal(
+    value: str | None, kind: str = "AWS", line: int = 1, col: int = 1, path: str = DEFAULT_PATH
+) -> Principal:
     """A principal. The bare ``"Principal": "*"`` is ``principal("*", kind="*")``."""
     return Principal(kind=kind, value=value, location=loc(line, col, path))
 
 
-def cond(operator: str, key: str, *values: str | None, line: int = 1, col: int = 1,
-         path: str = DEFAULT_PATH) -> Condition:
+def cond(
+    operator: str,
+    key: str,
+    *values: str | None,
+    line: int = 1,
+    col: int = 1,
+    path: str = DEFAULT_PATH,
+) -> Condition:
     """One (operator, key) condition with its OR-ed values."""
-    return Condition(operator=operator, key=key, values=tuple(values),
-                     location=loc(line, col, path))
+    return Condition(
+        operator=operator, key=key, values=tuple(values), location=loc(line, col, path)
+    )
 
 
 def statement(
@@ -112,8 +121,9 @@ def attempt(
     **extra: Any,
 ) -> AssumeAttempt:
     """An AssumeAttempt; pass Attr fields (``role_arn=attr(...)``) through ``extra``."""
-    return AssumeAttempt(kind=kind, caller=caller, address=address,
-                         location=loc(line, 1, path), **extra)
+    return AssumeAttempt(
+        kind=kind, caller=caller, address=address, location=loc(line, 1, path), **extra
+    )
 
 
 def credential(
@@ -126,8 +136,7 @@ def credential(
     **extra: Any,
 ) -> Credential:
     """A Credential found in a file."""
-    return Credential(kind=kind, field=field, value=value, location=loc(line, col, path),
-                      **extra)
+    return Credential(kind=kind, field=field, value=value, location=loc(line, col, path), **extra)
 
 
 def profile(
@@ -145,8 +154,14 @@ def profile(
     for offset, (key, value) in enumerate((properties or {}).items(), start=1):
         item = value if isinstance(value, Attr) else attr(value, line + offset, 1, path)
         props.append((key.lower(), item))
-    return Profile(name=name, group=group, file_kind=file_kind, location=loc(line, 1, path),
-                   properties=tuple(props), **extra)
+    return Profile(
+        name=name,
+        group=group,
+        file_kind=file_kind,
+        location=loc(line, 1, path),
+        properties=tuple(props),
+        **extra,
+    )
 
 
 def model(
@@ -157,5 +172,10 @@ def model(
     problems: Iterable[ParseProblem] = (),
 ) -> Model:
     """A Model from the given objects."""
-    return Model(roles=list(roles), attempts=list(attempts), credentials=list(credentials),
-                 profiles=list(profiles), problems=list(problems))
+    return Model(
+        roles=list(roles),
+        attempts=list(attempts),
+        credentials=list(credentials),
+        profiles=list(profiles),
+        problems=list(problems),
+    )

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from assume_lint.findings import Location
 from assume_lint.model import ParseProblem
 from assume_lint.parsers import hcl
@@ -54,7 +53,9 @@ def test_parser_is_loaded_from_user_cache_without_rebuilding(
     assert second.parse('a = "b"\n').data == first.parse('a = "b"\n').data
 
 
-def test_unwritable_cache_folder_falls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unwritable_cache_folder_falls_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import hcl2.parser
 
     blocker = tmp_path / "file-not-dir"
@@ -88,7 +89,8 @@ def test_literals_and_locations() -> None:
     assert (a.location.line, a.location.column) == (2, 7)
     b = node.get("b")
     assert b is not None
-    assert [(e.location.line, e.location.column) for e in b.elements()] == [(3, 10), (3, 16), (3, 22)]
+    positions = [(e.location.line, e.location.column) for e in b.elements()]
+    assert positions == [(3, 10), (3, 16), (3, 22)]
 
 
 def test_interpolation_resolved_and_unknown() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from assume_lint.findings import Location
 from assume_lint.model import AssumeAttempt, Attr, Credential, Model, ParseProblem
 from assume_lint.parsers import terraform
@@ -230,7 +229,7 @@ def test_role_policy_forms_with_statement_lines() -> None:
     (statement,) = from_doc.statements
     assert statement.sid == "GitHub" and statement.effect == "Allow"
     assert _at(statement.location) == (50, 3)
-    assert [(p.kind, p.location.line) for p in statement.principals] == [("Federated", 54)]
+    assert [(p.kind, p.location.line) for p in statement.principals] == [("Federated", 55)]
     assert [(a.value, a.location.line) for a in statement.actions] == [
         ("sts:AssumeRoleWithWebIdentity", 52)]
     (condition,) = statement.conditions

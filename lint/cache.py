@@ -1,0 +1,94 @@
+"""A content-hash cache of parsed models, so a second run skips the HCL parser.
+
+One entry per parse unit, keyed by the tool version, the unit's kind and the path and
+content of every file in it: any edit, rename or upgrade misses the cache. Entries live
+in the user cache folder (``$XDG_CACHE_HOME/assume-lint`` or ``~/.cache/assume-lint``),
+are written atomically (temp file + rename, so concurrent runs never see half an entry)
+and any entry that fails to load is treated as a miss and rewritten. The cache is only
+an accelerator: every failure to read or write it is silent.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+from assume_lint import __version__
+from assume_lint.model import Model
+from assume_lint.parsers import Unit
+
+_FORMAT = "1"
+
+
+def cache_dir() -> Path:
+    """The folder holding cached models."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "assume-lint" / f"models-{_FORMAT}"
+
+
+@functools.lru_cache(maxsize=1)
+def code_stamp() -> str:
+    """Size and mtime of the parser and model code: a development checkout that edits a
+    parser without bumping the version must not be served models the old code built."""
+    package = Path(__file__).parent
+    parts = [__version__, _FORMAT]
+    for path in sorted([*package.glob("*.py"), *package.glob("parsers/*.py")]):
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        parts.append(f"{path.name}:{info.st_size}:{info.st_mtime_ns}")
+    return "\0".join(parts)
+
+
+def unit_digest(unit: Unit) -> str:
+    """A key that changes with the code, the tool version and any byte or path of the unit."""
+    digest = hashlib.sha256(f"{code_stamp()}\0{unit.kind}\0{unit.key}".encode())
+    for source in unit.files:
+        digest.update(b"\0" + source.rel.encode("utf-8", "surrogatepass") + b"\0")
+        digest.update(source.text.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+class ModelCache:
+    """Get and put parsed models by unit; a disabled cache never hits."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+
+    def _path(self, key: str) -> Path:
+        assert self.folder is not None
+        return self.folder / key[:2] / f"{key}.pickle"
+
+    def get(self, key: str) -> Model | None:
+        """The cached model for ``key``, or None (missing, disabled or unreadable)."""
+        if self.folder is None:
+            return None
+        try:
+            data = self._path(key).read_bytes()
+            model = pickle.loads(data)
+        except Exception:  # noqa: BLE001 - a corrupt or foreign entry is just a miss
+            return None
+        return model if isinstance(model, Model) else None
+
+    def put(self, key: str, model: Model) -> None:
+        """Store ``model`` atomically; failures (read-only home, full disk) are ignored."""
+        if self.folder is None:
+            return
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+            try:
+                with os.fdopen(handle, "wb") as stream:
+                    pickle.dump(model, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError:
+            return

@@ -1,0 +1,334 @@
+"""A located YAML loader: YAML text -> :class:`~assume_lint.parsers.located.Node` tree.
+
+Why an event-driven builder instead of ``yaml.safe_load``:
+
+- every key and value keeps its exact 1-based line and column (start and exclusive end),
+  so findings point at the offending attribute, not at the enclosing block;
+- PyYAML's composers are recursive (libyaml's Cython composer even segfaults on a few
+  hundred thousand nested ``[``), while its parsers are not: building the tree from the
+  event stream with an explicit stack makes hostile nesting harmless;
+- unknown tags (CloudFormation's ``!Ref``, ``!Sub``, ``!GetAtt``, ``!If``...) must not
+  abort the load. By default they become unknown nodes (``known=False``, ``source`` =
+  the tag and value as written), so "unknown means silent" holds; a ``tag_handler``
+  (see :func:`cfn_long_form`) lets the CloudFormation parser evaluate them instead;
+- mapping keys are kept as written (``on`` stays ``"on"``, never ``True``): YAML 1.1's
+  boolean keys are a trap for GitHub workflows, and a tree keyed by ``str`` is what every
+  consumer expects.
+
+Two scalar schemas: ``"yaml11"`` (PyYAML's resolver: ``yes``/``on`` are booleans; what
+CloudFormation uses) and ``"core"`` (YAML 1.2 core: only ``true``/``false`` are booleans;
+what GitHub Actions uses). Merge keys (``<<``) are kept as ordinary keys. Only the first
+document is read; a second one is an error, as for GitHub and CloudFormation.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from assume_lint.findings import Location
+from assume_lint.parsers.located import Node
+
+STANDARD_TAG = "tag:yaml.org,2002:"
+MAX_EXPANSION = 1_000_000  # total nodes reachable through aliases (billion laughs guard)
+
+TagHandler = Callable[[str, Node], Node]
+
+_CORE_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_CORE_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_CORE_INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_CORE_FLOAT = re.compile(
+    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
+
+
+class YamlError(Exception):
+    """A YAML syntax or structure error, with its 1-based line and column."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+    def __str__(self) -> str:
+        return f"{self.message} (line {self.line}, column {self.column})"
+
+
+def unknown_tag(tag: str, node: Node) -> Node:
+    """Default tag handler: any non-standard tag makes the value unknown.
+
+    ``node.source`` already holds the tag and the value as written (``!Ref Bucket``).
+    """
+    return Node(None, node.location, known=False, source=node.source)
+
+
+def cfn_long_form(tag: str, node: Node) -> Node:
+    """Tag handler for CloudFormation: ``!Ref X`` -> ``{"Ref": X}``, ``!Sub s`` ->
+    ``{"Fn::Sub": s}``, ``!GetAtt A.B`` -> ``{"Fn::GetAtt": ["A", "B"]}``,
+    ``!Condition C`` -> ``{"Condition": C}``: the JSON long form, so one evaluator serves
+    YAML and JSON templates. The inner value keeps its own location.
+    """
+    name = tag.lstrip("!")
+    inner = dataclasses.replace(node, source="")
+    if name == "GetAtt" and isinstance(node.value, str) and "." in node.value:
+        first, _, rest = node.value.partition(".")
+        inner = Node(
+            [Node(first, node.location), Node(rest, node.location)], node.location
+        )
+    key = name if name in ("Ref", "Condition") else f"Fn::{name}"
+    return Node({key: inner}, node.location, source=node.source)
+
+
+def _loader() -> Any:
+    """The fastest available safe loader class (libyaml's when PyYAML was built with it)."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _location(rel: str, start: Any, end: Any) -> Location:
+    return Location(rel, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+def _resolve_core(text: str) -> Any:
+    """A plain scalar under the YAML 1.2 core schema."""
+    if _CORE_NULL.match(text):
+        return None
+    if _CORE_BOOL.match(text):
+        return text.lower() == "true"
+    if _CORE_INT.match(text):
+        base = 8 if text.startswith("0o") else 16 if text.startswith("0x") else 10
+        digits = text[2:] if base != 10 else text
+        return int(digits, base)
+    if _CORE_FLOAT.match(text):
+        return float(text.replace("Inf", "inf").replace("INF", "inf"))
+    return text
+
+
+def _construct_yaml11(tag: str, text: str) -> Any:
+    """A scalar of a standard tag under PyYAML's YAML 1.1 rules (timestamps stay text)."""
+    import yaml
+
+    constructor = yaml.constructor.SafeConstructor()
+    scalar = yaml.ScalarNode(tag, text)
+    short = tag[len(STANDARD_TAG):]
+    method = {
+        "null": constructor.construct_yaml_null,
+        "bool": constructor.construct_yaml_bool,
+        "int": constructor.construct_yaml_int,
+        "float": constructor.construct_yaml_float,
+    }.get(short)
+    return text if method is None else method(scalar)
+
+
+@dataclass
+class _Frame:
+    """An open mapping or sequence while its events stream in."""
+
+    node: Node
+    tag: str | None
+    anchor: str | None
+    start_index: int
+    size: int = 1
+    key: Node | None = None
+    duplicates: list[str] = field(default_factory=list)
+
+
+class _Builder:
+    """Turns the parser's events into a Node tree with an explicit stack."""
+
+    def __init__(self, text: str, rel: str, schema: str, tag_handler: TagHandler) -> None:
+        import yaml
+
+        self.yaml = yaml
+        self.resolver = yaml.resolver.Resolver()
+        self.text = text
+        self.rel = rel
+        self.schema = schema
+        self.tag_handler = tag_handler
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Node, int]] = {}
+        self.open_anchors: set[str] = set()
+        self.expanded = 0
+        self.root: Node | None = None
+        self.documents = 0
+
+    # ---------------------------------------------------------------- scalars
+
+    def scalar_value(self, event: Any) -> Any:
+        tag = event.tag
+        text: str = event.value
+        plain = bool(event.implicit[0]) and event.style in (None, "")
+        if tag in (None, "!") or not tag.startswith(STANDARD_TAG):
+            if not plain:
+                return text
+            if self.schema == "core":
+                return _resolve_core(text)
+            resolved = self.resolver.resolve(self.yaml.ScalarNode, text, (True, False))
+            return _construct_yaml11(resolved, text)
+        if tag == STANDARD_TAG + "str":
+            return text
+        try:
+            return _construct_yaml11(tag, text)
+        except (ValueError, TypeError, KeyError) as exc:
+            mark = event.start_mark
+            raise YamlError(f"invalid {tag} value", mark.line + 1, mark.column + 1) from exc
+
+    def custom_tag(self, tag: str | None) -> str | None:
+        """The tag when it is neither absent, non-specific nor a standard one."""
+        if tag is None or tag == "!" or tag.startswith(STANDARD_TAG):
+            return None
+        return tag
+
+    # ---------------------------------------------------------------- tree
+
+    def source_text(self, start: int, end: int) -> str:
+        return self.text[start:end]
+
+    def finish(self, node: Node, tag: str | None, anchor: str | None, size: int) -> None:
+        """Apply the tag handler, record the anchor and attach to the parent."""
+        custom = self.custom_tag(tag)
+        if custom is not None:
+            node = self.tag_handler(custom, node)
+        if anchor is not None:
+            self.anchors[anchor] = (node, size)
+            self.open_anchors.discard(anchor)
+        self.attach(node, size, 1)
+
+    def attach(self, node: Node, size: int, new_nodes: int) -> None:
+        """Put ``node`` under the open container (or make it the root).
+
+        ``size`` is the node count of its subtree; ``new_nodes`` what it adds to the
+        expansion budget (1 for a parsed node, the whole subtree for an alias).
+        """
+        self.expanded += new_nodes
+        if self.expanded > MAX_EXPANSION:
+            loc = node.location
+            raise YamlError("document expands to too many nodes (alias bomb?)", loc.line, loc.column)
+        if not self.stack:
+            self.root = node
+            return
+        frame = self.stack[-1]
+        frame.size += size
+        parent = frame.node
+        if isinstance(parent.value, list):
+            parent.value.append(node)
+            return
+        if frame.key is None:
+            frame.key = node
+            return
+        key = frame.key
+        frame.key = None
+        name = key.text() if key.known and not key.is_map and not key.is_list else None
+        if name is None:
+            name = key.source or ("" if key.value is None else str(key.value))
+            if key.is_map or key.is_list:
+                loc = key.location
+                raise YamlError("unsupported complex mapping key", loc.line, loc.column)
+        if name in parent.value:
+            frame.duplicates.append(name)
+        parent.value[name] = dataclasses.replace(node, key_location=key.location)
+
+    def event(self, event: Any) -> None:
+        yaml = self.yaml
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                mark = event.start_mark
+                raise YamlError("expected a single document in the stream", mark.line + 1, mark.column + 1)
+        elif isinstance(event, yaml.ScalarEvent):
+            self.scalar(event)
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            empty: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+            node = Node(empty, _location(self.rel, event.start_mark, event.end_mark))
+            if event.anchor is not None:
+                self.open_anchors.add(event.anchor)
+            self.stack.append(_Frame(node, event.tag, event.anchor, event.start_mark.index))
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            frame = self.stack.pop()
+            node = frame.node
+            start = node.location
+            node.location = Location(
+                self.rel, start.line, start.column, event.end_mark.line + 1, event.end_mark.column + 1
+            )
+            node.duplicate_keys = tuple(frame.duplicates)
+            if self.custom_tag(frame.tag) is not None:
+                node.source = self.source_text(frame.start_index, event.end_mark.index)
+            self.finish(node, frame.tag, frame.anchor, frame.size)
+        elif isinstance(event, yaml.AliasEvent):
+            self.alias(event)
+
+    def scalar(self, event: Any) -> None:
+        location = _location(self.rel, event.start_mark, event.end_mark)
+        value = self.scalar_value(event)
+        source = ""
+        if self.custom_tag(event.tag) is not None:
+            source = self.source_text(event.start_mark.index, event.end_mark.index)
+        if self.stack and self.stack[-1].node.is_map and self.stack[-1].key is None:
+            value = event.value  # keys as written: "on" stays "on"
+        self.finish(Node(value, location, source=source), event.tag, event.anchor, 1)
+
+    def alias(self, event: Any) -> None:
+        mark = event.start_mark
+        if event.anchor in self.open_anchors:
+            raise YamlError(f"recursive alias *{event.anchor}", mark.line + 1, mark.column + 1)
+        found = self.anchors.get(event.anchor)
+        if found is None:
+            raise YamlError(f"found undefined alias *{event.anchor}", mark.line + 1, mark.column + 1)
+        node, size = found
+        self.attach(dataclasses.replace(node, key_location=None), size, size)
+
+
+def load(
+    text: str,
+    rel: str,
+    *,
+    schema: str = "yaml11",
+    tag_handler: TagHandler | None = None,
+) -> Node:
+    """Parse one YAML document into a located Node tree.
+
+    ``rel`` is the path put into every Location. An empty document is a null Node at
+    1:1. Raises :class:`YamlError` (never another exception) for invalid YAML.
+    """
+    import yaml
+
+    builder = _Builder(text, rel, schema, tag_handler or unknown_tag)
+    try:
+        for event in yaml.parse(text, Loader=_loader()):
+            builder.event(event)
+    except yaml.MarkedYAMLError as exc:
+        raise _error(exc, text) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise YamlError("YAML nesting too deep") from None
+    if builder.root is None:
+        return Node(None, Location(rel, 1, 1))
+    return builder.root
+
+
+def _error(exc: Any, text: str) -> YamlError:
+    """A PyYAML marked error as a YamlError at the problem's mark.
+
+    An unterminated quote or flow collection is reported where it was opened (the
+    context mark): the end of the file says nothing useful. A tab gets a hint, since
+    libyaml's message does not name the character.
+    """
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or ""
+    if "end of stream" in problem and exc.context_mark is not None:
+        mark = exc.context_mark
+    parts = [p for p in (exc.context, problem) if p]
+    message = "invalid YAML: " + ", ".join(parts) if parts else "invalid YAML"
+    if mark is None:
+        return YamlError(message)
+    index = getattr(mark, "index", -1)
+    if 0 <= index < len(text) and text[index] == "\t":
+        message += " (a tab: YAML indentation must use spaces)"
+    return YamlError(message, mark.line + 1, mark.column + 1)

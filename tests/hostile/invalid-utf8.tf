@@ -1,0 +1,3 @@
+provider "aws" {
+  region = "euÿ-west-1"
+}
