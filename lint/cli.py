@@ -34,8 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         from assume_lint.clickapp import build_app
 
-        return int(build_app().main(args=args, prog_name="assume-lint", standalone_mode=False)
-                   or 0)
+        return int(build_app().main(args=args, prog_name="assume-lint", standalone_mode=False) or 0)
     except KeyboardInterrupt:
         sys.stderr.write("assume-lint: interrupted\n")
         return 130

@@ -10,7 +10,6 @@ import json
 from pathlib import Path
 
 import click
-
 from assume_lint import __version__
 from assume_lint.cli import (
     EXIT_ERROR,
@@ -34,8 +33,11 @@ def _check_selectors(option: str, selectors: tuple[str, ...]) -> None:
     from assume_lint.registry import is_valid_selector
 
     for selector in selectors:
-        if selector.upper() not in ("AL9", "AL900") and selector != "parse-error" \
-                and not is_valid_selector(selector):
+        if (
+            selector.upper() not in ("AL9", "AL900")
+            and selector != "parse-error"
+            and not is_valid_selector(selector)
+        ):
             raise click.UsageError(f"{option}: unknown rule {selector!r}")
 
 
@@ -53,50 +55,126 @@ def build_app() -> click.Group:
     """Build the click command group (called once per process)."""
 
     @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-    @click.version_option(__version__, prog_name="assume-lint",
-                          message="%(prog)s %(version)s")
+    @click.version_option(__version__, prog_name="assume-lint", message="%(prog)s %(version)s")
     def app() -> None:
         """Lint AWS assume-role setups: Terraform, AWS profiles and trust policies."""
 
     @app.command("check")
     @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-    @click.option("-f", "--format", "fmt", default="text", show_default=True,
-                  type=click.Choice(["text", "json", "sarif"]), help="Report format.")
-    @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-                  help="Write the report to FILE (atomically) instead of stdout.")
-    @click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
-                  help="Config file (default: .assume-lint.toml or pyproject.toml).")
+    @click.option(
+        "-f",
+        "--format",
+        "fmt",
+        default="text",
+        show_default=True,
+        type=click.Choice(["text", "json", "sarif"]),
+        help="Report format.",
+    )
+    @click.option(
+        "-o",
+        "--output",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Write the report to FILE (atomically) instead of stdout.",
+    )
+    @click.option(
+        "--config",
+        "config_file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Config file (default: .assume-lint.toml or pyproject.toml).",
+    )
     @click.option("--no-config", is_flag=True, help="Ignore config files.")
     @click.option("--select", multiple=True, help="Only these rules (ids, names, prefixes).")
     @click.option("--ignore", multiple=True, help="Skip these rules (ids, names, prefixes).")
-    @click.option("--min-severity", type=click.Choice(SEVERITIES),
-                  help="Report only findings at or above this severity.")
-    @click.option("--fail-on", type=click.Choice(SEVERITIES),
-                  help="Exit 1 for findings at or above this severity (default low).")
-    @click.option("--soft-fail", is_flag=True, default=None,
-                  help="Findings never exit 1; errors still exit 2.")
-    @click.option("--sarif-category", default="assume-lint", show_default=True,
-                  help="SARIF automationDetails id (NAME/).")
-    @click.option("--repo-root", type=click.Path(path_type=Path, file_okay=False, exists=True),
-                  help="Base of reported paths (default: git top level, else cwd).")
-    @click.option("-j", "--jobs", type=click.IntRange(min=1),
-                  help="Parallel parser processes (default: by tree size).")
+    @click.option(
+        "--min-severity",
+        type=click.Choice(SEVERITIES),
+        help="Report only findings at or above this severity.",
+    )
+    @click.option(
+        "--fail-on",
+        type=click.Choice(SEVERITIES),
+        help="Exit 1 for findings at or above this severity (default low).",
+    )
+    @click.option(
+        "--soft-fail",
+        is_flag=True,
+        default=None,
+        help="Findings never exit 1; errors still exit 2.",
+    )
+    @click.option(
+        "--baseline",
+        "baseline",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Hide the findings listed in this baseline file.",
+    )
+    @click.option(
+        "--write-baseline",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Write the current findings to this baseline file.",
+    )
+    @click.option(
+        "--include-suppressed",
+        is_flag=True,
+        help="json/sarif: also emit suppressed and baselined results, marked.",
+    )
+    @click.option(
+        "--require-reason",
+        is_flag=True,
+        default=None,
+        help="Suppressions without '-- reason' become AL902.",
+    )
+    @click.option(
+        "--sarif-category",
+        default="assume-lint",
+        show_default=True,
+        help="SARIF automationDetails id (NAME/).",
+    )
+    @click.option(
+        "--repo-root",
+        type=click.Path(path_type=Path, file_okay=False, exists=True),
+        help="Base of reported paths (default: git top level, else cwd).",
+    )
+    @click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(min=1),
+        help="Parallel parser processes (default: by tree size).",
+    )
     @click.option("--no-cache", is_flag=True, help="Neither read nor write the parse cache.")
     @click.option("--no-color", is_flag=True, help="No colour (also: NO_COLOR).")
     @click.option("-q", "--quiet", is_flag=True, help="No summary line on stderr.")
-    def check(paths: tuple[Path, ...], fmt: str, output: Path | None,
-              config_file: Path | None, no_config: bool, select: tuple[str, ...],
-              ignore: tuple[str, ...], min_severity: str | None, fail_on: str | None,
-              soft_fail: bool | None, sarif_category: str, repo_root: Path | None,
-              jobs: int | None, no_cache: bool, no_color: bool, quiet: bool) -> int:
+    def check(
+        paths: tuple[Path, ...],
+        fmt: str,
+        output: Path | None,
+        config_file: Path | None,
+        no_config: bool,
+        select: tuple[str, ...],
+        ignore: tuple[str, ...],
+        min_severity: str | None,
+        fail_on: str | None,
+        soft_fail: bool | None,
+        baseline: Path | None,
+        write_baseline: Path | None,
+        include_suppressed: bool,
+        require_reason: bool | None,
+        sarif_category: str,
+        repo_root: Path | None,
+        jobs: int | None,
+        no_cache: bool,
+        no_color: bool,
+        quiet: bool,
+    ) -> int:
         """Lint PATHS (files or folders; default: the current folder)."""
+        from assume_lint.baseline import BaselineError
+        from assume_lint.baseline import write_baseline as write_baseline_file
         from assume_lint.engine import lint
         from assume_lint.formatters import render
         from assume_lint.registry import all_rules
         from assume_lint.walk import find_repo_root
 
         targets = list(paths) or [Path(".")]
-        root = (repo_root or find_repo_root(targets[0] if targets[0].exists() else Path.cwd()))
+        root = repo_root or find_repo_root(targets[0] if targets[0].exists() else Path.cwd())
         root = root.resolve()
         try:
             config = resolve_config(config_file, no_config, root)
@@ -111,13 +189,34 @@ def build_app() -> click.Group:
             min_severity=Severity.parse(min_severity) if min_severity else None,
             fail_on=Severity.parse(fail_on) if fail_on else None,
             soft_fail=soft_fail,
+            require_reason=require_reason,
+            baseline=baseline,
         )
-        result = lint(targets, root, config, jobs=jobs, use_cache=not no_cache)
-        missing = [t for t in targets if not t.exists() and not t.is_symlink()]
-        for target in missing:
+        try:
+            result = lint(targets, root, config, jobs=jobs, use_cache=not no_cache)
+        except BaselineError as exc:
+            raise click.ClickException(str(exc)) from None
+        for target in result.missing:
             click.echo(f"assume-lint: {target}: no such file or directory", err=True)
-        text = render(fmt, result, all_rules(), color=use_color(no_color, output),
-                      category=sarif_category)
+        if result.stale:
+            click.echo(
+                f"assume-lint: {result.stale} baseline entries match no finding any more "
+                "(fixed? rewrite the baseline with --write-baseline)",
+                err=True,
+            )
+        if write_baseline is not None:
+            try:
+                write_baseline_file(write_baseline, result.baselinable)
+            except BaselineError as exc:
+                raise click.ClickException(str(exc)) from None
+        text = render(
+            fmt,
+            result,
+            all_rules(),
+            color=use_color(no_color, output),
+            category=sarif_category,
+            include_suppressed=include_suppressed,
+        )
         code = exit_code(result, config)
         try:
             write_output(text, output)
@@ -139,14 +238,23 @@ def build_app() -> click.Group:
 
         catalogue = all_rules()
         if fmt == "json":
-            data = [{"id": r.id, "name": r.name, "severity": r.meta.severity.label,
-                     "summary": r.meta.summary, "tags": list(r.meta.tags),
-                     "options": dict(r.meta.options)} for r in catalogue]
+            data = [
+                {
+                    "id": r.id,
+                    "name": r.name,
+                    "severity": r.meta.severity.label,
+                    "summary": r.meta.summary,
+                    "tags": list(r.meta.tags),
+                    "options": dict(r.meta.options),
+                }
+                for r in catalogue
+            ]
             click.echo(json.dumps(data, indent=2, sort_keys=True))
             return EXIT_OK
         for rule in catalogue:
-            click.echo(f"{rule.id}  {rule.name:<40} {rule.meta.severity.label:<9}"
-                       f"{rule.meta.summary}")
+            click.echo(
+                f"{rule.id}  {rule.name:<40} {rule.meta.severity.label:<9}{rule.meta.summary}"
+            )
         return EXIT_OK
 
     @app.command("explain")

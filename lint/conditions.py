@@ -30,7 +30,6 @@ from __future__ import annotations
 import base64
 import binascii
 import ipaddress
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -158,23 +157,33 @@ def parse_operator(text: str) -> Operator | None:
 # --------------------------------------------------------------------------- value matching
 
 
-@lru_cache(maxsize=1024)
-def _glob(pattern: str, ignore_case: bool = False) -> re.Pattern[str]:
-    parts = []
-    for char in pattern:
-        if char == "*":
-            parts.append(".*")
-        elif char == "?":
-            parts.append(".")
-        else:
-            parts.append(re.escape(char))
-    flags = re.DOTALL | (re.IGNORECASE if ignore_case else 0)
-    return re.compile("".join(parts), flags)
-
-
 def glob_match(pattern: str, value: str, ignore_case: bool = False) -> bool:
-    """IAM's wildcard match: ``*`` any run of characters, ``?`` exactly one."""
-    return _glob(pattern, ignore_case).fullmatch(value) is not None
+    """IAM's wildcard match: ``*`` any run of characters, ``?`` exactly one.
+
+    The classic two-pointer algorithm (backtrack only to the last ``*``): at worst
+    O(len(pattern) * len(value)), so a hostile ``a*a*a*...`` value cannot make a regex
+    engine backtrack exponentially.
+    """
+    if ignore_case:
+        pattern, value = pattern.casefold(), value.casefold()
+    p = v = 0
+    star, mark = -1, 0
+    while v < len(value):
+        if p < len(pattern) and pattern[p] in ("?", value[v]) and pattern[p] != "*":
+            p += 1
+            v += 1
+        elif p < len(pattern) and pattern[p] == "*":
+            star, mark = p, v
+            p += 1
+        elif star >= 0:
+            p = star + 1
+            mark += 1
+            v = mark
+        else:
+            return False
+    while p < len(pattern) and pattern[p] == "*":
+        p += 1
+    return p == len(pattern)
 
 
 def arn_match(pattern: str, value: str) -> bool:

@@ -38,7 +38,11 @@ class Config:
     trusted: Trusted = Trusted()
     severities: dict[str, Severity] = field(default_factory=dict)  # rule id -> severity
     options: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule id -> options
+    require_reason: bool = False
+    baseline: Path | None = None
+    ignores: tuple[dict[str, Any], ...] = ()  # raw [[ignores]] tables, validated
     source: Path | None = None
+    source_text: str | None = None
 
     def with_overrides(self, **changes: Any) -> Config:
         """A copy with the given fields replaced (CLI flags win over the file)."""
@@ -70,7 +74,8 @@ def _has_tool_table(pyproject: Path) -> bool:
 def load_config(path: Path) -> Config:
     """Read, validate and convert a config file."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config: {exc.strerror}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -78,14 +83,17 @@ def load_config(path: Path) -> Config:
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("assume-lint", {})
     _validate_schema(path, data)
-    return _build(path, data)
+    return _build(path, data, text)
 
 
 def _validate_schema(path: Path, data: dict[str, Any]) -> None:
     import jsonschema  # lazily: ~90 ms of imports, paid only when a config exists
 
-    schema = json.loads(resources.files("assume_lint").joinpath("data/config.schema.json")
-                        .read_text(encoding="utf-8"))
+    schema = json.loads(
+        resources.files("assume_lint")
+        .joinpath("data/config.schema.json")
+        .read_text(encoding="utf-8")
+    )
     validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
@@ -94,13 +102,23 @@ def _validate_schema(path: Path, data: dict[str, Any]) -> None:
         raise ConfigError(f"{path}: invalid config at {where}: {first.message}")
 
 
-def _build(path: Path, data: dict[str, Any]) -> Config:
+def _build(path: Path, data: dict[str, Any], text: str) -> Config:
     from assume_lint.registry import find_rule, is_valid_selector
 
     for key in ("select", "ignore"):
         for selector in data.get(key, []):
             if not is_valid_selector(selector):
                 raise ConfigError(f"{path}: {key}: unknown rule {selector!r}")
+    ignores = tuple(data.get("ignores", []))
+    for position, entry in enumerate(ignores):
+        if not is_valid_selector(entry["rule"]):
+            raise ConfigError(f"{path}: ignores[{position}].rule: unknown rule {entry['rule']!r}")
+    try:
+        from assume_lint.suppress import config_ignores_from
+
+        config_ignores_from(ignores, path.name, text)
+    except ValueError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
     severities: dict[str, Severity] = {}
     options: dict[str, dict[str, Any]] = {}
     for ident, table in data.get("rules", {}).items():
@@ -114,11 +132,14 @@ def _build(path: Path, data: dict[str, Any]) -> Config:
             if key not in rule.meta.options:
                 known = ", ".join(sorted(rule.meta.options)) or "none"
                 raise ConfigError(
-                    f"{path}: rules.{ident}: unknown option {key!r} (options: {known})")
+                    f"{path}: rules.{ident}: unknown option {key!r} (options: {known})"
+                )
             default = rule.meta.options[key]
             if not _same_type(default, value):
-                raise ConfigError(f"{path}: rules.{ident}.{key}: expected "
-                                  f"{type(default).__name__}, got {type(value).__name__}")
+                raise ConfigError(
+                    f"{path}: rules.{ident}.{key}: expected "
+                    f"{type(default).__name__}, got {type(value).__name__}"
+                )
             options.setdefault(rule.id, {})[key] = value
     trusted_data = data.get("trusted", {})
     trusted = Trusted(
@@ -138,7 +159,11 @@ def _build(path: Path, data: dict[str, Any]) -> Config:
         trusted=trusted,
         severities=severities,
         options=options,
+        require_reason=bool(data.get("require-reason", False)),
+        baseline=(path.parent / data["baseline"]) if "baseline" in data else None,
+        ignores=ignores,
         source=path,
+        source_text=text,
     )
 
 

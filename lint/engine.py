@@ -12,18 +12,21 @@ import hashlib
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path, PurePosixPath
 
+from assume_lint.baseline import BASELINED, BaselineEntry, load_baseline
 from assume_lint.cache import ModelCache, cache_dir, unit_digest
 from assume_lint.config import Config
 from assume_lint.findings import Finding, Hit, Location, Severity
 from assume_lint.model import Credential, Model, ParseProblem
 from assume_lint.parsers import FOLDER_UNITS, Unit, detect_by_path, load_parser, sniff, unit_key
-from assume_lint.registry import Rule, RuleContext, all_rules, matches
+from assume_lint.registry import Rule, RuleContext, all_rules, is_valid_selector, matches
 from assume_lint.result import RunResult
 from assume_lint.secrets import ACCESS_KEY_ID, mask_text
 from assume_lint.sources import ReadProblem, SourceFile, read_source
-from assume_lint.walk import Candidate, walk
+from assume_lint.suppress import SuppressionOutcome, apply, config_ignores_from, parse_directives
+from assume_lint.walk import Candidate, relative, walk
 
 PARSE_ERROR_ID = "AL900"
 _SNIFF_HEAD = 65536
@@ -194,14 +197,14 @@ def build_model(inputs: Inputs, cache: ModelCache, jobs: int | None = None) -> M
     models: list[Model | None] = [cache.get(key) for key in keys]
     todo = [i for i, model in enumerate(models) if model is None]
     workers = auto_jobs([units[i] for i in todo]) if jobs is None else jobs
-    for i, (model, ok) in zip(todo, parse_all([units[i] for i in todo], workers), strict=True):
-        models[i] = model
+    for i, (parsed, ok) in zip(todo, parse_all([units[i] for i in todo], workers), strict=True):
+        models[i] = parsed
         if ok:
-            cache.put(keys[i], model)
+            cache.put(keys[i], parsed)
     merged = Model(problems=list(inputs.problems))
-    for model in models:
-        assert model is not None
-        merged.extend(model)
+    for cached_or_parsed in models:
+        assert cached_or_parsed is not None
+        merged.extend(cached_or_parsed)
     for rel in sorted(inputs.sources):
         merged.credentials.extend(scan_access_keys(inputs.sources[rel]))
     return merged
@@ -210,8 +213,9 @@ def build_model(inputs: Inputs, cache: ModelCache, jobs: int | None = None) -> M
 class _Finisher:
     """Turns hits into findings: severity, end position, fingerprint."""
 
-    def __init__(self, sources: dict[str, SourceFile], config: Config,
-                 secrets: tuple[str, ...]) -> None:
+    def __init__(
+        self, sources: dict[str, SourceFile], config: Config, secrets: tuple[str, ...]
+    ) -> None:
         self.sources = sources
         self.config = config
         self.secrets = secrets
@@ -240,38 +244,37 @@ class _Finisher:
         ).hexdigest()
         related = tuple(self.complete(r) for r in hit.related)
         message = mask_text(hit.message, self.secrets)
-        return Finding(loc, rule_id, name, severity, message, hit.key, related,
-                       fingerprint=digest)
+        return Finding(loc, rule_id, name, severity, message, hit.key, related, fingerprint=digest)
 
 
-def run_rules(model: Model, rules: Iterable[Rule], config: Config, finisher: _Finisher
-              ) -> list[Finding]:
+def run_rules(
+    model: Model, rules: Iterable[Rule], config: Config, finisher: _Finisher
+) -> list[Finding]:
     """Apply each rule to the merged model."""
     findings = []
     for rule in rules:
-        ctx = RuleContext(options={**rule.meta.options, **config.options.get(rule.id, {})},
-                          trusted=config.trusted)
+        ctx = RuleContext(
+            options={**rule.meta.options, **config.options.get(rule.id, {})}, trusted=config.trusted
+        )
         for hit in rule.check(model, ctx):
             findings.append(finisher.finding(rule.id, rule.name, rule.meta.severity, hit))
     return findings
 
 
-def parse_findings(model: Model, config: Config, finisher: _Finisher) -> list[Finding]:
-    """AL900 findings for every parse problem (always counted as errors)."""
-    severity = config.severities.get(PARSE_ERROR_ID, Severity.HIGH)
-    out = []
-    for problem in model.problems:
-        hit = Hit(problem.location, f"cannot parse: {problem.message}", key=problem.message)
-        out.append(finisher.finding(PARSE_ERROR_ID, "parse-error", severity, hit))
-    return out
-
-
-def lint(paths: Sequence[Path], root: Path, config: Config, *, jobs: int | None = None,
-         use_cache: bool = True) -> RunResult:
+def lint(
+    paths: Sequence[Path],
+    root: Path,
+    config: Config,
+    *,
+    jobs: int | None = None,
+    use_cache: bool = True,
+    today: date | None = None,
+) -> RunResult:
     """Lint ``paths`` (files or folders) and return the sorted result.
 
     ``jobs`` None picks serial or parallel parsing by tree size; ``use_cache`` False
-    neither reads nor writes the model cache.
+    neither reads nor writes the model cache. Findings go through, in order: the
+    reported-files filter (partial runs), suppressions, the baseline, min-severity.
     """
     walked = walk(paths, root, config.exclude)
     inputs = collect(walked.files, config)
@@ -282,23 +285,62 @@ def lint(paths: Sequence[Path], root: Path, config: Config, *, jobs: int | None 
     finisher = _Finisher(inputs.sources, config, secrets)
     rules = select_rules(config)
     findings = run_rules(model, rules, config, finisher)
-    errors = parse_findings(model, config, finisher)
-    reported = [f for f in findings if f.location.path in inputs.reported]
-    shown_errors = [f for f in errors
-                    if not any(matches_id(PARSE_ERROR_ID, s) for s in config.ignore)]
-    visible = [f for f in reported + shown_errors if f.severity >= config.min_severity]
+    errors = [f for f in findings if f.rule_id == PARSE_ERROR_ID]
+    reported = _dedupe(
+        f for f in findings if f.location.path in inputs.reported and f.rule_id != PARSE_ERROR_ID
+    )
+    outcome = _suppress(reported, inputs, rules, config, root, finisher, today)
+    kept, suppressed = outcome.kept, list(outcome.suppressed)
+    stale: list[BaselineEntry] = []
+    if config.baseline is not None:
+        split = load_baseline(config.baseline).split(kept)
+        kept, stale = split.new, list(split.stale)
+        suppressed.extend(split.baselined)
+    baselinable = [
+        f
+        for f in kept + [s for s in suppressed if s.suppressed == BASELINED]
+        if not f.rule_id.startswith("AL9")
+    ]
+    visible = [f for f in kept + outcome.notes + errors if f.severity >= config.min_severity]
     return RunResult(
-        findings=sorted(_dedupe(visible)),
+        findings=sorted(visible),
+        suppressed=sorted(suppressed),
         files_scanned=inputs.scanned,
-        errors=len(errors),
+        errors=len(model.problems) + len(walked.missing),
+        missing=tuple(walked.missing),
         secrets=finisher.secrets,
         root=root.as_posix(),
+        stale=len(stale),
+        baselinable=sorted(baselinable),
     )
 
 
-def matches_id(rule_id: str, selector: str) -> bool:
-    """Selector matching for the engine's own AL900 (not a rule module)."""
-    return rule_id.upper().startswith(selector.strip().upper()) or selector == "parse-error"
+def _suppress(
+    findings: list[Finding],
+    inputs: Inputs,
+    rules: Sequence[Rule],
+    config: Config,
+    root: Path,
+    finisher: _Finisher,
+    today: date | None,
+) -> SuppressionOutcome:
+    """Apply inline directives and config ``[[ignores]]``; AL901/AL902 when selected."""
+    directives = {rel: parse_directives(inputs.sources[rel]) for rel in sorted(inputs.reported)}
+    config_rel = relative(config.source, root) if config.source else ".assume-lint.toml"
+    ignores = config_ignores_from(config.ignores, config_rel, config.source_text)
+    selected = {rule.id for rule in rules}
+    outcome = apply(
+        findings,
+        directives,
+        ignores,
+        today=today or date.today(),
+        require_reason=config.require_reason,
+        rule_lookup=is_valid_selector,
+        active=lambda s: any(matches(rule.meta, s) for rule in rules),
+        finish=finisher.finding,
+    )
+    notes = [note for note in outcome.notes if note.rule_id in selected]
+    return SuppressionOutcome(outcome.kept, outcome.suppressed, notes)
 
 
 def _dedupe(findings: Iterable[Finding]) -> list[Finding]:

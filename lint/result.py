@@ -23,6 +23,9 @@ class RunResult:
     errors: int = 0
     secrets: tuple[str, ...] = ()
     root: str = "."
+    missing: tuple[str, ...] = ()  # command-line paths that do not exist (exit 2)
+    stale: int = 0  # baseline entries that matched nothing (reported, never failing)
+    baselinable: list[Finding] = field(default_factory=list)  # what --write-baseline saves
 
     def counts(self) -> dict[Severity, int]:
         """Number of reported findings per severity."""
@@ -44,4 +47,6 @@ class RunResult:
         text += f" in {self.files_scanned} {files}"
         if self.suppressed:
             text += f", {len(self.suppressed)} suppressed"
+        if self.stale:
+            text += f", {self.stale} stale baseline {'entry' if self.stale == 1 else 'entries'}"
         return text

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 
 # Access key ids: a 4-letter prefix + 16 base32 characters (gitleaks' shape).
-ACCESS_KEY_ID = re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}(?![A-Z0-9])")
+ACCESS_KEY_ID = re.compile(
+    r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}(?![A-Z0-9])"
+)
 # Secret access keys: 40 base64 characters, standing alone.
 SECRET_KEY = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 # Session tokens are long base64 blobs; mask any base64 run of 100+ characters.
@@ -43,4 +45,6 @@ def mask_text(text: str, extra: tuple[str, ...] = ()) -> str:
             text = text.replace(value, mask(value))
     text = SESSION_TOKEN.sub(lambda m: mask(m.group(0)), text)
     text = ACCESS_KEY_ID.sub(lambda m: mask(m.group(0)), text)
-    return SECRET_KEY.sub(lambda m: mask(m.group(0)) if _looks_secret(m.group(0)) else m.group(0), text)
+    return SECRET_KEY.sub(
+        lambda m: mask(m.group(0)) if _looks_secret(m.group(0)) else m.group(0), text
+    )

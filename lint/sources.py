@@ -62,7 +62,9 @@ def decode(data: bytes) -> str | ReadProblem:
     return text
 
 
-def read_source(path: Path, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceFile | ReadProblem:
+def read_source(
+    path: Path, rel: str, max_bytes: int = DEFAULT_MAX_BYTES
+) -> SourceFile | ReadProblem:
     """Read and decode ``path``; a problem instead of an exception when that fails."""
     try:
         size = path.stat().st_size

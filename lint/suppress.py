@@ -203,6 +203,8 @@ def parse_directives(source: SourceFile, style: Style | None = None) -> list[Dir
 
 @dataclass(frozen=True)
 class _Body:
+    """The parsed text after ``assume-lint:``, before scopes are attached."""
+
     kind: str
     selectors: tuple[str, ...]
     until: date | None
@@ -267,7 +269,7 @@ def _directive(rel: str, layout: _Layout, index: int, start: int, line: str,
                trailing: bool, body: _Body) -> Directive:
     """Attach scope and covered lines to a parsed directive body."""
     number = index + 1
-    text = line[start:].lstrip("#/; \t")
+    text = line[start:].lstrip("#/; \t").rstrip()
     loc = Location(rel, number, start + 1, number, len(line) + 1)
     problem = body.problem
     scope: Scope
@@ -681,7 +683,7 @@ class _State:
     def directive_notes(self, directive: Directive, today: date,
                         require_reason: bool) -> list[Finding]:
         loc = directive.location
-        key = f"suppression/{directive.text}"
+        key = f"suppression/{_short(directive.text, 200)}"
         written = f"'{_short(directive.text)}'"
         out: list[Finding] = []
         if directive.problem is not None:
@@ -709,8 +711,7 @@ class _State:
                                  f"Suppression {written} names no known rule: "
                                  f"{', '.join(unknown)}", key))
         if unused:
-            where = {"line": "on this line", "next": "in the lines it covers",
-                     "file": "in this file"}[directive.scope]
+            where = _coverage(directive)
             out.append(self.note(UNUSED_ID, directive.location,
                                  f"Unused suppression {written}: {', '.join(unused)} "
                                  f"reported nothing {where}; remove it", key))
@@ -733,6 +734,19 @@ class _State:
             out.append(self.note(NO_REASON_ID, ignore.location, f"Config ignore "
                                  f"({ignore.label}) gives no reason: add reason = \"...\"", key))
         return out
+
+
+def _coverage(directive: Directive) -> str:
+    """Where a directive looked, in words: users see why it matched nothing."""
+    if directive.scope == "file":
+        return "in this file"
+    if directive.scope == "line":
+        return "on this line"
+    if directive.first_line > directive.last_line:
+        return "below it (there is no line of content after it)"
+    if directive.first_line == directive.last_line:
+        return f"on line {directive.first_line}"
+    return f"in lines {directive.first_line}-{directive.last_line}"
 
 
 def _short(text: str, limit: int = 80) -> str:

@@ -33,6 +33,7 @@ class WalkResult:
 
     files: list[Candidate] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (rel path, message)
+    missing: list[str] = field(default_factory=list)  # command-line paths that do not exist
 
 
 def find_repo_root(start: Path) -> Path:
@@ -65,8 +66,18 @@ def _git_ignored(root: Path, folder: Path) -> set[str] | None:
     """Paths under ``folder`` that git ignores, relative to ``root``; None outside git."""
     try:
         out = subprocess.run(
-            ["git", "-C", str(folder), "ls-files", "-z", "--others", "--ignored",
-             "--exclude-standard", "--directory", "--full-name"],
+            [
+                "git",
+                "-C",
+                str(folder),
+                "ls-files",
+                "-z",
+                "--others",
+                "--ignored",
+                "--exclude-standard",
+                "--directory",
+                "--full-name",
+            ],
             capture_output=True,
             timeout=30,
             check=False,
@@ -81,7 +92,9 @@ def _git_ignored(root: Path, folder: Path) -> set[str] | None:
 
 def _excluded(rel: str, patterns: Iterable[str]) -> bool:
     for pattern in patterns:
-        if fnmatch.fnmatchcase(rel, pattern) or fnmatch.fnmatchcase(rel, pattern.rstrip("/") + "/*"):
+        if fnmatch.fnmatchcase(rel, pattern) or fnmatch.fnmatchcase(
+            rel, pattern.rstrip("/") + "/*"
+        ):
             return True
     return False
 
@@ -92,15 +105,16 @@ def _skip_dir(name: str, parent_name: str) -> bool:
     return parent_name == "cdk.out" and name.startswith("asset.")
 
 
-def walk(paths: Iterable[Path], root: Path, exclude: Iterable[str] = (),
-         use_gitignore: bool = True) -> WalkResult:
+def walk(
+    paths: Iterable[Path], root: Path, exclude: Iterable[str] = (), use_gitignore: bool = True
+) -> WalkResult:
     """Collect candidate files under ``paths`` (files or folders)."""
     result = WalkResult()
     patterns = tuple(exclude)
     seen: set[str] = set()
     for given in paths:
         if not given.exists() and not given.is_symlink():
-            result.problems.append((str(given), "no such file or directory"))
+            result.missing.append(str(given))
             continue
         if given.is_file():
             rel = relative(given, root)
@@ -116,8 +130,14 @@ def walk(paths: Iterable[Path], root: Path, exclude: Iterable[str] = (),
     return result
 
 
-def _walk_dir(top: Path, root: Path, patterns: tuple[str, ...], ignored: set[str],
-              seen: set[str], result: WalkResult) -> None:
+def _walk_dir(
+    top: Path,
+    root: Path,
+    patterns: tuple[str, ...],
+    ignored: set[str],
+    seen: set[str],
+    result: WalkResult,
+) -> None:
     top_real = top.resolve()
     visited: set[str] = set()
     stack: list[Path] = [top]

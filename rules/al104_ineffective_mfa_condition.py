@@ -89,7 +89,7 @@ def _allow_problem(condition: Condition, key: str) -> str | None:
             return "Null only tests that the key exists"
         return 'Null "true" admits only callers without MFA'
     if op.if_exists:
-        return f"{condition.operator} passes when the key is absent (long-term access keys)"
+        return f"{condition.operator} passes when the key is absent, as with long-term access keys"
     if key == MFA_PRESENT and op.base == "bool" and "false" in _values(condition):
         return 'Bool "false" in an Allow admits sessions without MFA'
     return None

@@ -179,3 +179,65 @@ def model(
         profiles=list(profiles),
         problems=list(problems),
     )
+
+
+# --------------------------------------------------------------------------- workflows (AL207)
+
+from assume_lint.model import WorkflowJob  # noqa: E402  (appended section, own import)
+
+WORKFLOW_PATH = ".github/workflows/deploy.yml"
+
+
+def workflow_job(
+    job: str = "deploy",
+    line: int = 1,
+    *,
+    id_token: str | None = None,
+    id_token_line: int | None = None,
+    id_token_scope: str | None = None,
+    assumes: bool = False,
+    path: str = WORKFLOW_PATH,
+    **extra: Any,
+) -> WorkflowJob:
+    """A WorkflowJob; ``id_token_line`` places the granting permissions entry."""
+    where = loc(id_token_line, 3, path) if id_token_line is not None else None
+    return WorkflowJob(
+        workflow=path,
+        job=job,
+        location=loc(line, 3, path),
+        id_token=id_token,
+        id_token_location=where,
+        id_token_scope=id_token_scope,
+        assumes=assumes,
+        **extra,
+    )
+
+
+def workflow_step(
+    job: str = "deploy",
+    line: int = 1,
+    *,
+    step: int = 1,
+    uses_oidc: bool = True,
+    role: str | None = "arn:aws:iam::111111111111:role/deploy",
+    path: str = WORKFLOW_PATH,
+    **extra: Any,
+) -> AssumeAttempt:
+    """A configure-aws-credentials step's AssumeAttempt (at its ``uses`` line)."""
+    return AssumeAttempt(
+        kind="workflow",
+        caller=f"workflow {path} job {job} step {step}",
+        address=f"{path}#{job}/{step}",
+        location=loc(line, 9, path),
+        role_arn=attr(role, line + 2, 27, path, source=role or "${{ secrets.ROLE }}"),
+        job=f"{path}#{job}",
+        uses_oidc=uses_oidc,
+        **extra,
+    )
+
+
+def workflow_model(
+    jobs: Iterable[WorkflowJob] = (), attempts: Iterable[AssumeAttempt] = ()
+) -> Model:
+    """A Model holding workflow jobs and their steps' attempts."""
+    return Model(jobs=list(jobs), attempts=list(attempts))

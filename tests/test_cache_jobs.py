@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from assume_lint.cache import ModelCache, cache_dir
 from assume_lint.cli import main
 

@@ -606,3 +606,36 @@ def test_glob_match(pattern: str, value: str, expected: bool) -> None:
 def test_names_principal(value: str, expected: bool) -> None:
     st = statement(conditions=[cond("ArnLike", "aws:PrincipalArn", value)])
     assert c.names_principal(st) is expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "value", "expected"),
+    [
+        ("", "", True),
+        ("", "a", False),
+        ("*", "", True),
+        ("**", "abc", True),
+        ("a*b*c", "aXbYc", True),
+        ("a*b*c", "aXbY", False),
+        ("*?", "", False),
+        ("repo:org/*:ref:refs/heads/main", "repo:org/app:ref:refs/heads/main", True),
+        ("repo:org/*:ref:refs/heads/main", "repo:org/app:ref:refs/heads/dev", False),
+        ("a\\*", "a\\bc", True),  # backslash is literal
+    ],
+)
+def test_glob_edge_cases(pattern: str, value: str, expected: bool) -> None:
+    assert c.glob_match(pattern, value) is expected
+
+
+def test_glob_is_not_exponential() -> None:
+    import time
+
+    pattern = "a*" * 40 + "b"
+    start = time.perf_counter()
+    assert c.glob_match(pattern, "a" * 5000) is False
+    assert time.perf_counter() - start < 2.0
+
+
+def test_glob_ignore_case() -> None:
+    assert c.glob_match("STS:AssumeRole*", "sts:assumerolewithsaml", ignore_case=True)
+    assert not c.glob_match("STS:AssumeRole*", "sts:assumerolewithsaml")

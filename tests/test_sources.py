@@ -6,7 +6,6 @@ import codecs
 from pathlib import Path
 
 import pytest
-
 from assume_lint.sources import ReadProblem, SourceFile, decode, read_source
 
 

@@ -258,6 +258,17 @@ def test_directive_at_end_of_file_covers_nothing() -> None:
     assert d.first_line > d.last_line
     _, _, notes = run([], [src("main.tf", "x = 1\n# assume-lint: ignore[AL101]\n")])
     assert ids_lines(notes) == [("AL901", "main.tf", 2)]
+    assert notes[0].message.endswith("AL101 reported nothing below it (there is no line of "
+                                     "content after it); remove it")
+
+
+def test_unused_message_names_the_covered_lines() -> None:
+    text = "# assume-lint: ignore[AL101]\nresource \"a\" \"b\" {\n  x = 1\n}\n" \
+        "# assume-lint: ignore[AL102]\ny = 2\n"
+    _, _, notes = run([], [src("main.tf", text)])
+    assert [n.message.split("': ", 1)[1] for n in notes] == [
+        "AL101 reported nothing in lines 2-4; remove it",
+        "AL102 reported nothing on line 6; remove it"]
 
 
 def test_unclosed_block_runs_to_end_of_file() -> None:

@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from assume_lint import walk as walk_module
 from assume_lint.walk import walk
 
@@ -72,7 +71,8 @@ def test_symlink_out_of_root_is_not_followed(tmp_path: Path) -> None:
 def test_missing_path_is_a_problem(tmp_path: Path) -> None:
     found = walk([tmp_path / "nope"], tmp_path, use_gitignore=False)
     assert found.files == []
-    assert found.problems == [(str(tmp_path / "nope"), "no such file or directory")]
+    assert found.missing == [str(tmp_path / "nope")]
+    assert found.problems == []
 
 
 def test_unreadable_folder_is_a_problem_and_the_rest_is_walked(

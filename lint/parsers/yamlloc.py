@@ -163,21 +163,24 @@ class _Builder:
     def scalar_value(self, event: Any) -> Any:
         tag = event.tag
         text: str = event.value
-        plain = bool(event.implicit[0]) and event.style in (None, "")
-        if tag in (None, "!") or not tag.startswith(STANDARD_TAG):
+        custom = self.custom_tag(tag) is not None
+        # a custom-tagged value is resolved as if untagged, for the tag handler
+        plain = (bool(event.implicit[0]) or custom) and event.style in (None, "")
+        if tag in (None, "!") or custom:
             if not plain:
                 return text
             if self.schema == "core":
                 return _resolve_core(text)
-            resolved = self.resolver.resolve(self.yaml.ScalarNode, text, (True, False))
+            resolved = self.resolver.resolve(  # type: ignore[no-untyped-call]
+                self.yaml.ScalarNode, text, (True, False)
+            )
             return _construct_yaml11(resolved, text)
         if tag == STANDARD_TAG + "str":
             return text
         try:
             return _construct_yaml11(tag, text)
         except (ValueError, TypeError, KeyError) as exc:
-            mark = event.start_mark
-            raise YamlError(f"invalid {tag} value", mark.line + 1, mark.column + 1) from exc
+            raise _at(event.start_mark, f"invalid {tag} value") from exc
 
     def custom_tag(self, tag: str | None) -> str | None:
         """The tag when it is neither absent, non-specific nor a standard one."""
@@ -188,7 +191,8 @@ class _Builder:
     # ---------------------------------------------------------------- tree
 
     def source_text(self, start: int, end: int) -> str:
-        return self.text[start:end]
+        """The text as written (a block collection's end mark includes the newline)."""
+        return self.text[start:end].rstrip()
 
     def finish(self, node: Node, tag: str | None, anchor: str | None, size: int) -> None:
         """Apply the tag handler, record the anchor and attach to the parent."""
@@ -209,7 +213,8 @@ class _Builder:
         self.expanded += new_nodes
         if self.expanded > MAX_EXPANSION:
             loc = node.location
-            raise YamlError("document expands to too many nodes (alias bomb?)", loc.line, loc.column)
+            message = "document expands to too many nodes (alias bomb?)"
+            raise YamlError(message, loc.line, loc.column)
         if not self.stack:
             self.root = node
             return
@@ -239,8 +244,7 @@ class _Builder:
         if isinstance(event, yaml.DocumentStartEvent):
             self.documents += 1
             if self.documents > 1:
-                mark = event.start_mark
-                raise YamlError("expected a single document in the stream", mark.line + 1, mark.column + 1)
+                raise _at(event.start_mark, "expected a single document in the stream")
         elif isinstance(event, yaml.ScalarEvent):
             self.scalar(event)
         elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
@@ -252,9 +256,9 @@ class _Builder:
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             frame = self.stack.pop()
             node = frame.node
-            start = node.location
+            start, end = node.location, event.end_mark
             node.location = Location(
-                self.rel, start.line, start.column, event.end_mark.line + 1, event.end_mark.column + 1
+                self.rel, start.line, start.column, end.line + 1, end.column + 1
             )
             node.duplicate_keys = tuple(frame.duplicates)
             if self.custom_tag(frame.tag) is not None:
@@ -276,10 +280,10 @@ class _Builder:
     def alias(self, event: Any) -> None:
         mark = event.start_mark
         if event.anchor in self.open_anchors:
-            raise YamlError(f"recursive alias *{event.anchor}", mark.line + 1, mark.column + 1)
+            raise _at(mark, f"recursive alias *{event.anchor}")
         found = self.anchors.get(event.anchor)
         if found is None:
-            raise YamlError(f"found undefined alias *{event.anchor}", mark.line + 1, mark.column + 1)
+            raise _at(mark, f"found undefined alias *{event.anchor}")
         node, size = found
         self.attach(dataclasses.replace(node, key_location=None), size, size)
 
@@ -311,6 +315,11 @@ def load(
     if builder.root is None:
         return Node(None, Location(rel, 1, 1))
     return builder.root
+
+
+def _at(mark: Any, message: str) -> YamlError:
+    """A YamlError at a PyYAML mark (0-based)."""
+    return YamlError(message, mark.line + 1, mark.column + 1)
 
 
 def _error(exc: Any, text: str) -> YamlError:

@@ -9,6 +9,8 @@ from assume_lint.findings import Location
 from assume_lint.parsers.jsonloc import JsonError, line_locator, parse_json
 from assume_lint.parsers.located import Node
 from assume_lint.sources import decode
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 REL = "p.json"
 
@@ -227,3 +229,36 @@ def test_deep_object_nesting() -> None:
         assert node is not None
         node = node.get("a")
     assert node is not None and node.value == 1
+
+
+# --------------------------------------------------------------------------- properties
+
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda children: st.lists(children) | st.dictionaries(st.text(), children),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_JSON_VALUES, st.sampled_from([None, 1, 2]))
+def test_round_trip_agrees_with_the_standard_library(value: object, indent: int | None) -> None:
+    text = json.dumps(value, indent=indent, ensure_ascii=indent is None)
+    assert parse_json(text, REL).plain() == json.loads(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='{}[]:,"\\ \n0123456789.-+eEtrufalsn', max_size=40))
+def test_accepts_exactly_what_strict_json_accepts(text: str) -> None:
+    try:
+        expected = json.loads(text)
+    except ValueError:
+        with pytest.raises(JsonError) as info:
+            parse_json(text, REL)
+        assert info.value.line >= 1 and info.value.column >= 1
+    else:
+        assert parse_json(text, REL).plain() == expected

@@ -186,7 +186,7 @@ def test_hit_details() -> None:
     ]
     assert hits[0].message == (
         "Role deploy: aws:MultiFactorAuthPresent condition does not enforce MFA "
-        "(BoolIfExists passes when the key is absent (long-term access keys)); use "
+        "(BoolIfExists passes when the key is absent, as with long-term access keys); use "
         'Bool aws:MultiFactorAuthPresent "true" in the Allow statement, or '
         'BoolIfExists "false" in a Deny'
     )

@@ -1,0 +1,277 @@
+"""Property tests: every parser and the whole CLI survive generated and mutated input.
+
+A fixed number of derandomized examples keeps CI time bounded (the whole file runs in
+well under a minute). Inputs are mutations of the files in ``samples/`` (truncation,
+byte flips, deleted braces and quotes, duplicated lines, huge numbers, deep nesting, odd
+unicode) and free-form text. The properties: a parser never raises and reports problems
+with a location inside the file it was given; the CLI never prints a traceback, exits 0,
+1 or 2, reports parse problems as AL900 at line >= 1, and still lints the good file
+beside the mutated one. ``test_zz_inputs_were_tried`` asserts (and prints, with ``-s``)
+how many inputs each property saw.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assume_lint.cli import main
+from assume_lint.model import Model
+from assume_lint.parsers import PARSERS, detect_by_path, load_parser, sniff
+from assume_lint.sources import ReadProblem, SourceFile, decode
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "samples"
+GOOD_TF = 'provider "aws" {\n  access_key = "AKIAQYLPMN5HHHFPZAM2"\n}\n'
+GOOD = ("AL201", "good/main.tf", 2, 3)
+
+TRIED: Counter[str] = Counter()
+
+# Where a file of each parser kind lives, so that detection routes it to that parser.
+TARGETS: dict[str, str] = {
+    "terraform": "mod/main.tf",
+    "aws-config": "prof/.aws/config",
+    "trust-json": "iam/policy.json",
+    "github-actions": ".github/workflows/ci.yml",
+    "github_actions": ".github/workflows/ci.yml",
+    "env": "app/.env",
+    "env-file": "app/.env",
+    "env_files": "app/.env",
+    "dotenv": "app/.env",
+}
+# Seeds for kinds without a sample file yet.
+SEEDS: dict[str, list[bytes]] = {
+    "github-actions": [
+        b"on: push\npermissions:\n  id-token: write\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n"
+        b"    steps:\n      - uses: aws-actions/configure-aws-credentials@v4\n        with:\n"
+        b"          role-to-assume: arn:aws:iam::111111111111:role/deploy\n"
+        b"          aws-region: eu-west-1\n"],
+    "env": [b"AWS_ACCESS_KEY_ID=AKIAQYLPMN5HHHFPZAM4\nAWS_ROLE_ARN=arn:aws:iam::1:role/x\n"
+            b"export AWS_PROFILE=dev\n# comment\nQUOTED=\"a b\"\n"],
+}
+SEEDS["github_actions"] = SEEDS["github-actions"]
+for _alias in ("env-file", "env_files", "dotenv"):
+    SEEDS[_alias] = SEEDS["env"]
+
+ODD_UNICODE = ["\ufeff", "\u202e", "\u2028", "\u0301", "\U0001f600", "\x0b", "\x1b[31m",
+               "\u00a0", "\ud7ff", "ǅ", "\ufffd", "\r", "\t"]
+ODD_BYTES = [b"\xff", b"\xc3", b"\xed\xa0\x80", b"\x00", b"\xfe\xff", b"\xef\xbb\xbf"]
+
+
+def _sample_files() -> dict[str, list[bytes]]:
+    """The sample files grouped by the parser kind they are routed to."""
+    grouped: dict[str, list[bytes]] = {}
+    for path in sorted(SAMPLES.rglob("*")):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(REPO).as_posix()
+        family = detect_by_path(rel)
+        if family is None:
+            continue
+        data = path.read_bytes()
+        kind = sniff(family, data.decode("utf-8", "replace")) if family.startswith(
+            "sniff:") else family
+        if kind is not None:
+            grouped.setdefault(kind, []).append(data)
+    for kind, seeds in SEEDS.items():
+        grouped.setdefault(kind, list(seeds))
+    return grouped
+
+
+SAMPLE_FILES = _sample_files()
+KINDS = sorted(PARSERS)
+
+
+# --------------------------------------------------------------------------- mutations
+
+
+@st.composite
+def mutation(draw: st.DrawFn, data: bytes) -> bytes:
+    """One structural or byte-level mutation of ``data``."""
+    if not data:
+        return draw(st.binary(max_size=64))
+    op = draw(st.sampled_from([
+        "truncate", "flip", "delete-chars", "duplicate-line", "huge-number", "deep",
+        "unicode", "bytes", "crlf", "splice",
+    ]))
+    at = draw(st.integers(0, len(data)))
+    if op == "truncate":
+        return data[:at]
+    if op == "flip":
+        index = min(at, len(data) - 1)
+        bit = draw(st.integers(0, 7))
+        return data[:index] + bytes([data[index] ^ (1 << bit)]) + data[index + 1:]
+    if op == "delete-chars":
+        char = draw(st.sampled_from([b"{", b"}", b"[", b"]", b'"', b"=", b"\n", b":", b","]))
+        if draw(st.booleans()):
+            return data.replace(char, b"")
+        index = data.find(char, at)
+        return data if index < 0 else data[:index] + data[index + 1:]
+    if op == "duplicate-line":
+        lines = data.split(b"\n")
+        index = min(draw(st.integers(0, len(lines) - 1)), len(lines) - 1)
+        return b"\n".join(lines[:index + 1] + lines[index:])
+    if op == "huge-number":
+        number = draw(st.sampled_from([b"9" * 4000, b"1e999999", b"-0.0e-999999",
+                                       b"340282366920938463463374607431768211457"]))
+        return data[:at] + number + data[at:]
+    if op == "deep":
+        opener = draw(st.sampled_from([b"[", b"{", b"(", b"{a = ", b'{"a": ', b"${"]))
+        depth = draw(st.sampled_from([50, 500, 5000]))
+        return data[:at] + opener * depth + data[at:]
+    if op == "unicode":
+        text = draw(st.lists(st.sampled_from(ODD_UNICODE), min_size=1, max_size=4))
+        return data[:at] + "".join(text).encode("utf-8", "surrogatepass") + data[at:]
+    if op == "bytes":
+        return data[:at] + draw(st.sampled_from(ODD_BYTES)) + data[at:]
+    if op == "crlf":
+        return data.replace(b"\n", draw(st.sampled_from([b"\r\n", b"\r"])))
+    other = draw(st.binary(min_size=1, max_size=32))
+    return data[:at] + other + data[at:]
+
+
+@st.composite
+def mutated(draw: st.DrawFn, kind: str) -> bytes:
+    """A sample (or seed) of ``kind`` with one to three mutations applied."""
+    seeds = SAMPLE_FILES.get(kind) or [b""]
+    data = draw(st.sampled_from(seeds))
+    for _ in range(draw(st.integers(1, 3))):
+        data = draw(mutation(data))
+    return data
+
+
+def kind_input(kind: str) -> st.SearchStrategy[bytes]:
+    """Mutated samples, mostly; sometimes free text or raw bytes."""
+    return st.one_of(
+        mutated(kind),
+        mutated(kind),
+        mutated(kind),
+        st.text(max_size=300).map(lambda t: t.encode("utf-8", "surrogatepass")),
+        st.binary(max_size=200),
+    )
+
+
+# --------------------------------------------------------------------------- parsers
+
+
+def test_every_parser_kind_has_a_fuzz_target() -> None:
+    """A new format must be added to TARGETS (and get a seed if it has no sample)."""
+    missing = [kind for kind in KINDS if kind not in TARGETS]
+    assert not missing, f"add a file name for {missing} to TARGETS in tests/test_fuzz.py"
+
+
+def _check_model(model: Model, rels: set[str]) -> None:
+    assert isinstance(model, Model)
+    for problem in model.problems:
+        assert problem.location.path in rels
+        assert problem.location.line >= 1 and problem.location.column >= 1
+        assert problem.message
+    for role in model.roles:
+        assert role.location.path in rels and role.location.line >= 1
+    for credential in model.credentials:
+        assert credential.location.path in rels and credential.location.line >= 1
+    for profile in model.profiles:
+        assert profile.location.path in rels and profile.location.line >= 1
+
+
+def _parser_property(kind: str, data: bytes) -> None:
+    TRIED[f"parser:{kind}"] += 1
+    text = decode(data)
+    if isinstance(text, ReadProblem):
+        return  # never reaches a parser: the engine reports it as AL900
+    rel = TARGETS[kind]
+    source = SourceFile(Path("/nonexistent") / rel, rel, text)
+    model = load_parser(kind).parse_unit([source])
+    _check_model(model, {rel})
+
+
+PARSER_SETTINGS = settings(max_examples=120, deadline=None, derandomize=True,
+                           suppress_health_check=list(HealthCheck), database=None)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_parser_never_raises(kind: str) -> None:
+    if kind not in TARGETS:
+        pytest.skip(f"no fuzz target for {kind} (see test_every_parser_kind_has_a_fuzz_target)")
+
+    @PARSER_SETTINGS
+    @given(data=kind_input(kind))
+    def prop(data: bytes) -> None:
+        _parser_property(kind, data)
+
+    prop()
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def _run_cli(root: Path) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    argv = [str(root), "--format", "json", "--repo-root", str(root), "--no-config",
+            "--no-cache"]
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(argv)
+    return code, out.getvalue(), err.getvalue()
+
+
+CLI_SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
+                        suppress_health_check=list(HealthCheck), database=None)
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory,
+                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_cli_survives_a_mutated_file_beside_a_good_one(kind: str) -> None:
+    if kind not in TARGETS:
+        pytest.skip(f"no fuzz target for {kind}")
+    rel = TARGETS[kind]
+
+    @CLI_SETTINGS
+    @given(data=kind_input(kind))
+    def prop(data: bytes) -> None:
+        TRIED[f"cli:{kind}"] += 1
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp)
+            for path, content in ((rel, data), ("good/main.tf", GOOD_TF.encode())):
+                (root / path).parent.mkdir(parents=True, exist_ok=True)
+                (root / path).write_bytes(content)
+            code, out, err = _run_cli(root)
+        assert "Traceback" not in err and "internal error" not in err + out, err
+        assert code in (0, 1, 2), (code, err)
+        doc: dict[str, Any] = json.loads(out)
+        rows = [(f["rule_id"], f["path"], f["line"], f["column"]) for f in doc["findings"]]
+        assert GOOD in rows, rows
+        for finding in doc["findings"]:
+            assert finding["line"] >= 1 and finding["column"] >= 1, finding
+            if finding["rule_id"] == "AL900":
+                assert finding["path"] == rel, finding
+                assert "internal error" not in finding["message"], finding
+        parse_errors = [f for f in doc["findings"] if f["rule_id"] == "AL900"]
+        assert (code == 2) == bool(parse_errors), (code, rows)
+
+    prop()
+
+
+def test_zz_inputs_were_tried() -> None:
+    """Runs last in this file: every property saw its fixed number of inputs."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        pytest.skip("counts are per worker under xdist")
+    print("\nfuzz inputs tried:", dict(sorted(TRIED.items())), "total", sum(TRIED.values()))
+    for kind in KINDS:
+        if kind in TARGETS:
+            assert TRIED[f"parser:{kind}"] >= PARSER_SETTINGS.max_examples, TRIED
+            assert TRIED[f"cli:{kind}"] >= CLI_SETTINGS.max_examples, TRIED
