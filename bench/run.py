@@ -16,9 +16,9 @@ What it does, in one run:
    files cold and warm, and the realistic tree (plus assume-lint ``--jobs 2`` cold, and
    ``python -c pass`` as the start-up floor): median wall time, median CPU (user+sys of
    the child and its reaped children, from ``os.wait4``), peak RSS of the largest
-   process (``ru_maxrss``), the peak summed RSS of the process tree (sampled from
-   ``/proc``), files/s, findings; then checkov/assume-lint ratios pair by pair and the
-   issue's targets.
+   process (``ru_maxrss``), the peak summed PSS of the process tree (sampled from
+   ``/proc``; shared pages of forked workers counted once), files/s, findings; then
+   checkov/assume-lint ratios pair by pair and the issue's targets.
 
 "Cold" for assume-lint means an empty parse cache: ``XDG_CACHE_HOME`` points at a
 private folder that is emptied before every cold run (the command's own flags are left
@@ -78,7 +78,7 @@ class Sample:
     wall: float
     cpu: float
     rss_mib: float  # ru_maxrss: the largest single process of the tree
-    tree_mib: float  # sampled peak of the summed RSS of the process and its descendants
+    tree_mib: float  # sampled peak of the summed PSS of the process and its descendants
     rc: int
 
 
@@ -98,8 +98,19 @@ def _children(pid: int) -> list[int]:
     return kids
 
 
-def _rss_bytes(pid: int) -> int:
-    """Resident set size of ``pid`` in bytes, 0 when it is gone."""
+def _mem_bytes(pid: int) -> int:
+    """Proportional set size of ``pid`` in bytes (RSS when PSS is unavailable), 0 if gone.
+
+    PSS splits pages shared by forked workers between them, so the sum over a tree is
+    the memory the run really holds; summed RSS would count shared pages once per worker.
+    """
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
     try:
         with open(f"/proc/{pid}/statm") as fh:
             return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
@@ -108,20 +119,20 @@ def _rss_bytes(pid: int) -> int:
 
 
 def tree_rss(root: int) -> int:
-    """Summed RSS of ``root`` and its descendants (iterative walk: trees can be wide)."""
+    """Summed PSS of ``root`` and its descendants (iterative walk: trees can be wide)."""
     total, todo, seen = 0, [root], set()
     while todo:
         pid = todo.pop()
         if pid in seen:
             continue
         seen.add(pid)
-        total += _rss_bytes(pid)
+        total += _mem_bytes(pid)
         todo.extend(_children(pid))
     return total
 
 
 class TreeSampler(threading.Thread):
-    """Polls the summed RSS of a process tree until stopped; keeps the peak.
+    """Polls the summed PSS of a process tree until stopped; keeps the peak.
 
     ``ru_maxrss`` only reports the largest single process, which undercounts a tool that
     parses in worker processes; sampling every 20 ms misses short peaks but sees the sum.
@@ -159,7 +170,7 @@ def measure(argv: Sequence[str], env: dict[str, str], cwd: Path, out: Path) -> S
     proc.returncode = rc  # already reaped: keep Popen from waiting again
     cpu = usage.ru_utime + usage.ru_stime
     rss = usage.ru_maxrss * 1024 / MIB  # KiB on Linux
-    return Sample(wall, cpu, rss, max(rss, peak / MIB), rc)
+    return Sample(wall, cpu, rss, peak / MIB if peak else rss, rc)
 
 
 # --- cases --------------------------------------------------------------------------------
@@ -210,7 +221,7 @@ class Result:
 
     @property
     def tree(self) -> float:
-        """Peak summed RSS of the process tree over all runs, MiB."""
+        """Peak summed PSS of the process tree over all runs, MiB."""
         return max(s.tree_mib for s in self.samples)
 
     @property
@@ -471,7 +482,7 @@ def table(rows: list[list[str]], right: Sequence[bool]) -> str:
 
 def figures_table(results: list[Result]) -> str:
     """One line per case: the medians and peaks."""
-    rows = [["tool", "case", "files", "runs", "wall s", "cpu s", "RSS MiB", "tree MiB",
+    rows = [["tool", "case", "files", "runs", "wall s", "cpu s", "RSS MiB", "tree PSS",
              "files/s", "findings", "note"]]
     for r in results:
         rate = f"{r.files / r.wall:,.0f}" if r.files else "-"
@@ -514,7 +525,7 @@ def targets(by_key: dict[str, Result]) -> list[tuple[str, str, bool]]:
     peak = max((by_key[k].tree for k in ("d2000-cold", "d2000-warm", "d2000-j2") if k in by_key),
                default=None)
     if peak is not None:
-        out.append(("dense 2000 peak memory <= 150 MiB (tree)", f"{peak:.0f} MiB", peak <= 150))
+        out.append(("dense 2000 peak memory <= 150 MiB (tree PSS)", f"{peak:.0f} MiB", peak <= 150))
     ratio("realistic", "real-cold", "ck-real-cold", 20)
     return out
 
@@ -645,7 +656,7 @@ def report(results: list[Result], meta: dict[str, Any], json_path: Path | None) 
     print()
     print(figures_table(results))
     if any(r.tool == "checkov" for r in results):
-        print("\ncheckov / assume-lint (higher = assume-lint faster or smaller):")
+        print("\ncheckov / assume-lint (higher = assume-lint better; memory: tree PSS):")
         print(ratios_table(by_key))
     print("\ntargets (issue 6):")
     for name, measured, met in targets(by_key):

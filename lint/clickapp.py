@@ -6,7 +6,7 @@ Kept apart from ``cli.py`` so that ``--version`` never imports click. Commands: 
 
 from __future__ import annotations
 
-import json
+import sys
 from pathlib import Path
 
 import click
@@ -170,6 +170,8 @@ def build_app() -> click.Group:
         from assume_lint.baseline import write_baseline as write_baseline_file
         from assume_lint.engine import lint
         from assume_lint.formatters import render
+        from assume_lint.progress import Progress
+        from assume_lint.progress import wanted as progress_wanted
         from assume_lint.registry import all_rules
         from assume_lint.walk import find_repo_root
 
@@ -193,7 +195,8 @@ def build_app() -> click.Group:
             baseline=baseline,
         )
         try:
-            result = lint(targets, root, config, jobs=jobs, use_cache=not no_cache)
+            with Progress(sys.stderr, enabled=progress_wanted(sys.stderr, quiet)):
+                result = lint(targets, root, config, jobs=jobs, use_cache=not no_cache)
         except BaselineError as exc:
             raise click.ClickException(str(exc)) from None
         for target in result.missing:
@@ -233,41 +236,25 @@ def build_app() -> click.Group:
     @app.command("rules")
     @click.option("-f", "--format", "fmt", default="text", type=click.Choice(["text", "json"]))
     def rules_cmd(fmt: str) -> int:
-        """List the rule catalogue."""
+        """List the rule catalogue (from the rule modules' docstrings)."""
+        from assume_lint.docs import catalogue_json, catalogue_text
         from assume_lint.registry import all_rules
 
         catalogue = all_rules()
-        if fmt == "json":
-            data = [
-                {
-                    "id": r.id,
-                    "name": r.name,
-                    "severity": r.meta.severity.label,
-                    "summary": r.meta.summary,
-                    "tags": list(r.meta.tags),
-                    "options": dict(r.meta.options),
-                }
-                for r in catalogue
-            ]
-            click.echo(json.dumps(data, indent=2, sort_keys=True))
-            return EXIT_OK
-        for rule in catalogue:
-            click.echo(
-                f"{rule.id}  {rule.name:<40} {rule.meta.severity.label:<9}{rule.meta.summary}"
-            )
+        click.echo(catalogue_json(catalogue) if fmt == "json" else catalogue_text(catalogue))
         return EXIT_OK
 
     @app.command("explain")
     @click.argument("rule_id")
     def explain(rule_id: str) -> int:
         """Print a rule's documentation (by id or name)."""
+        from assume_lint.docs import explain_text
         from assume_lint.registry import find_rule
 
         rule = find_rule(rule_id)
         if rule is None:
             raise click.UsageError(f"unknown rule {rule_id!r} (see: assume-lint rules)")
-        click.echo(f"{rule.id} {rule.name} (default severity: {rule.meta.severity.label})\n")
-        click.echo(rule.doc.strip())
+        click.echo(explain_text(rule))
         return EXIT_OK
 
     return app

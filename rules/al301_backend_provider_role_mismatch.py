@@ -12,7 +12,10 @@ tfvars; an unresolved ARN on either side is silent, and so is a module without a
 backend or without a default provider.
 
 A Terragrunt `iam_role` is assumed before Terraform runs, so a backend without a role
-of its own already uses it: only two resolved, different ARNs are reported for it.
+of its own already uses it: only two resolved, different ARNs are reported for it. In a
+unit with an `iam_role`, a backend or provider (for example one written by
+`generate "provider"`) that assumes no role of its own acts as the `iam_role`, and is
+compared as such instead of being reported as using ambient credentials.
 
 ## Why is this bad?
 State is read and locked with one identity and resources are changed with another.
@@ -56,7 +59,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from assume_lint.findings import Hit, Severity
-from assume_lint.model import AssumeAttempt, Model
+from assume_lint.model import AssumeAttempt, Attr, Model
 from assume_lint.registry import RuleContext, RuleMeta
 from assume_lint.rules._helpers_callers import attempt_anchor, parse_role_arn
 
@@ -97,9 +100,29 @@ def _pairs(model: Model) -> Iterator[tuple[AssumeAttempt, AssumeAttempt]]:
                 yield backend, provider
 
 
-def _compare(backend: AssumeAttempt, provider: AssumeAttempt) -> tuple[str, Severity | None] | None:
-    """What differs between the two sides, with its severity; None when nothing does."""
+def _unit_roles(model: Model) -> dict[str, Attr]:
+    """The Terragrunt ``iam_role`` of each unit (module folder), when it sets one."""
+    roles: dict[str, Attr] = {}
+    for attempt in model.attempts:
+        if attempt.kind == "terragrunt" and attempt.module and attempt.role_arn is not None:
+            roles.setdefault(attempt.module, attempt.role_arn)
+    return roles
+
+
+def _compare(
+    backend: AssumeAttempt, provider: AssumeAttempt, inherited: Attr | None = None
+) -> tuple[str, Severity | None] | None:
+    """What differs between the two sides, with its severity; None when nothing does.
+
+    ``inherited`` is the unit's Terragrunt ``iam_role``: the identity of a side that
+    assumes no role of its own. A provider without a role is then the iam_role itself,
+    already compared in the (backend, iam_role) pair, so only the backend inherits here.
+    """
     b_attr, p_attr = backend.role_arn, provider.role_arn
+    if inherited is not None and provider.kind != "terragrunt":
+        if p_attr is None:
+            return None  # the provider acts as the iam_role: that pair is compared too
+        b_attr = b_attr or inherited
     if b_attr is None or p_attr is None:
         if b_attr is p_attr or provider.kind not in AMBIENT_KINDS:
             return None
@@ -117,8 +140,9 @@ def _compare(backend: AssumeAttempt, provider: AssumeAttempt) -> tuple[str, Seve
 
 def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
     """One hit per (backend, default provider) pair of a module that disagree."""
+    unit_roles = _unit_roles(model)
     for backend, provider in _pairs(model):
-        result = _compare(backend, provider)
+        result = _compare(backend, provider, unit_roles.get(backend.module or ""))
         if result is None:
             continue
         detail, severity = result

@@ -22,13 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from assume_lint.cli import main
 from assume_lint.model import Model
 from assume_lint.parsers import PARSERS, detect_by_path, load_parser, sniff
 from assume_lint.sources import ReadProblem, SourceFile, decode
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
@@ -42,6 +41,9 @@ TARGETS: dict[str, str] = {
     "terraform": "mod/main.tf",
     "aws-config": "prof/.aws/config",
     "trust-json": "iam/policy.json",
+    "cloudformation": "cfn/template.yaml",
+    "json-template": "iam/policy.json.tpl",
+    "terragrunt": "live/terragrunt.hcl",
     "github-actions": ".github/workflows/ci.yml",
     "github_actions": ".github/workflows/ci.yml",
     "env": "app/.env",
@@ -59,6 +61,21 @@ SEEDS: dict[str, list[bytes]] = {
     "env": [b"AWS_ACCESS_KEY_ID=AKIAQYLPMN5HHHFPZAM4\nAWS_ROLE_ARN=arn:aws:iam::1:role/x\n"
             b"export AWS_PROFILE=dev\n# comment\nQUOTED=\"a b\"\n"],
 }
+SEEDS["cloudformation"] = [
+    b"AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Role:\n    Type: AWS::IAM::Role\n"
+    b"    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n"
+    b"          - Effect: Allow\n            Principal: {AWS: '*'}\n"
+    b"            Action: sts:AssumeRole\n",
+    b'{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"R": {"Type": '
+    b'"AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {"Statement": [{'
+    b'"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}}}}}\n']
+SEEDS["json-template"] = [
+    b'{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Allow", "Principal": '
+    b'{"AWS": "arn:aws:iam::${account_id}:root"}, "Action": "sts:AssumeRole"}]\n}\n']
+SEEDS["terragrunt"] = [
+    b'remote_state {\n  backend = "s3"\n  config = {\n    bucket = "b"\n'
+    b'    role_arn = "arn:aws:iam::111111111111:role/state"\n  }\n}\n'
+    b'iam_role = "arn:aws:iam::222222222222:role/deploy"\n']
 SEEDS["github_actions"] = SEEDS["github-actions"]
 for _alias in ("env-file", "env_files", "dotenv"):
     SEEDS[_alias] = SEEDS["env"]

@@ -313,9 +313,9 @@ WRAPPERS: dict[str, tuple[str, str, str]] = {
 # (format, input) pairs known to exceed the budget; each is a bug listed in the report.
 SLOW: dict[tuple[str, str], str] = {
     ("terraform", "profile-unclosed"): (
-        "lint/parsers/hcl.py:parse_hcl: lark's LALR parser costs ~50 us per token and "
-        "hcl.py sets no token or size budget, so 1 MB of '[profile ' (~230k tokens) "
-        "takes ~7-10 s"),
+        "lint/parsers/hcl.py:parse_hcl: lark's LALR parser costs ~15-50 us per token and "
+        "hcl.py sets no token budget: 1 MB of '[profile ' (~230k tokens) takes 3-8 s "
+        "depending on load, around the 5 s budget (so not strict)"),
     ("terraform", "base64-run"): (
         "lint/parsers/hcl.py:parse_hcl: 'aB3+aB3+...' is a 500k-token arithmetic "
         "expression; lark builds it at ~50 us per token (~30 s for 1 MB)"),
@@ -345,13 +345,27 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+def bounded(seconds: float, root: Path, *extra: str) -> Outcome:
+    """``run`` that fails the test (cleanly) when it takes more than ``seconds``."""
+    outcome = None
+    try:
+        with time_limit(seconds):
+            outcome = run(root, *extra)
+    except _Budget:
+        pass  # fail outside the handler: pytest cannot render the signal frame
+    if outcome is None:
+        pytest.fail(f"still running after {seconds} s", pytrace=False)
+    return outcome
+
+
 def _regex_cases() -> list[Any]:
     cases = []
     for fmt in WRAPPERS:
         for name in ADVERSARIAL:
             marks = []
             if (fmt, name) in SLOW:
-                marks.append(pytest.mark.xfail(strict=True, reason=SLOW[(fmt, name)]))
+                strict = "(so not strict)" not in SLOW[(fmt, name)]
+                marks.append(pytest.mark.xfail(strict=strict, reason=SLOW[(fmt, name)]))
             cases.append(pytest.param(fmt, name, marks=marks, id=f"{fmt}-{name}"))
     return cases
 
@@ -362,11 +376,7 @@ def test_one_megabyte_of_adversarial_input_is_bounded(tmp_path: Path, fmt: str,
     rel, head, tail = WRAPPERS[fmt]
     root = tree(tmp_path, {rel: head + ADVERSARIAL[name] + tail})
     start = time.perf_counter()
-    try:
-        with time_limit(REGEX_BUDGET_S):
-            outcome = run(root, "--no-cache")
-    except _Budget:
-        pytest.fail(f"{fmt}/{name}: more than {REGEX_BUDGET_S} s on 1 MB")
+    outcome = bounded(REGEX_BUDGET_S, root, "--no-cache")
     elapsed = time.perf_counter() - start
     assert elapsed < REGEX_BUDGET_S
     assert outcome.code in (1, 2)
@@ -632,11 +642,7 @@ def _many_findings(root: Path, lines: int = 6000) -> Path:
 def test_many_keys_are_linted_in_bounded_time(tmp_path: Path) -> None:
     profiles = "".join(f"[p{n}]\naws_access_key_id = {_key(n)}\n" for n in range(2000))
     root = tree(tmp_path, {".aws/credentials": profiles})
-    try:
-        with time_limit(10.0):
-            outcome = run(root, "--no-cache")
-    except _Budget:
-        pytest.fail("2000 keys took more than 10 s")
+    outcome = bounded(5.0, root, "--no-cache")
     assert outcome.code == 1
     assert len([r for r in outcome.rows if r[0] == "AL201"]) == 2001
 
@@ -651,7 +657,7 @@ def test_broken_pipe_exits_quietly(tmp_path: Path) -> None:
     proc.stdout.close()  # what `| head -1` does
     err = proc.stderr.read()
     code = proc.wait(timeout=120)
-    assert b"AL201" in first
+    assert first.startswith(b".aws/config:3:1: AL900 "), first
     assert b"Traceback" not in err, err
     assert b"BrokenPipeError" not in err and b"Exception ignored" not in err, err
     assert code in (1, 2)
@@ -679,3 +685,15 @@ def test_ctrl_c_exits_130_without_traceback(tmp_path: Path) -> None:
         assert b"KeyboardInterrupt" not in err, err[-4000:]
         return
     pytest.skip("the run finished before SIGINT could be sent, even on 2000 modules")
+
+
+@pytest.mark.parametrize("name", sorted(ADVERSARIAL))
+def test_mask_text_is_bounded_on_one_megabyte(name: str) -> None:
+    # mask_text runs on every message, snippet and path of every output.
+    from assume_lint.secrets import mask_text
+
+    text = ADVERSARIAL[name]
+    start = time.perf_counter()
+    masked = mask_text(text, ("AKIAQYLPMN5HHHFPZAM3",))
+    assert time.perf_counter() - start < REGEX_BUDGET_S
+    assert len(masked) == len(text)

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from assume_lint.cli import main
 
 
@@ -121,7 +120,14 @@ SCENARIOS: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
 }
 
 # Scenarios that leak today; each reason names the code path (see the report).
-LEAKS: dict[str, str] = {}
+LEAKS: dict[str, str] = {
+    "file-name-holds-a-key": (
+        "Location.path is printed unmasked by every formatter (formatters/text.py:"
+        "format_finding, formatters/json_format.py:_location, formatters/sarif.py uri) and "
+        "the AL900 of a file or folder named after an access key id repeats it: a path "
+        "holding an AKIA/ASIA id leaks it into CI logs and SARIF uploads (masking paths "
+        "breaks editor navigation, so the lead must decide: mask, or accept and document)"),
+}
 
 
 @pytest.fixture
@@ -188,13 +194,10 @@ def _leaks(secrets: tuple[str, ...], texts: dict[str, bytes]) -> list[str]:
     return found
 
 
-def _all_written(outdir: Path, cache: Path) -> dict[str, bytes]:
-    files = {}
-    for folder in (outdir, cache):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                files[str(path.relative_to(folder.parent))] = path.read_bytes()
-    return files
+def _all_written(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (output files, baselines, cache entries)."""
+    return {str(path.relative_to(folder.parent)): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 def _scenario_params() -> list[Any]:
@@ -218,7 +221,7 @@ def test_no_secret_in_any_output(tmp_path: Path, cache_home: Path, name: str) ->
         texts[f"{label}:stdout"] = out.encode("utf-8", "surrogateescape")
         texts[f"{label}:stderr"] = err.encode("utf-8", "surrogateescape")
         assert "Traceback" not in err, (label, err)
-    texts.update(_all_written(outdir, cache_home))
+    texts.update(_all_written(outdir))
     assert codes["json"] in (1, 2)
     # The good file's key was found (and masked): the run really linted.
     masked_good = GOOD_KEY[:4] + "*" * 12 + GOOD_KEY[-4:]
@@ -247,16 +250,17 @@ def test_secret_in_a_parser_exception_is_masked(tmp_path: Path, cache_home: Path
 
 def test_secret_in_a_rule_exception_is_masked(tmp_path: Path, cache_home: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    from assume_lint.registry import all_rules
+    import dataclasses
 
-    rule = next(r for r in all_rules() if r.id == "AL201")
+    from assume_lint import engine
+    from assume_lint.registry import all_rules
 
     def explode(model: Any, ctx: Any) -> Any:
         raise RuntimeError(f"rule crashed on {EXCEPTION_SECRET} / {BROKEN_KEY}")
 
-    monkeypatch.setattr(rule, "check", explode, raising=False)
-    if rule.check is not explode:
-        pytest.skip("Rule objects are immutable here; the parser-exception test covers it")
+    rule = next(r for r in all_rules() if r.id == "AL201")
+    broken = dataclasses.replace(rule, check=explode)
+    monkeypatch.setattr(engine, "select_rules", lambda config: [broken])
     root = _write(tmp_path / "repo", {})
     code, out, err = _invoke([str(root), "--repo-root", str(root), "--no-config",
                               "--no-cache"])
@@ -264,3 +268,18 @@ def test_secret_in_a_rule_exception_is_masked(tmp_path: Path, cache_home: Path,
     assert "rule crashed on" in out + err
     assert not _leaks((EXCEPTION_SECRET, BROKEN_KEY), {"stdout": out.encode(),
                                                        "stderr": err.encode()})
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "lint/cache.py stores each unit's Model with pickle under $XDG_CACHE_HOME/assume-lint "
+    "(default ~/.cache): Credential.value holds the raw access key id, secret key and "
+    "session token, so every scanned secret is copied whole into the user's cache folder, "
+    "which CI caches (actions/cache of ~/.cache) upload and share; store credentials "
+    "masked or hashed, or do not cache units that hold credentials"))
+def test_parse_cache_holds_no_raw_secret(tmp_path: Path, cache_home: Path) -> None:
+    files, secrets = SCENARIOS["terraform-provider"]
+    root = _write(tmp_path / "repo", files)
+    code, out, err = _invoke([str(root), "--repo-root", str(root), "--no-config"])
+    assert code == 1, err
+    entries = _all_written(cache_home)
+    assert not _leaks((*secrets, GOOD_KEY), entries)

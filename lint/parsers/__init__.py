@@ -27,6 +27,9 @@ PARSERS: dict[str, str] = {
     "terraform": "assume_lint.parsers.terraform",
     "aws-config": "assume_lint.parsers.aws_config",
     "trust-json": "assume_lint.parsers.trust_json",
+    "cloudformation": "assume_lint.parsers.cloudformation",
+    "json-template": "assume_lint.parsers.terraform_json",
+    "terragrunt": "assume_lint.parsers.terragrunt",
 }
 
 # Kinds whose unit is the file's folder rather than the file itself.
@@ -50,10 +53,24 @@ class Unit:
 
 SNIFF_JSON = "sniff:json"
 SNIFF_INI = "sniff:ini"
+SNIFF_YAML = "sniff:yaml"
+SNIFF_TPL = "sniff:json-tpl"
+# CloudFormation: the format version, or a Resources section with an AWS:: type.
+_CFN_VERSION = re.compile(r"[\"']?AWSTemplateFormatVersion[\"']?\s*:")
+_CFN_JSON_TYPE = re.compile(r'"Type"\s*:\s*"AWS::')
+_CFN_YAML_RESOURCES = re.compile(r"^Resources\s*:", re.MULTILINE)
+_CFN_YAML_TYPE = re.compile(r"^\s+Type\s*:\s*[\"']?AWS::", re.MULTILINE)
+SNIFF_HCL = "sniff:hcl"
 
 _INI_HINT = re.compile(
     r"^\s*(\[(default|profile\s[^\]]*|sso-session\s[^\]]*)\]"
     r"|(aws_access_key_id|aws_secret_access_key|role_arn|source_profile|credential_source)\s*=)",
+    re.MULTILINE,
+)
+# Top-level constructs only Terragrunt files have (an ``.hcl`` with none is not claimed).
+_TERRAGRUNT_HINT = re.compile(
+    r"^(?:(?:remote_state|iam_role|include|generate|dependency|dependencies)\b"
+    r"|terraform\s*\{[^{}]*?\bsource\s*=)",
     re.MULTILINE,
 )
 
@@ -64,12 +81,22 @@ def detect_by_path(rel: str) -> str | None:
     name = path.name
     lower = name.lower()
     parent = path.parent.name
-    if lower.endswith((".tf", ".tfvars")):
+    if lower.endswith((".tf", ".tfvars", ".tf.json", ".tfvars.json")):
         return "terraform"
+    if name == "terragrunt.hcl":
+        return "terragrunt"
+    if lower.endswith(".hcl") and not lower.endswith(".lock.hcl"):
+        return SNIFF_HCL
     if parent == ".aws" and name in ("config", "credentials"):
         return "aws-config"
     if lower.endswith(".json") and not lower.endswith((".tf.json", ".tfvars.json")):
         return SNIFF_JSON
+    if lower.endswith(".json.tpl"):
+        return SNIFF_TPL
+    if lower.endswith((".yml", ".yaml", ".template")) and ".github/workflows/" not in (
+        "/" + rel
+    ):
+        return SNIFF_YAML
     if name in ("config", "credentials") or lower.endswith((".aws-config", ".ini", ".cfg")):
         return SNIFF_INI
     return None
@@ -79,12 +106,35 @@ def sniff(family: str, text: str) -> str | None:
     """Decide from content which kind a file of a shared extension is, or None."""
     head = text[:65536]
     if family == SNIFF_JSON:
+        if _is_cloudformation_json(head):
+            return "cloudformation"
         if "AssumeRole" in head and ("Statement" in head or "AssumeRolePolicyDocument" in head):
             return "trust-json"
         return None
+    if family == SNIFF_YAML:
+        return "cloudformation" if _is_cloudformation(head) else None
+    if family == SNIFF_TPL:
+        has_statement = "Statement" in head
+        return "json-template" if "AssumeRole" in head and has_statement else None
     if family == SNIFF_INI:
         return "aws-config" if _INI_HINT.search(head) else None
+    if family == SNIFF_HCL:
+        return "terragrunt" if _TERRAGRUNT_HINT.search(head) else None
     return None
+
+
+def _is_cloudformation_json(head: str) -> bool:
+    """A JSON CloudFormation template (CDK output included), not a trust policy."""
+    if _CFN_VERSION.search(head):
+        return True
+    return '"Resources"' in head and _CFN_JSON_TYPE.search(head) is not None
+
+
+def _is_cloudformation(head: str) -> bool:
+    """A YAML (or JSON-in-.template) CloudFormation template."""
+    if _CFN_VERSION.search(head) or _is_cloudformation_json(head):
+        return True
+    return bool(_CFN_YAML_RESOURCES.search(head) and _CFN_YAML_TYPE.search(head))
 
 
 def unit_key(kind: str, rel: str) -> str:

@@ -70,11 +70,19 @@ def build_trust(doc: Node) -> TrustDoc:
     statement_node = elements.get("statement")
     if statement_node is None:
         problems.append((doc.location, "the trust policy has no Statement"))
-        return TrustDoc((), version, has_version, tuple(problems))
+        return TrustDoc((), version, has_version, _with_schema(doc, problems))
     if not statement_node.known:
         return TrustDoc((), version, has_version, tuple(problems), known=False)
     statements, unknown = _statements(statement_node, problems)
-    return TrustDoc(statements, version, has_version, tuple(problems), True, unknown)
+    return TrustDoc(statements, version, has_version, _with_schema(doc, problems), True, unknown)
+
+
+def _with_schema(doc: Node, problems: list[Problem]) -> tuple[Problem, ...]:
+    """Add what the shipped JSON Schema rejects beyond the hand-written checks above
+    (same location = same mistake, reported once). See :mod:`assume_lint.trust_schema`."""
+    from assume_lint.trust_schema import schema_problems
+
+    return (*problems, *schema_problems(doc, (where for where, _ in problems)))
 
 
 # --------------------------------------------------------------------------- document

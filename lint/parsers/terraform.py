@@ -8,12 +8,10 @@ file holds the thing. HCL details live in :mod:`assume_lint.parsers.hcl`.
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any
 
 from assume_lint.findings import Location
 from assume_lint.model import AssumeAttempt, Attr, Credential, Model, ParseProblem, Role
@@ -64,7 +62,11 @@ def parse_unit(files: Sequence[SourceFile]) -> Model:
         return Model()
     module = _Module(str(PurePosixPath(files[0].rel).parent))
     module.by_rel = {f.rel: f for f in files}
+    json_files = [f for f in files if f.rel.lower().endswith((".tf.json", ".tfvars.json"))]
+    json_rels = {f.rel for f in json_files}
     for source in sorted(files, key=lambda f: f.rel):
+        if source.rel in json_rels:
+            continue  # Terraform JSON syntax: see _json_module
         is_vars = source.rel.endswith(".tfvars")
         if not is_vars and not _INTERESTING.search(source.text):
             continue
@@ -74,11 +76,29 @@ def parse_unit(files: Sequence[SourceFile]) -> Model:
         else:
             module.files.append(parsed)
     _build_scope(module, files)
+    json_module = _json_module(module, json_files)
     for hfile in module.files:
         if hfile.rel.endswith(".tfvars"):
             continue
         _collect(module, hfile)
+    if json_module is not None:
+        from assume_lint.parsers import terraform_json
+
+        if isinstance(json_module, terraform_json.JsonModule):
+            terraform_json.collect(json_module, module)
     return module.model
+
+
+def _json_module(module: _Module, json_files: Sequence[SourceFile]) -> object | None:
+    """The module's ``.tf.json``/``.tfvars.json`` files, their values added to the scope."""
+    if not json_files:
+        return None
+    from assume_lint.parsers import terraform_json
+
+    loaded = terraform_json.load(json_files, module.model)
+    terraform_json.extend_scope(loaded, module.scope)
+    _resolve_locals(module)  # HCL locals may refer to JSON variables
+    return loaded
 
 
 # --------------------------------------------------------------------------- scope
@@ -461,17 +481,15 @@ def _replace(role: Role, **changes: object) -> Role:
 
 def _with_trust(role: Role, document: Node) -> Role:
     """Build statements with the shared policy builder."""
-    try:
-        policy: Any = importlib.import_module("assume_lint.parsers.policy")
-    except ImportError:  # the shared builder is absent: stay silent
-        return role
-    trust = policy.build_trust(document)
+    from assume_lint.parsers.policy import build_trust
+
+    trust = build_trust(document)
     return _replace(
         role,
         statements=tuple(trust.statements),
         version=trust.version,
         has_version=trust.has_version,
-        trust_known=True,
+        trust_known=trust.known,
         structure_errors=tuple(trust.problems),
     )
 

@@ -179,7 +179,7 @@ class _Builder:
             return text
         try:
             return _construct_yaml11(tag, text)
-        except (ValueError, TypeError, KeyError) as exc:
+        except (ValueError, TypeError, KeyError, IndexError) as exc:
             raise _at(event.start_mark, f"invalid {tag} value") from exc
 
     def custom_tag(self, tag: str | None) -> str | None:
@@ -312,6 +312,9 @@ def load(
         raise YamlError(f"invalid YAML: {exc}") from None
     except RecursionError:
         raise YamlError("YAML nesting too deep") from None
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+        # PyYAML internals on input nobody tested: still a parse problem, not a traceback
+        raise YamlError(f"invalid YAML ({type(exc).__name__})") from None
     if builder.root is None:
         return Node(None, Location(rel, 1, 1))
     return builder.root

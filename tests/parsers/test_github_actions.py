@@ -383,6 +383,7 @@ def test_duplicate_document_and_alias_errors_are_parse_problems() -> None:
 
 
 def test_parse_problem_message_never_holds_a_secret() -> None:
-    model = _parse('jobs:\n  a:\n    env: {AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n')
+    secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+    model = _parse(f'jobs:\n  a:\n    env: {{AWS_SECRET_ACCESS_KEY: "{secret}\n')
     assert len(model.problems) == 1
     assert "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" not in model.problems[0].message

@@ -77,8 +77,10 @@ def test_yaml11_schema_reads_yes_and_on_values_as_booleans() -> None:
 
 
 def test_core_schema_keeps_yes_and_on_as_strings() -> None:
-    root = load("x: yes\ny: on\nz: 0x1F\nt: True\nn: null\nq: '1'\nf: 2.5\n", "f.yml", schema="core")
-    assert root.plain() == {"x": "yes", "y": "on", "z": 31, "t": True, "n": None, "q": "1", "f": 2.5}
+    text = "x: yes\ny: on\nz: 0x1F\nt: True\nn: null\nq: '1'\nf: 2.5\n"
+    root = load(text, "f.yml", schema="core")
+    expected = {"x": "yes", "y": "on", "z": 31, "t": True, "n": None, "q": "1", "f": 2.5}
+    assert root.plain() == expected
 
 
 @pytest.mark.parametrize("schema", ["yaml11", "core"])

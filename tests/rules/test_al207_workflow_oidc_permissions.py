@@ -12,7 +12,7 @@ from assume_lint.parsers.github_actions import parse_unit
 from assume_lint.registry import RuleContext, find_rule
 from assume_lint.rules import al207_workflow_oidc_permissions as rule
 from assume_lint.sources import SourceFile
-from builders import WORKFLOW_PATH, loc, workflow_job, workflow_step, workflow_model
+from builders import WORKFLOW_PATH, loc, workflow_job, workflow_model, workflow_step
 
 Expected = list[tuple[str, int, Severity | None]]
 
@@ -161,7 +161,7 @@ def test_rule_is_registered_with_documentation() -> None:
         assert heading in found.doc
 
 
-# --------------------------------------------------------------------------- end to end with the parser
+# --------------------------------------------------------------------------- with the parser
 
 
 def _lint(text: str) -> Expected:

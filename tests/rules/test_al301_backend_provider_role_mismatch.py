@@ -174,3 +174,63 @@ def test_terragrunt_wording() -> None:
 
 def test_metadata() -> None:
     assert rule.RULE.severity is Severity.MEDIUM
+
+
+# --------------------------------------------------------------------------- Terragrunt units
+# In a unit with an iam_role, a side that assumes no role of its own acts as the iam_role.
+
+TG_ROLE = "arn:aws:iam::333333333333:role/tg"
+
+
+def _iam_role(arn: str | None = TG_ROLE, module: str | None = MOD) -> AssumeAttempt:
+    role = attr(arn, 1, 1, "terragrunt.hcl")
+    return attempt(
+        "terragrunt", "iam_role", "iam_role", 1, "terragrunt.hcl", role_arn=role, module=module
+    )
+
+
+TERRAGRUNT_CASES = [
+    (
+        "backend inherits iam_role, generated provider differs",
+        [_iam_role(), backend(False), provider(DEPLOY_B)],
+        [("AL301", 2, None)],
+    ),
+    (
+        "backend inherits iam_role, provider assumes the same role",
+        [_iam_role(), backend(False), provider(TG_ROLE)],
+        [],
+    ),
+    (
+        "provider inherits iam_role, backend role differs",
+        [_iam_role(), backend(STATE), provider(False)],
+        [("AL301", 5, None)],  # once: the provider pair repeats the iam_role pair
+    ),
+    ("both inherit iam_role", [_iam_role(), backend(False), provider(False)], []),
+    (
+        "unknown iam_role keeps ambient silent",
+        [_iam_role(None), backend(False), provider(DEPLOY_B)],
+        [],
+    ),
+    (
+        "iam_role of another unit is not inherited",
+        [_iam_role(module="other"), backend(False), provider(DEPLOY_B)],
+        [("AL301", 2, Severity.LOW)],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "attempts", "expected"), TERRAGRUNT_CASES, ids=[c[0] for c in TERRAGRUNT_CASES]
+)
+def test_terragrunt_inherited_role(
+    case: str, attempts: list[AssumeAttempt], expected: list[tuple[str, int, Severity | None]]
+) -> None:
+    assert run(*attempts) == expected
+
+
+def test_inherited_role_message_names_both_accounts() -> None:
+    [hit] = rule.check(
+        model(attempts=[_iam_role(), backend(False), provider(DEPLOY_B)]), RuleContext()
+    )
+    assert "account 333333333333 versus 222222222222" in hit.message
+    assert hit.related == (Location("providers.tf", 12, 5),)

@@ -1,0 +1,257 @@
+"""Validate a trust policy against the JSON Schema shipped in ``assume_lint/data``.
+
+The schema (``trust-policy.schema.json``) is the declarative statement of what IAM
+accepts in a role trust policy; :mod:`assume_lint.parsers.policy` already reports the
+common structural mistakes with tailored messages, and this module adds whatever else
+the schema rejects (a Sid with a hyphen, a misspelt condition operator, an action that
+is not ``service:Action``...), each at the exact element.
+
+It runs at parse time (rules must be pure functions of the model) from ``build_trust``.
+jsonschema is imported lazily, on the first policy only, and the compiled validator is
+cached. The located Node tree is converted iteratively (hostile nesting cannot overflow
+the stack) with IAM's case rules applied first: element names and principal types are
+matched case-insensitively, so they are spelt canonically, and condition operators are
+lower-cased. Unresolved values become placeholders and any error under them is dropped
+(unknown means silent).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from assume_lint.findings import Location
+from assume_lint.parsers.located import Node
+
+SCHEMA_FILE = "trust-policy.schema.json"
+Path = tuple[str | int, ...]
+Problem = tuple[Location, str]
+
+_TOP = {n.lower(): n for n in ("Version", "Id", "Statement")}
+_STATEMENT = {
+    n.lower(): n
+    for n in (
+        "Sid",
+        "Effect",
+        "Principal",
+        "NotPrincipal",
+        "Action",
+        "NotAction",
+        "Resource",
+        "NotResource",
+        "Condition",
+    )
+}
+_PRINCIPAL = {n.lower(): n for n in ("AWS", "Service", "Federated", "CanonicalUser")}
+_UNKNOWN = object()
+
+
+@lru_cache(maxsize=1)
+def load_schema() -> dict[str, Any]:
+    """The shipped schema as a dict."""
+    text = resources.files("assume_lint").joinpath("data", SCHEMA_FILE).read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    import jsonschema  # lazily: ~90 ms of imports, paid only when a trust policy exists
+
+    return jsonschema.Draft202012Validator(load_schema())
+
+
+# --------------------------------------------------------------------------- conversion
+
+
+def _level(path: Path) -> Mapping[str, str] | None:
+    """Which canonical names apply to the keys of the mapping at ``path``."""
+    if not path:
+        return _TOP
+    if path[0] != "Statement":
+        return None
+    rest = path[1:]
+    if rest and isinstance(rest[0], int):
+        rest = rest[1:]
+    if not rest:
+        return _STATEMENT
+    if len(rest) == 1 and rest[0] in ("Principal", "NotPrincipal"):
+        return _PRINCIPAL
+    return None
+
+
+def _key_name(path: Path, name: str) -> str:
+    """The spelling the schema expects for key ``name`` of the mapping at ``path``."""
+    canonical = _level(path)
+    if canonical is not None:
+        return canonical.get(name.lower(), name)
+    if len(path) >= 2 and path[-1] == "Condition":
+        return name.lower()
+    return name
+
+
+def _scalar(node: Node) -> object:
+    """A known scalar as the schema sees it; templated strings count as unknown."""
+    if not node.known:
+        return _UNKNOWN
+    if isinstance(node.value, str) and "${" in node.value:
+        return _UNKNOWN
+    return node.value
+
+
+def convert(root: Node) -> tuple[Any, dict[Path, Node], set[Path]]:
+    """(plain instance, path -> Node, paths of unknown values), built iteratively."""
+    index: dict[Path, Node] = {}
+    unknown: set[Path] = set()
+    holder: dict[str, Any] = {}
+    stack: list[tuple[Node, Path, Any, str | int]] = [(root, (), holder, "root")]
+    while stack:
+        node, path, parent, slot = stack.pop()
+        index[path] = node
+        if node.is_map and node.known:
+            mapping: dict[str, Any] = {}
+            parent[slot] = mapping
+            for name, child in node.items():
+                key = _key_name(path, name)
+                if key not in mapping:
+                    mapping[key] = None
+                    stack.append((child, (*path, key), mapping, key))
+        elif node.is_list and node.known:
+            items: list[Any] = [None] * len(node.value)
+            parent[slot] = items
+            for position, child in enumerate(node.value):
+                stack.append((child, (*path, position), items, position))
+        else:
+            value = _scalar(node)
+            if value is _UNKNOWN:
+                unknown.add(path)
+                value = "${unknown}"
+            parent[slot] = value
+    return holder.get("root"), index, unknown
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def _describe(path: Path) -> str:
+    """``("Statement", 0, "Principal")`` -> ``Statement[0].Principal``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text or "the policy"
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "null" if value is None else "a string"
+
+
+def _child_key(node: Node | None, wanted: str, path: Path) -> Node | None:
+    """The child of ``node`` whose key normalises to ``wanted``."""
+    if node is None:
+        return None
+    for name, child in node.items():
+        if _key_name(path, name) == wanted:
+            return child
+    return None
+
+
+def _where(node: Node | None) -> Location | None:
+    if node is None:
+        return None
+    return node.key_location or node.location
+
+
+def _message(error: Any, path: Path) -> str:
+    """A sentence for one jsonschema error (``x-message`` in the schema wins)."""
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    where = _describe(path)
+    validator = error.validator
+    if validator == "type" and "x-message-type" in schema:
+        return f"{where}: {schema['x-message-type']}, not {_kind(error.instance)}"
+    if "x-message" in schema and validator not in ("type", "minItems", "required"):
+        shown = error.instance if isinstance(error.instance, str) else _kind(error.instance)
+        return f"{where}: {schema['x-message']} (got {shown!r})"
+    if validator == "type":
+        expected = error.validator_value
+        names = " or ".join(expected) if isinstance(expected, list) else str(expected)
+        return f"{where} must be {names}, not {_kind(error.instance)}"
+    if validator == "enum":
+        allowed = ", ".join(repr(v) for v in error.validator_value)
+        return f"{where} is {error.instance!r}; expected one of {allowed}"
+    if validator in ("minItems", "minProperties"):
+        return f"{where} is empty"
+    return f"{where}: {error.message}"
+
+
+def _located(error: Any, index: Mapping[Path, Node]) -> Iterator[tuple[Path, Location, str]]:
+    """Where one error belongs; ``additionalProperties``/``required``/``propertyNames``
+    point at the offending key rather than the whole object."""
+    path: Path = tuple(error.absolute_path)
+    node = index.get(path)
+    if node is None:
+        return
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set((error.schema or {}).get("properties", {}))
+        for name in error.instance:
+            if name not in allowed:
+                child = _child_key(node, name, path)
+                where = _where(child) or node.location
+                yield (*path, name), where, f"{_describe(path)}: unknown element {name!r}"
+        return
+    if error.validator == "required" and isinstance(error.instance, dict):
+        for name in error.validator_value:
+            if name not in error.instance:
+                yield path, node.location, f"{_describe(path)} has no {name}"
+        return
+    if error.validator == "propertyNames":
+        child = _child_key(node, str(error.instance), path)
+        original = next((k for k, v in node.items() if v is child), str(error.instance))
+        where = _where(child) or node.location
+        yield path, where, f"{_describe(path)}: unknown condition operator {original!r}"
+        return
+    yield path, node.location, _message(error, path)
+
+
+def _under_unknown(path: Path, unknown: Iterable[Path]) -> bool:
+    return any(path[: len(u)] == u for u in unknown)
+
+
+def schema_problems(root: Node, already: Iterable[Location] = ()) -> list[Problem]:
+    """Schema violations of a trust policy Node, located; never raises.
+
+    ``already`` holds the locations the hand-written checks reported: an error at one of
+    them is the same mistake and is not repeated.
+    """
+    if not root.known or not root.is_map:
+        return []
+    reported = set(already)
+    try:
+        instance, index, unknown = convert(root)
+        errors = list(_validator().iter_errors(instance))
+    except RecursionError:
+        return [(root.location, "the trust policy is nested too deeply to validate")]
+    problems: list[Problem] = []
+    for error in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path]):
+        for path, where, message in _located(error, index):
+            if _under_unknown(path, unknown) or _under_unknown(tuple(error.absolute_path), unknown):
+                continue
+            node = index.get(path)
+            same = {where}
+            if node is not None:
+                same |= {node.location} | ({node.key_location} if node.key_location else set())
+            if reported & same:
+                continue
+            reported.add(where)
+            problems.append((where, message))
+    return problems

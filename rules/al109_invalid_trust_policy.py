@@ -1,0 +1,151 @@
+"""A trust policy that AWS would reject, or that silently cannot work.
+
+## What it does
+Reports, each at its own element:
+- structural errors found when the policy was read, including every violation of the
+  trust-policy JSON Schema shipped with assume-lint (`assume_lint/data/
+  trust-policy.schema.json`): a missing or unknown `Version`, a statement without
+  `Effect`, `Principal` or `Action`, a `Resource` element, unknown elements, values of the
+  wrong type, misspelt condition operators, actions that are not `service:Action`;
+- malformed principal ARNs (checked with policyuniverse's ARN parser plus IAM's rules: a
+  12-digit account, no region, a principal resource type, no wildcard);
+- a principal given as a unique ID (`AROA...`, `AIDA...`): IAM replaces the ARN with the
+  ID when the role or user is deleted, and a re-created principal of the same name is
+  *not* trusted;
+- an action that does not fit the principal: an OIDC or web identity provider with
+  `sts:AssumeRole` (it needs `sts:AssumeRoleWithWebIdentity`), a SAML provider with
+  `sts:AssumeRoleWithWebIdentity` (it needs `sts:AssumeRoleWithSAML`), or an AWS/Service
+  principal with only the federation actions.
+
+## Why is this bad?
+IAM refuses to save most of these policies (`MalformedPolicyDocument`), so a Terraform
+apply or CloudFormation deployment fails late; the rest are accepted but never match, so
+the role silently cannot be assumed by the principal the author had in mind.
+
+## Example
+```json
+{"Statement": [{"Effect": "Allow",
+  "Principal": {"AWS": "AROAEXAMPLEID12345678"},
+  "Action": "sts:AssumeRole", "Resource": "*"}]}
+```
+
+Use instead:
+```json
+{"Version": "2012-10-17",
+ "Statement": [{"Effect": "Allow",
+  "Principal": {"AWS": "arn:aws:iam::111111111111:role/ci"},
+  "Action": "sts:AssumeRole"}]}
+```
+
+## References
+- AWS IAM User Guide: IAM JSON policy element reference (Version, Principal).
+- AWS IAM User Guide: Role trust policies and unique identifiers of deleted principals.
+- IAM Access Analyzer policy checks: MISMATCHED_ACTION_FOR_PRINCIPAL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from assume_lint.conditions import action_matches
+from assume_lint.findings import Hit, Location, Severity
+from assume_lint.model import Model, Principal, Role, Statement
+from assume_lint.registry import RuleContext, RuleMeta
+from assume_lint.rules._helpers import hit_key
+from assume_lint.rules._helpers_arn import arn_problem, aws_principal_problem
+from assume_lint.rules._helpers_oidc import is_saml_principal, is_web_identity_principal
+
+RULE = RuleMeta(
+    id="AL109",
+    name="invalid-trust-policy",
+    summary="A trust policy AWS would reject or that silently cannot work",
+    severity=Severity.HIGH,
+    tags=("correctness", "trust"),
+)
+
+WEB = "sts:AssumeRoleWithWebIdentity"
+SAML = "sts:AssumeRoleWithSAML"
+PLAIN = "sts:AssumeRole"
+
+
+def _principal_problem(principal: Principal) -> str | None:
+    value = principal.value
+    if value is None:
+        return None
+    if principal.kind == "AWS":
+        return aws_principal_problem(value)
+    if principal.kind == "Federated" and value.strip().lower().startswith("arn:"):
+        return arn_problem(value)
+    return None
+
+
+def _grants(statement: Statement, action: str) -> bool | None:
+    """Does the statement name ``action`` (wildcards included)? None when unresolved."""
+    if statement.not_action:
+        return None
+    values = [a.value for a in statement.actions]
+    if any(v is None for v in values):
+        return None
+    return any(action_matches(str(v), action) for v in values)
+
+
+def _mismatch(statement: Statement, principal: Principal) -> str | None:
+    """Why the statement's actions cannot serve this principal, or None."""
+    web, saml, plain = (_grants(statement, a) for a in (WEB, SAML, PLAIN))
+    if web is None or saml is None or plain is None:
+        return None
+    if is_web_identity_principal(principal) and not web:
+        return (
+            f"the web identity provider {principal.value} needs "
+            "sts:AssumeRoleWithWebIdentity, but the statement grants only other actions"
+        )
+    if is_saml_principal(principal) and not saml:
+        return (
+            f"the SAML provider {principal.value} needs sts:AssumeRoleWithSAML, "
+            "but the statement grants only other actions"
+        )
+    if principal.kind in ("AWS", "Service") and principal.value and not plain and (web or saml):
+        return (
+            f"{principal.kind} principal {principal.value} can only use sts:AssumeRole, "
+            "but the statement grants only federation actions"
+        )
+    return None
+
+
+def _statement_hits(role: Role, statement: Statement) -> Iterator[Hit]:
+    for principal in statement.principals:
+        problem = _principal_problem(principal)
+        if problem is not None:
+            yield Hit(
+                location=principal.location,
+                message=(
+                    f"Role {role.label}: {principal.kind} principal {principal.value!r} {problem}"
+                ),
+                key=hit_key(role, statement, f"principal/{principal.value}"),
+            )
+        if statement.not_principal:
+            continue
+        mismatch = _mismatch(statement, principal)
+        if mismatch is not None:
+            yield Hit(
+                location=principal.location,
+                message=f"Role {role.label}: {mismatch}",
+                key=hit_key(role, statement, f"action-for/{principal.value}"),
+            )
+
+
+def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
+    """Structure errors recorded by the parsers, then principal and action checks."""
+    for role in model.roles:
+        seen: set[tuple[Location, str]] = set()
+        for location, message in role.structure_errors:
+            if (location, message) in seen:
+                continue
+            seen.add((location, message))
+            yield Hit(
+                location=location,
+                message=f"Role {role.label}: {message}",
+                key=f"{role.address}/structure/{message}",
+            )
+        for statement in role.statements:
+            yield from _statement_hits(role, statement)

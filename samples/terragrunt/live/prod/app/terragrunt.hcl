@@ -1,0 +1,16 @@
+# A clean unit: the state and the deployment both use the deploy role.
+include "root" {
+  path = find_in_parent_folders()
+}
+
+terraform {
+  source = "../../../modules//app"
+}
+
+iam_role                     = "arn:aws:iam::222222222222:role/deploy"
+iam_assume_role_session_name = "terragrunt-app"
+iam_assume_role_duration     = 3600
+
+inputs = {
+  name = "app"
+}

@@ -1,0 +1,379 @@
+"""Terragrunt files into the model: exact values and locations, heredoc line mapping,
+malformed input and sniffing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from assume_lint.cli import main
+from assume_lint.findings import Location
+from assume_lint.model import AssumeAttempt, Attr, Credential, Model, ParseProblem
+from assume_lint.parsers import SNIFF_HCL, detect_by_path, sniff, terragrunt
+from assume_lint.sources import SourceFile, read_source
+
+FIXTURES = Path(__file__).parent / "fixtures" / "terragrunt"
+SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "terragrunt"
+
+
+def _fixture(name: str, file: str = "terragrunt.hcl") -> Model:
+    loaded = read_source(FIXTURES / name / file, f"{name}/{file}")
+    assert isinstance(loaded, SourceFile)
+    return terragrunt.parse_unit([loaded])
+
+
+def _text(text: str, rel: str = "live/app/terragrunt.hcl") -> Model:
+    return terragrunt.parse_unit([SourceFile(Path(rel), rel, text)])
+
+
+def _copy_fixtures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *names: str) -> None:
+    """Some fixture folders in a tree outside the repository, as the working directory
+    (inside the checkout, paths would be relative to its git root)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    for name in names:
+        shutil.copytree(FIXTURES / name, tmp_path / "tree" / name)
+    monkeypatch.chdir(tmp_path / "tree")
+
+
+def _loc(rel: str, line: int, column: int, end_column: int) -> Location:
+    return Location(rel, line, column, line, end_column)
+
+
+# --------------------------------------------------------------------------- basic
+
+BASIC = "basic/terragrunt.hcl"
+
+
+def test_iam_role_with_locals_duration_and_get_env_default() -> None:
+    attempt = _fixture("basic").attempts[0]
+    assert attempt == AssumeAttempt(
+        kind="terragrunt",
+        caller="Terragrunt iam_role",
+        address="iam_role",
+        location=_loc(BASIC, 6, 1, 9),
+        role_arn=Attr(
+            "arn:aws:iam::111111111111:role/deploy",
+            _loc(BASIC, 6, 1, 9),
+            '"arn:aws:iam::${local.account}:role/${local.role_name}"',
+        ),
+        session_name=Attr("tg-basic", _loc(BASIC, 8, 1, 29), 'get_env("TG_SESSION", "tg-basic")'),
+        duration=Attr("7200", _loc(BASIC, 7, 1, 25)),
+        module="basic",
+    )
+
+
+def test_remote_state_backend_with_assume_role_and_deprecated_role_arn() -> None:
+    attempt = _fixture("basic").attempts[1]
+    assert attempt == AssumeAttempt(
+        kind="backend",
+        caller='remote_state "s3"',
+        address="remote_state.s3",
+        location=_loc(BASIC, 17, 5, 16),
+        role_arn=Attr("arn:aws:iam::222222222222:role/tf-state", _loc(BASIC, 18, 7, 15)),
+        external_id=Attr("ext-1", _loc(BASIC, 19, 7, 18)),
+        module="basic",
+        deprecated=(("role_arn", _loc(BASIC, 14, 5, 13)),),
+    )
+
+
+def test_remote_state_credentials() -> None:
+    assert _fixture("basic").credentials == [
+        Credential(
+            "access-key-id",
+            "access_key",
+            "AKIAIOSFODNN7EXAMPLE",
+            _loc(BASIC, 15, 5, 15),
+            'remote_state "s3"',
+        ),
+        Credential("secret-key", "secret_key", None, _loc(BASIC, 16, 5, 15), 'remote_state "s3"'),
+    ]
+
+
+def test_generated_provider_indented_heredoc_maps_lines_and_columns() -> None:
+    attempt = _fixture("basic").attempts[2]
+    assert attempt == AssumeAttempt(
+        kind="provider",
+        caller='provider "aws"',
+        address="provider.aws",
+        location=_loc(BASIC, 30, 7, 18),
+        role_arn=Attr("arn:aws:iam::111111111111:role/admin", _loc(BASIC, 31, 9, 17)),
+        session_name=Attr(None, _loc(BASIC, 32, 9, 21), '"${include.root.locals.session}"'),
+        duration=Attr("3600", _loc(BASIC, 33, 9, 17), "1h"),
+        module="basic",
+    )
+
+
+def test_generated_backend_plain_heredoc_maps_lines() -> None:
+    attempt = _fixture("basic").attempts[3]
+    assert attempt.kind == "backend" and attempt.address == "terraform.backend.s3"
+    assert attempt.location == _loc(BASIC, 46, 5, 16)
+    assert attempt.role_arn == Attr(
+        "arn:aws:iam::333333333333:role/gen-state", _loc(BASIC, 47, 7, 15)
+    )
+    assert attempt.module == "basic"
+
+
+def test_generated_non_tf_file_is_not_parsed() -> None:
+    model = _fixture("basic")
+    assert len(model.attempts) == 4  # the "vars" generate (terraform.tfvars) adds nothing
+    assert model.problems == [] and model.roles == []
+
+
+def test_remote_state_without_role_and_inherited_iam_role() -> None:
+    model = _fixture("inherit")
+    rel = "inherit/terragrunt.hcl"
+    kinds = [(a.kind, a.location.line, a.location.column) for a in model.attempts]
+    assert kinds == [("terragrunt", 1, 1), ("backend", 4, 1), ("provider", 17, 7)]
+    backend = model.attempts[1]
+    assert backend.role_arn is None and backend.module == "inherit"
+    assert model.attempts[2].role_arn == Attr(
+        "arn:aws:iam::999999999999:role/other", _loc(rel, 18, 9, 17)
+    )
+
+
+# --------------------------------------------------------------------------- inline cases
+
+
+def test_remote_state_attribute_form_and_non_s3_backend() -> None:
+    model = _text(
+        "remote_state = {\n"
+        '  backend = "s3"\n'
+        "  config = {\n"
+        '    assume_role = { role_arn = "arn:aws:iam::111111111111:role/s" }\n'
+        "  }\n"
+        "}\n"
+        "remote_state {\n"
+        '  backend = "gcs"\n'
+        '  config = { bucket = "x" }\n'
+        "}\n"
+    )
+    [attempt] = model.attempts
+    rel = "live/app/terragrunt.hcl"
+    assert attempt.kind == "backend" and attempt.location == _loc(rel, 4, 5, 16)
+    assert attempt.role_arn == Attr("arn:aws:iam::111111111111:role/s", _loc(rel, 4, 21, 29))
+    assert attempt.module == "live/app"
+
+
+def test_unresolvable_values_stay_unknown() -> None:
+    model = _text(
+        "iam_role = include.root.locals.role\n"
+        'iam_assume_role_session_name = get_env("TG_SESSION")\n'
+        "remote_state {\n"
+        '  backend = "s3"\n'
+        "  config = {\n"
+        "    role_arn = dependency.state.outputs.role\n"
+        "    session_name = find_in_parent_folders()\n"
+        "  }\n"
+        "}\n"
+    )
+    tg, backend = model.attempts
+    assert tg.role_arn is not None and tg.role_arn.value is None
+    assert tg.role_arn.source == "include.root.locals.role"
+    assert tg.session_name is not None and tg.session_name.value is None
+    assert backend.role_arn is not None and backend.role_arn.value is None
+    assert backend.location.line == 6  # anchored at the deprecated role_arn
+    assert backend.session_name is not None and backend.session_name.value is None
+
+
+def test_empty_iam_role_assumes_nothing() -> None:
+    assert _text('iam_role = ""\n').attempts == []
+
+
+def test_provider_from_local_heredoc_is_located_at_the_local() -> None:
+    model = _text(
+        "locals {\n"
+        "  provider = <<EOF\n"
+        'provider "aws" {\n'
+        '  assume_role { role_arn = "arn:aws:iam::111111111111:role/x" }\n'
+        "}\n"
+        "EOF\n"
+        "}\n"
+        'generate "provider" {\n'
+        '  path     = "provider.tf"\n'
+        "  contents = local.provider\n"
+        "}\n"
+    )
+    [attempt] = model.attempts
+    assert attempt.location.line == 4 and attempt.location.column == 3
+    assert attempt.role_arn is not None and attempt.role_arn.location.line == 4
+
+
+def test_get_env_in_heredoc_interpolation_uses_default() -> None:
+    model = _text(
+        'generate "provider" {\n'
+        '  path = "provider.tf"\n'
+        "  contents = <<-EOF\n"
+        '    provider "aws" {\n'
+        "      assume_role {\n"
+        '        role_arn = "${get_env("ROLE", "arn:aws:iam::111111111111:role/x")}"\n'
+        "      }\n"
+        "    }\n"
+        "  EOF\n"
+        "}\n"
+    )
+    [attempt] = model.attempts
+    assert attempt.role_arn is not None
+    assert attempt.role_arn.value == "arn:aws:iam::111111111111:role/x"
+    assert (attempt.role_arn.location.line, attempt.role_arn.location.column) == (6, 9)
+
+
+# --------------------------------------------------------------------------- malformed
+
+
+def test_malformed_file_is_a_located_parse_problem() -> None:
+    model = _fixture("broken")
+    assert model.problems == [
+        ParseProblem(
+            Location("broken/terragrunt.hcl", 3, 14),
+            "invalid HCL: '{' opened here is never closed (end of file reached)",
+        )
+    ]
+    assert model.attempts == [] and model.credentials == []
+
+
+def test_malformed_generated_contents_is_located_in_the_terragrunt_file() -> None:
+    model = _fixture("generated-broken")
+    assert model.problems == [
+        ParseProblem(
+            Location("generated-broken/terragrunt.hcl", 7, 16),
+            "generate \"provider\" contents: invalid HCL: unexpected '='",
+        )
+    ]
+    assert [a.kind for a in model.attempts] == ["terragrunt"]  # the rest is still read
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "iam_role = \n",
+        "remote_state {\n",
+        'generate "provider" {\n  contents = <<EOF\nprovider "aws" {\n',
+        "{" * 5000,
+        'iam_role = "\x01"\n',
+        "remote_state { backend = 5 config = [] }\n",
+        'generate { contents = 5 }\ngenerate "x" { path = 3 contents = "" }\n',
+    ],
+)
+def test_hostile_input_never_raises(text: str) -> None:
+    model = _text(text)
+    assert all(isinstance(p, ParseProblem) for p in model.problems)
+
+
+def test_cli_reports_parse_error_and_still_lints_the_good_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _copy_fixtures(tmp_path, monkeypatch, "broken", "good")
+    code = main([".", "--no-config", "--no-color", "--select", "AL900,AL204"])
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if line.startswith(("broken/", "good/"))]
+    assert code == 2
+    assert [line.split(" ")[:2] for line in lines] == [
+        ["broken/terragrunt.hcl:3:14:", "AL900"],
+        ["good/terragrunt.hcl:1:1:", "AL204"],
+    ]
+
+
+# --------------------------------------------------------------------------- sniffing
+
+
+@pytest.mark.parametrize(
+    ("rel", "expected"),
+    [
+        ("live/app/terragrunt.hcl", "terragrunt"),
+        ("root.hcl", SNIFF_HCL),
+        ("live/.terraform.lock.hcl", None),
+        ("live/app/main.tf", "terraform"),
+        ("terragrunt.hcl.json", "sniff:json"),
+    ],
+)
+def test_detect_by_path(rel: str, expected: str | None) -> None:
+    assert detect_by_path(rel) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("root.hcl", "terragrunt"),
+        ("module.hcl", "terragrunt"),
+        ("env.hcl", None),
+        (".terraform.lock.hcl", None),
+        ("packer.pkr.hcl", None),
+    ],
+)
+def test_sniff_hcl(name: str, expected: str | None) -> None:
+    text = (FIXTURES / "sniff" / name).read_text("utf-8")
+    assert sniff(SNIFF_HCL, text) == expected
+
+
+def test_walk_claims_only_terragrunt_hcl(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _copy_fixtures(tmp_path, monkeypatch, "sniff")
+    code = main([".", "--no-config", "--no-color", "--format", "json"])
+    result = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert result["summary"]["files"] == 2  # root.hcl and module.hcl, nothing else
+    assert [(f["rule_id"], f["path"], f["line"]) for f in result["findings"]] == [
+        ("AL204", "sniff/root.hcl", 5)  # the tf-state role has no session name
+    ]
+
+
+# --------------------------------------------------------------------------- end to end
+
+
+def test_samples_layout_end_to_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The samples/terragrunt layout: an iam_role/remote_state mismatch, a generated
+    provider versus remote_state mismatch (indented and plain heredocs), a clean unit."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.chdir(SAMPLES.parents[1])
+    code = main(["samples/terragrunt", "--no-config", "--format", "json"])
+    result = json.loads(capsys.readouterr().out)
+    found = [
+        (f["rule_id"], f["path"].removeprefix("samples/terragrunt/"), f["line"], f["column"])
+        for f in result["findings"]
+    ]
+    assert code == 1
+    assert result["summary"]["files"] == 4  # env.hcl (plain locals) is not claimed
+    assert found == [
+        ("AL208", "live/prod/legacy-db/terragrunt.hcl", 16, 5),
+        ("AL301", "live/prod/legacy-db/terragrunt.hcl", 16, 5),
+        ("AL208", "live/prod/legacy-db/terragrunt.hcl", 17, 5),
+        ("AL301", "live/staging/app/terragrunt.hcl", 18, 7),
+        ("AL301", "terragrunt.hcl", 21, 7),
+    ]
+    related = {
+        f["path"].removeprefix("samples/terragrunt/"): [
+            (r["line"], r["column"]) for r in f["related"]
+        ]
+        for f in result["findings"]
+        if f["rule_id"] == "AL301"
+    }
+    assert related == {
+        "live/prod/legacy-db/terragrunt.hcl": [(7, 1)],  # the iam_role
+        "live/staging/app/terragrunt.hcl": [(31, 5)],  # role_arn inside the plain heredoc
+        "terragrunt.hcl": [(35, 9)],  # role_arn inside the <<- heredoc
+    }
+    assert all("ambient" not in f["message"] for f in result["findings"])
+
+
+def test_inherited_iam_role_end_to_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """remote_state without a role uses the iam_role; the generated provider differs."""
+    _copy_fixtures(tmp_path, monkeypatch, "inherit")
+    code = main([".", "--no-config", "--format", "json", "--select", "AL301"])
+    result = json.loads(capsys.readouterr().out)
+    [finding] = result["findings"]
+    assert code == 1
+    assert (finding["path"], finding["line"], finding["column"]) == (
+        "inherit/terragrunt.hcl",
+        4,
+        1,
+    )
+    assert [(r["line"], r["column"]) for r in finding["related"]] == [(18, 9)]
+    assert "account 111111111111 versus 999999999999" in finding["message"]

@@ -1,0 +1,195 @@
+"""docs/rules.md and the README rule table are generated and up to date; SARIF agrees.
+
+When this fails because the docs are stale, regenerate them from the rule docstrings:
+
+    python -m assume_lint.docs --write      (or: python -m assume_lint.docs > docs/rules.md)
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from assume_lint import docs
+from assume_lint.findings import Severity
+from assume_lint.formatters.sarif import RULES_DOC_URI, build
+from assume_lint.registry import Rule, RuleMeta, all_rules
+from assume_lint.result import RunResult
+from assume_lint.secrets import ACCESS_KEY_ID
+from conftest import REPO
+
+RULES_MD = REPO / "docs" / "rules.md"
+HOW = "docs are stale: run `python -m assume_lint.docs --write` and commit the result"
+REQUIRED_HEADINGS = ("What it does", "Why is this bad?", "Example", "References")
+
+
+def github_slug(heading: str) -> str:
+    """GitHub's anchor for a Markdown heading (lower case, punctuation dropped, - for space)."""
+    text = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+    return text.replace(" ", "-")
+
+
+def headings(markdown: str) -> list[tuple[int, str]]:
+    """(level, text) of every ATX heading outside fenced code blocks."""
+    out: list[tuple[int, str]] = []
+    fenced = False
+    for line in markdown.split("\n"):
+        if re.match(r"^\s*(```|~~~)", line):
+            fenced = not fenced
+            continue
+        match = re.match(r"^(#{1,6})\s+(.*?)\s*$", line)
+        if match and not fenced:
+            out.append((len(match.group(1)), match.group(2)))
+    return out
+
+
+def test_rules_md_is_up_to_date() -> None:
+    assert RULES_MD.is_file(), f"docs/rules.md is missing: {HOW}"
+    assert RULES_MD.read_text(encoding="utf-8") == docs.render_rules_md(), HOW
+
+
+def test_readme_rule_table_is_up_to_date() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert readme == docs.readme_with_table(readme), HOW
+    assert "RULES_TABLE" not in readme
+
+
+def test_check_mode_reports_stale_files_and_write_fixes_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "README.md").write_text(
+        f"# x\n\n{docs.TABLE_START}\nold table\n{docs.TABLE_END}\n\nafter\n", encoding="utf-8"
+    )
+    assert docs.main(["--check", "--root", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "rules.md is stale: run python -m assume_lint.docs --write" in err
+    assert "README.md is stale" in err
+    assert docs.main(["--write", "--root", str(tmp_path)]) == 0
+    assert docs.main(["--check", "--root", str(tmp_path)]) == 0
+    readme = (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert "old table" not in readme and readme.endswith(f"{docs.TABLE_END}\n\nafter\n")
+    assert "| [AL104](docs/rules.md#al104) | `ineffective-mfa-condition` | high |" in readme
+    assert (tmp_path / "docs" / "rules.md").read_text(encoding="utf-8") == docs.render_rules_md()
+
+
+def test_stdout_mode_prints_the_document(capsys: pytest.CaptureFixture[str]) -> None:
+    assert docs.main([]) == 0
+    assert capsys.readouterr().out == docs.render_rules_md()
+
+
+def test_readme_without_markers_is_an_error() -> None:
+    with pytest.raises(ValueError, match="markers"):
+        docs.readme_with_table("# no table here\n")
+
+
+def test_rendering_is_deterministic_and_sorted() -> None:
+    rules = all_rules()
+    text = docs.render_rules_md(list(reversed(rules)))
+    assert text == docs.render_rules_md(rules)
+    sections = [h for level, h in headings(text) if level == 2]
+    assert sections == [rule.id for rule in rules]
+    assert sections == sorted(sections)
+
+
+def test_every_rule_has_an_index_row_and_a_section_with_its_docstring() -> None:
+    text = RULES_MD.read_text(encoding="utf-8")
+    for rule in all_rules():
+        meta = rule.meta
+        row = f"| [{meta.id}](#{meta.id.lower()}) | `{meta.name}` | {meta.severity.label} | "
+        assert row in text, meta.id
+        section = text.split(f"\n## {meta.id}\n", 1)[1].split("\n## AL", 1)[0]
+        assert f"`{meta.name}` · default severity **{meta.severity.label}**" in section
+        first_line = docs.body(rule).split("\n", 1)[0]
+        assert first_line in section
+        nested = {h for level, h in headings(section) if level == 3}
+        for heading in REQUIRED_HEADINGS:
+            assert heading in nested, f"{meta.id} docstring lacks '## {heading}'"
+        if meta.options:
+            assert "Options" in nested, f"{meta.id} has options but no '## Options'"
+            for option in meta.options:
+                assert f"- `{option}` = `" in section, (meta.id, option)
+
+
+def test_rule_headings_are_demoted_below_the_rule_section() -> None:
+    text = RULES_MD.read_text(encoding="utf-8")
+    levels = [level for level, _ in headings(text)]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert [h for level, h in headings(text) if level == 2] == [r.id for r in all_rules()]
+
+
+def test_demote_leaves_code_blocks_alone() -> None:
+    source = "## What it does\nx\n```hcl\n# a comment\n## not a heading\n```\n# Top\n#no"
+    assert docs.demote(source) == (
+        "### What it does\nx\n```hcl\n# a comment\n## not a heading\n```\n## Top\n#no"
+    )
+
+
+def test_no_whole_access_key_in_the_published_docs() -> None:
+    text = RULES_MD.read_text(encoding="utf-8")
+    assert ACCESS_KEY_ID.search(text) is None
+    assert "AKIA************MPLE" in text  # AL201's example, masked like everywhere else
+
+
+def test_sarif_help_uri_points_at_the_generated_anchor() -> None:
+    text = RULES_MD.read_text(encoding="utf-8")
+    slugs = {github_slug(h) for _, h in headings(text)}
+    assert docs.DOCS_URL == RULES_DOC_URI
+    descriptors = build(RunResult(), all_rules())["runs"][0]["tool"]["driver"]["rules"]
+    assert len(descriptors) == len(all_rules())
+    for descriptor in descriptors:
+        base, fragment = descriptor["helpUri"].split("#")
+        assert base == RULES_DOC_URI
+        assert fragment == docs.anchor(descriptor["id"]) == descriptor["id"].lower()
+        assert fragment in slugs, f"{descriptor['helpUri']} has no heading in docs/rules.md"
+        assert docs.help_uri(descriptor["id"]) == descriptor["helpUri"]
+
+
+def test_sarif_help_markdown_is_the_same_docstring() -> None:
+    descriptors = build(RunResult(), all_rules())["runs"][0]["tool"]["driver"]["rules"]
+    for rule, descriptor in zip(all_rules(), descriptors, strict=True):
+        assert descriptor["help"]["markdown"] == docs.body(rule)
+
+
+def _fake_rule(doc: str, **options: object) -> Rule:
+    meta = RuleMeta("AL999", "fake-rule", "A | piped summary", Severity.LOW, ("a",), options)
+    return Rule(meta=meta, check=lambda model, ctx: iter(()), doc=doc, module="al999_fake_rule")
+
+
+def test_table_cells_escape_pipes_and_options_are_listed() -> None:
+    rule = _fake_rule("Title.\n\n## Options\n- `limit`: how many.", limit=3, names=["b", "a"])
+    table = docs.index_table([rule])
+    assert table.splitlines()[2] == (
+        "| [AL999](#al999) | `fake-rule` | low | A \\| piped summary | `a` |"
+    )
+    section = docs.rule_section(rule)
+    assert section.startswith("## AL999\n\n`fake-rule` · default severity **low** ·")
+    assert "### Options" in section
+    assert '- `limit` = `3`\n- `names` = `["b", "a"]`\n' in section
+
+
+def test_explain_text() -> None:
+    rule = _fake_rule("Title line.\n\n    ## What it does\n    Things.", limit=3)
+    assert docs.explain_text(rule) == (
+        "AL999 fake-rule (default severity: low)\n\nTitle line.\n\n## What it does\nThings."
+        "\n\nOption defaults:\n  limit = 3\n\n"
+        f"Online: {RULES_DOC_URI}#al999"
+    )
+
+
+def test_catalogue_text_and_json() -> None:
+    rules = [_fake_rule("T."), all_rules()[0]]
+    lines = docs.catalogue_text(rules).splitlines()
+    assert lines[0] == "AL999  fake-rule            low       A | piped summary"
+    assert lines[1].startswith("AL101  trust-any-principal  critical  A role trusts")
+    data = docs.catalogue_data(rules)
+    assert data[0] == {
+        "id": "AL999",
+        "name": "fake-rule",
+        "severity": "low",
+        "summary": "A | piped summary",
+        "tags": ["a"],
+        "options": {},
+        "precision": "high",
+        "help_uri": f"{RULES_DOC_URI}#al999",
+    }

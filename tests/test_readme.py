@@ -1,0 +1,130 @@
+"""The README's promises: its workflow and hook YAML parse and use real flags and hooks,
+its usage block names only options the CLI has, and the quick start is two commands."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+import yaml
+from assume_lint.cli import main
+from conftest import REPO
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+FLAG = re.compile(r"(?<![\w-])(--?[a-zA-Z][\w-]*)")
+
+
+def fenced_blocks(markdown: str) -> list[tuple[str, str, str]]:
+    """(section heading, info string, body) of every fenced code block."""
+    blocks: list[tuple[str, str, str]] = []
+    heading = ""
+    lines = markdown.split("\n")
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if line.startswith("#"):
+            heading = line.lstrip("#").strip()
+        if line.startswith("```"):
+            info = line[3:].strip()
+            body: list[str] = []
+            index += 1
+            while index < len(lines) and not lines[index].startswith("```"):
+                body.append(lines[index])
+                index += 1
+            blocks.append((heading, info, "\n".join(body)))
+        index += 1
+    return blocks
+
+
+def help_flags(capsys: pytest.CaptureFixture[str], *command: str) -> set[str]:
+    """Every option spelling listed by ``assume-lint [command] --help``."""
+    capsys.readouterr()
+    assert main([*command, "--help"]) == 0
+    text = capsys.readouterr().out
+    return set(FLAG.findall(text))
+
+
+def _block(section: str, info: str) -> str:
+    found = [
+        body for heading, kind, body in fenced_blocks(README) if heading == section and kind == info
+    ]
+    assert len(found) == 1, f"expected one ```{info} block under '{section}'"
+    return found[0]
+
+
+def test_quick_start_has_exactly_two_set_up_commands() -> None:
+    body = _block("Quick start", "sh")
+    commands = [line for line in body.split("\n") if line.strip() and not line.startswith("#")]
+    assert commands == [
+        "python3 -m venv .venv && . .venv/bin/activate && pip install -e '.[dev]' "
+        "&& assume-lint samples",
+        "python -m pytest",
+    ]
+
+
+def test_github_workflow_parses_and_uploads_sarif() -> None:
+    workflow = yaml.safe_load(_block("GitHub code scanning", "yaml"))
+    assert workflow["permissions"] == {"contents": "read", "security-events": "write"}
+    steps = workflow["jobs"]["assume-lint"]["steps"]
+    assert steps[0] == {"uses": "actions/checkout@v4"}
+    upload = steps[-1]
+    assert upload["uses"] == "github/codeql-action/upload-sarif@v3"
+    assert upload["if"] == "always()"
+    assert upload["with"] == {"sarif_file": "assume-lint.sarif", "category": "assume-lint"}
+    run = shlex.split(steps[1]["run"])
+    assert run[:3] == ["pipx", "run", "assume-lint"]
+    assert run[run.index("--output") + 1] == upload["with"]["sarif_file"]
+    assert run[run.index("--format") + 1] == "sarif"
+
+
+def test_workflow_uses_only_flags_the_cli_has(capsys: pytest.CaptureFixture[str]) -> None:
+    flags = help_flags(capsys, "check")
+    workflow = yaml.safe_load(_block("GitHub code scanning", "yaml"))
+    used = []
+    for step in workflow["jobs"]["assume-lint"]["steps"]:
+        if "run" in step:
+            words = shlex.split(step["run"])
+            used += [
+                w.split("=")[0]
+                for w in words[words.index("assume-lint") + 1 :]
+                if w.startswith("-")
+            ]
+    assert used == ["--format", "--output", "--soft-fail"]
+    assert set(used) <= flags, set(used) - flags
+
+
+def test_usage_block_names_only_real_options(capsys: pytest.CaptureFixture[str]) -> None:
+    flags = help_flags(capsys, "check") | help_flags(capsys) | help_flags(capsys, "rules")
+    usage = _block("Usage", "")
+    named = set()
+    for line in usage.split("\n"):
+        code = line.split("#", 1)[0]  # the comments quote values, not flags
+        named |= set(FLAG.findall(code))
+    assert {"--min-severity", "--fail-on", "--baseline", "--require-reason"} <= named
+    assert named <= flags, named - flags
+
+
+def test_precommit_snippet_uses_a_published_hook() -> None:
+    snippet = yaml.safe_load(_block("pre-commit", "yaml"))
+    manifest = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    published = {hook["id"] for hook in manifest}
+    assert published == {"assume-lint", "assume-lint-all"}
+    [repo] = snippet["repos"]
+    assert {hook["id"] for hook in repo["hooks"]} <= published
+    assert "assume-lint-all" in README and "--hook-stage manual" in README
+
+
+def test_config_snippet_is_a_valid_config(tmp_path: Path) -> None:
+    from assume_lint.config import load_config
+
+    path = tmp_path / ".assume-lint.toml"
+    path.write_text(_block("Config", "toml"), encoding="utf-8")
+    config = load_config(path)
+    assert config.fail_on.label == "medium"
+
+
+def test_fenced_blocks_helper() -> None:
+    text = "# A\n```sh\none\ntwo\n```\n## B\n```\nthree\n```\n"
+    assert fenced_blocks(text) == [("A", "sh", "one\ntwo"), ("B", "", "three")]
