@@ -31,6 +31,7 @@ from assume_lint.walk import Candidate, relative, walk
 PARSE_ERROR_ID = "AL900"
 _SNIFF_HEAD = 65536
 _PARALLEL_MIN_FILES = 200
+_MAX_PROBLEMS_PER_FILE = 20
 
 
 @dataclass
@@ -190,6 +191,27 @@ def scan_access_keys(source: SourceFile) -> list[Credential]:
     return found
 
 
+def _cap_problems(problems: list[ParseProblem]) -> list[ParseProblem]:
+    """At most a few parse problems per file: a junk file must not flood the report."""
+    per_file: dict[str, list[ParseProblem]] = {}
+    for problem in problems:
+        per_file.setdefault(problem.location.path, []).append(problem)
+    out: list[ParseProblem] = []
+    for found in per_file.values():
+        out.extend(found[:_MAX_PROBLEMS_PER_FILE])
+        if len(found) > _MAX_PROBLEMS_PER_FILE:
+            last = found[_MAX_PROBLEMS_PER_FILE - 1].location
+            more = len(found) - _MAX_PROBLEMS_PER_FILE
+            out.append(ParseProblem(last, f"{more} more parse problem(s) in this file not shown"))
+    return out
+
+
+def _cacheable(model: Model) -> bool:
+    """Only models that hold no secret material go to disk: the cache folder must never
+    become a copy of the keys found (nor of parse errors that might quote them)."""
+    return not model.problems and not any(c.value for c in model.credentials)
+
+
 def build_model(inputs: Inputs, cache: ModelCache, jobs: int | None = None) -> Model:
     """Parse every unit (cached models first) and merge the partial models into one."""
     units = units_of(inputs)
@@ -199,12 +221,13 @@ def build_model(inputs: Inputs, cache: ModelCache, jobs: int | None = None) -> M
     workers = auto_jobs([units[i] for i in todo]) if jobs is None else jobs
     for i, (parsed, ok) in zip(todo, parse_all([units[i] for i in todo], workers), strict=True):
         models[i] = parsed
-        if ok:
+        if ok and _cacheable(parsed):
             cache.put(keys[i], parsed)
     merged = Model(problems=list(inputs.problems))
     for cached_or_parsed in models:
         assert cached_or_parsed is not None
         merged.extend(cached_or_parsed)
+    merged.problems = _cap_problems(merged.problems)
     for rel in sorted(inputs.sources):
         merged.credentials.extend(scan_access_keys(inputs.sources[rel]))
     return merged
@@ -239,12 +262,13 @@ class _Finisher:
         severity = self.config.severities.get(rule_id) or hit.severity or default
         loc = self.complete(hit.location)
         snippet = mask_text(" ".join(self.line(loc.path, loc.line).split()), self.secrets)
+        key = mask_text(hit.key, self.secrets)  # keys may hold a Sid or a value: mask them too
         digest = hashlib.sha256(
-            "\0".join((rule_id, loc.path, hit.key, snippet)).encode("utf-8", "surrogatepass")
+            "\0".join((rule_id, loc.path, key, snippet)).encode("utf-8", "surrogatepass")
         ).hexdigest()
         related = tuple(self.complete(r) for r in hit.related)
         message = mask_text(hit.message, self.secrets)
-        return Finding(loc, rule_id, name, severity, message, hit.key, related, fingerprint=digest)
+        return Finding(loc, rule_id, name, severity, message, key, related, fingerprint=digest)
 
 
 def run_rules(

@@ -6,6 +6,7 @@ found by any parser (or quoted in a parse error) reaches no output unmasked.
 
 from __future__ import annotations
 
+import functools
 import re
 
 # Access key ids: a 4-letter prefix + 16 base32 characters (gitleaks' shape).
@@ -34,15 +35,25 @@ def _looks_secret(candidate: str) -> bool:
     return has_digit and has_alpha
 
 
+@functools.lru_cache(maxsize=8)
+def _extras_pattern(extra: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One alternation for all known secrets (longest first), compiled once per run, so
+    masking costs one scan per text rather than one per secret."""
+    values = sorted({v for v in extra if v and len(v) >= 4}, key=lambda v: (-len(v), v))
+    if not values:
+        return None
+    return re.compile("|".join(re.escape(v) for v in values))
+
+
 def mask_text(text: str, extra: tuple[str, ...] = ()) -> str:
     """Mask every access key id, secret-key-shaped and token-shaped run in ``text``.
 
     ``extra`` lists literal values known to be secrets (from parsed secret fields) that
     do not have the usual shape (``"123XXXX"``-style placeholders, short test keys).
     """
-    for value in extra:
-        if value and len(value) >= 4:
-            text = text.replace(value, mask(value))
+    pattern = _extras_pattern(extra)
+    if pattern is not None:
+        text = pattern.sub(lambda m: mask(m.group(0)), text)
     text = SESSION_TOKEN.sub(lambda m: mask(m.group(0)), text)
     text = ACCESS_KEY_ID.sub(lambda m: mask(m.group(0)), text)
     return SECRET_KEY.sub(

@@ -51,15 +51,24 @@ def decode(data: bytes) -> str | ReadProblem:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        head = data[: exc.start]
-        line = head.count(b"\n") + 1
-        column = exc.start - (head.rfind(b"\n") + 1) + 1
-        return ReadProblem(f"not valid {encoding.upper().replace('-SIG', '')} text", line, column)
+        return _decode_problem(data, exc, encoding)
     if "\x00" in text:
         return ReadProblem("binary file (contains NUL characters), not text")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
+
+
+def _decode_problem(data: bytes, exc: UnicodeDecodeError, encoding: str) -> ReadProblem:
+    """Where the undecodable byte is, as a character line and column like every Location."""
+    if encoding == "utf-8-sig" and data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]  # utf-8-sig counts positions after the BOM
+    head = data[: exc.start]
+    line = head.count(b"\n") + 1
+    last = head[head.rfind(b"\n") + 1 :]
+    column = len(last.decode("utf-8", "replace")) + 1 if encoding == "utf-8-sig" else len(last) + 1
+    name = "UTF-8" if encoding == "utf-8-sig" else encoding.upper()
+    return ReadProblem(f"not valid {name} text", line, column)
 
 
 def read_source(

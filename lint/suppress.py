@@ -667,11 +667,11 @@ class _State:
             for selector in directive.selectors:
                 if selector_matches(selector, finding.rule_id, finding.rule_name):
                     self.used_selectors.add((id(directive), selector))
-                    reasons.append(directive.reason or SUPPRESSED_DEFAULT)
+                    reasons.append(f"inline: {directive.reason or SUPPRESSED_DEFAULT}")
         for ignore in ignores:
             if _ignore_matches(ignore, finding):
                 self.used_ignores.add(id(ignore))
-                reasons.append(ignore.reason or SUPPRESSED_DEFAULT)
+                reasons.append(f"config: {ignore.reason or SUPPRESSED_DEFAULT}")
         return reasons[0] if reasons else None
 
     def note(self, rule_id: str, location: Location, message: str, key: str) -> Finding:

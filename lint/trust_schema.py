@@ -25,6 +25,7 @@ from typing import Any
 
 from assume_lint.findings import Location
 from assume_lint.parsers.located import Node
+from assume_lint.secrets import mask_text
 
 SCHEMA_FILE = "trust-policy.schema.json"
 Path = tuple[str | int, ...]
@@ -214,7 +215,14 @@ def _located(error: Any, index: Mapping[Path, Node]) -> Iterator[tuple[Path, Loc
             if name not in error.instance:
                 yield path, node.location, f"{_describe(path)} has no {name}"
         return
-    if error.validator == "propertyNames":
+    if error.validator == "not" and isinstance(error.validator_value, dict):
+        both = error.validator_value.get("required")
+        if both:  # "cannot have both A and B": point at the second one
+            child = _child_key(node, str(both[-1]), path)
+            message = str((error.schema or {}).get("x-message", error.message))
+            yield path, _where(child) or node.location, f"{_describe(path)}: {message}"
+            return
+    if error.validator == "pattern" and node.is_map and isinstance(error.instance, str):
         child = _child_key(node, str(error.instance), path)
         original = next((k for k, v in node.items() if v is child), str(error.instance))
         where = _where(child) or node.location
@@ -253,5 +261,5 @@ def schema_problems(root: Node, already: Iterable[Location] = ()) -> list[Proble
             if reported & same:
                 continue
             reported.add(where)
-            problems.append((where, message))
+            problems.append((where, mask_text(message)))
     return problems

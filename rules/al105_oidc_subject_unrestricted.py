@@ -88,6 +88,7 @@ from assume_lint.rules._helpers_oidc import (
     is_wildcard_only,
     oidc_provider,
 )
+from assume_lint.secrets import mask_text
 
 RULE = RuleMeta(
     id="AL105",
@@ -255,6 +256,11 @@ def _audience_hits(role: Role, statement: Statement, provider: OidcProvider) -> 
     )
 
 
+def _masked(hit: Hit) -> Hit:
+    """Messages quote condition values: mask anything shaped like a credential."""
+    return Hit(hit.location, mask_text(hit.message), mask_text(hit.key), severity=hit.severity)
+
+
 def _providers(statement: Statement) -> list[OidcProvider]:
     if statement.not_principal:
         return []
@@ -275,4 +281,4 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
             ):
                 if (hit.location, hit.key) not in seen:
                     seen.add((hit.location, hit.key))
-                    yield hit
+                    yield _masked(hit)

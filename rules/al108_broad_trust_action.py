@@ -52,6 +52,7 @@ from assume_lint.findings import Hit, Severity
 from assume_lint.model import Attr, Model, Statement
 from assume_lint.registry import RuleContext, RuleMeta
 from assume_lint.rules._helpers import hit_key
+from assume_lint.secrets import mask_text
 
 RULE = RuleMeta(
     id="AL108",
@@ -139,6 +140,10 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
         if not is_allow(statement):
             continue
         key = hit_key(role, statement)
+        hits = [*_session_hits(role.label, key, statement)]
         if _non_service(statement):
-            yield from _broad_hits(role.label, key, statement)
-        yield from _session_hits(role.label, key, statement)
+            hits[:0] = _broad_hits(role.label, key, statement)
+        for hit in hits:  # action values are quoted: mask anything credential-shaped
+            yield Hit(
+                hit.location, mask_text(hit.message), mask_text(hit.key), severity=hit.severity
+            )

@@ -54,6 +54,7 @@ from assume_lint.registry import RuleContext, RuleMeta
 from assume_lint.rules._helpers import hit_key
 from assume_lint.rules._helpers_arn import arn_problem, aws_principal_problem
 from assume_lint.rules._helpers_oidc import is_saml_principal, is_web_identity_principal
+from assume_lint.secrets import mask_text
 
 RULE = RuleMeta(
     id="AL109",
@@ -135,6 +136,18 @@ def _statement_hits(role: Role, statement: Statement) -> Iterator[Hit]:
 
 
 def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
+    """Every hit with secrets masked: messages quote what was written, and a misplaced
+    access key (in a Sid or as a principal) must not leak into output or baselines."""
+    for hit in _hits(model):
+        yield Hit(
+            location=hit.location,
+            message=mask_text(hit.message),
+            key=mask_text(hit.key),
+            severity=hit.severity,
+        )
+
+
+def _hits(model: Model) -> Iterator[Hit]:
     """Structure errors recorded by the parsers, then principal and action checks."""
     for role in model.roles:
         seen: set[tuple[Location, str]] = set()

@@ -85,11 +85,10 @@ def _representative(group: list[Credential]) -> Credential:
 
 def _message(credential: Credential, value: str) -> str:
     kind = "temporary (ASIA) key" if is_temporary_key(value) else "access key ID"
-    if is_example_value(value):
-        kind = f"AWS documentation example {kind}"
+    kind = f"AWS documentation example {kind}" if is_example_value(value) else f"AWS {kind}"
     where = credential_label(credential) if credential.field else "file text"
     return (
-        f"Hardcoded AWS {kind} {mask(value)} in {where}: remove it and assume a role "
+        f"Hardcoded {kind} {mask(value)} in {where}: remove it and assume a role "
         "(OIDC, SSO or an instance/task role) instead of writing keys into files"
     )
 

@@ -113,20 +113,18 @@ def _too_broad(jobs: dict[str, WorkflowJob]) -> Iterator[Hit]:
         by_workflow.setdefault(job.workflow, []).append(job)
     for workflow, members in sorted(by_workflow.items()):
         granted = [
-            j for j in members
-            if j.id_token_scope == "workflow" and j.id_token == "write" and j.id_token_location
+            j for j in members if j.id_token_scope == "workflow" and j.id_token == "write"
         ]
         idle = [j.job for j in granted if not j.assumes]
-        if not granted or not idle:
+        location = granted[0].id_token_location if granted else None
+        if location is None or not idle:
             continue
-        location = granted[0].id_token_location
-        assert location is not None  # filtered above
+        verb = "assumes" if len(idle) == 1 else "assume"
         yield Hit(
             location=location,
             message=(
-                f"{workflow} grants id-token: write to every job, including "
-                f"{', '.join(idle)} which assume no role through OIDC: grant it only in the "
-                "jobs that need it"
+                f"{workflow} grants id-token: write workflow-wide, also to {', '.join(idle)} "
+                f"which {verb} no role through OIDC: grant it only in the jobs that need it"
             ),
             key=f"{workflow}#permissions",
             severity=Severity.LOW,

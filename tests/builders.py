@@ -241,3 +241,30 @@ def workflow_model(
 ) -> Model:
     """A Model holding workflow jobs and their steps' attempts."""
     return Model(jobs=list(jobs), attempts=list(attempts))
+
+
+# --------------------------------------------------------------------------- OIDC (AL105)
+
+GITHUB_OIDC = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com"
+GH = "token.actions.githubusercontent.com"
+
+
+def oidc_role(
+    *conditions: Condition,
+    provider: str = GITHUB_OIDC,
+    actions: Iterable[str] = ("sts:AssumeRoleWithWebIdentity",),
+    **extra: Any,
+) -> Role:
+    """A role with one web-identity Allow statement (line 2) whose Federated principal
+    sits on line 4; put conditions on lines 6 and later."""
+    return role(
+        statement(
+            principals=[principal(provider, kind="Federated", line=4, col=7)],
+            actions=actions,
+            conditions=conditions,
+            line=2,
+            **extra,
+        ),
+        address="github.json",
+        name="gh",
+    )

@@ -532,14 +532,9 @@ def test_include_suppressed_marks_results_in_json(repo: Path, cli: CLI) -> None:
     assert "AL201" not in [r["ruleId"] for r in sarif["runs"][0]["results"]]
     sarif = json.loads(cli(repo, ".", "-f", "sarif", "-q", "--include-suppressed").out)
     [suppressed] = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "AL201"]
-    assert suppressed["suppressions"][0]["justification"] == "t"
+    assert suppressed["suppressions"][0] == {"kind": "inSource", "justification": "inline: t"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sarif._suppression guesses inSource from the text of Finding.suppressed, but "
-    "suppress.py stores only the reason there: inline directives come out 'external'",
-)
 def test_sarif_inline_suppression_kind_is_in_source(repo: Path, cli: CLI) -> None:
     write(
         repo / "tf" / "main.tf", MAIN_TF.replace('ZAM2"', 'ZAM2" # assume-lint: ignore[AL201] -- t')

@@ -202,20 +202,12 @@ def test_invalid_utf8_points_at_the_bad_byte(tmp_path: Path) -> None:
     only_al900(outcome, "bad/invalid-utf8.tf", 2, 15, "not valid UTF-8 text")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "lint/sources.py:decode: with a UTF-8 BOM the file is decoded as 'utf-8-sig', whose "
-    "UnicodeDecodeError.start does not count the 3 BOM bytes, so the bad byte at 2:15 "
-    "is reported at 2:12 (head = data[:exc.start] is cut 3 bytes early)"))
 def test_invalid_utf8_after_a_bom_points_at_the_bad_byte(tmp_path: Path) -> None:
     data = b"\xef\xbb\xbf" + corpus("invalid-utf8.tf")
     outcome = run(tree(tmp_path, {"bad/invalid-utf8.tf": data}))
     only_al900(outcome, "bad/invalid-utf8.tf", 2, 15, "not valid UTF-8 text")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "lint/sources.py:decode: the column of an invalid byte is a byte offset, not a "
-    "character column like every other Location: after a 2-byte 'é' on the same line the "
-    "bad byte at character column 14 is reported at column 15"))
 def test_invalid_utf8_column_counts_characters(tmp_path: Path) -> None:
     data = 'provider "aws" {\n  region = "é'.encode() + b'\xff"\n}\n'
     outcome = run(tree(tmp_path, {"bad/main.tf": data}))
@@ -319,10 +311,6 @@ SLOW: dict[tuple[str, str], str] = {
     ("terraform", "base64-run"): (
         "lint/parsers/hcl.py:parse_hcl: 'aB3+aB3+...' is a 500k-token arithmetic "
         "expression; lark builds it at ~50 us per token (~30 s for 1 MB)"),
-    ("aws-config", "heredoc-no-end"): (
-        "lint/parsers/aws_config.py:read_sections reports one ParseProblem per line "
-        "without '=' (200k AL900 findings for 1 MB), and rendering them takes ~30-60 s; "
-        "problems per file should be capped"),
 }
 
 
@@ -634,11 +622,6 @@ def _many_findings(root: Path, lines: int = 6000) -> Path:
     return tree(root, {".aws/config": text})
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "lint/secrets.py:mask_text replaces every known secret (RunResult.secrets) in every "
-    "message, snippet and line: O(findings x secrets); a credentials file with 2000 keys "
-    "spends ~60 s in mask()/str.replace (engine._Finisher.finding and text.format_finding); "
-    "one combined regex or an Aho-Corasick pass would make it linear"))
 def test_many_keys_are_linted_in_bounded_time(tmp_path: Path) -> None:
     profiles = "".join(f"[p{n}]\naws_access_key_id = {_key(n)}\n" for n in range(2000))
     root = tree(tmp_path, {".aws/credentials": profiles})

@@ -270,12 +270,6 @@ def test_secret_in_a_rule_exception_is_masked(tmp_path: Path, cache_home: Path,
                                                        "stderr": err.encode()})
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "lint/cache.py stores each unit's Model with pickle under $XDG_CACHE_HOME/assume-lint "
-    "(default ~/.cache): Credential.value holds the raw access key id, secret key and "
-    "session token, so every scanned secret is copied whole into the user's cache folder, "
-    "which CI caches (actions/cache of ~/.cache) upload and share; store credentials "
-    "masked or hashed, or do not cache units that hold credentials"))
 def test_parse_cache_holds_no_raw_secret(tmp_path: Path, cache_home: Path) -> None:
     files, secrets = SCENARIOS["terraform-provider"]
     root = _write(tmp_path / "repo", files)

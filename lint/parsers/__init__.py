@@ -30,6 +30,8 @@ PARSERS: dict[str, str] = {
     "cloudformation": "assume_lint.parsers.cloudformation",
     "json-template": "assume_lint.parsers.terraform_json",
     "terragrunt": "assume_lint.parsers.terragrunt",
+    "github-actions": "assume_lint.parsers.github_actions",
+    "env": "assume_lint.parsers.env_files",
 }
 
 # Kinds whose unit is the file's folder rather than the file itself.
@@ -81,6 +83,14 @@ def detect_by_path(rel: str) -> str | None:
     name = path.name
     lower = name.lower()
     parent = path.parent.name
+    if (
+        lower.endswith((".yml", ".yaml"))
+        and parent == "workflows"
+        and path.parent.parent.name == ".github"
+    ):
+        return "github-actions"
+    if name == ".env" or name.startswith(".env.") or lower.endswith(".env"):
+        return "env"
     if lower.endswith((".tf", ".tfvars", ".tf.json", ".tfvars.json")):
         return "terraform"
     if name == "terragrunt.hcl":

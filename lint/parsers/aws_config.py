@@ -118,6 +118,9 @@ def _property_error(kind: str, what: str) -> str:
     return message[0].upper() + message[1:]
 
 
+MAX_PROBLEMS = 20
+
+
 class _Reader:
     """The SDK's line-by-line state machine, made to recover after an error."""
 
@@ -131,7 +134,10 @@ class _Reader:
         self.skipping = False  # after an error: drop lines until the next header
 
     def problem(self, line: int, column: int, message: str) -> None:
-        self.problems.append(ParseProblem(Location(self.rel, line, column), message))
+        # A junk file would otherwise yield one problem per line: keep the first few and
+        # let the engine's per-file cap say how many more there were.
+        if len(self.problems) <= MAX_PROBLEMS:
+            self.problems.append(ParseProblem(Location(self.rel, line, column), message))
 
     def read(self) -> None:
         for number, line in enumerate(self.text.split("\n"), start=1):

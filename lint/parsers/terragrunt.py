@@ -233,14 +233,19 @@ class _Unit:
         contents = fields.get("contents")
         if not isinstance(contents, TemplateNode):
             return
+        if any(source.startswith("%{") for source in contents.holes):
+            return  # an unresolved %{ if }/%{ for } directive: which text is generated is unknown
         text = _located_text(contents)
         if text is None:
             return
         label = block.labels[0] if block.labels else ""
         generated = terraform.parse_unit([SourceFile(self.source.path, self.source.rel, text)])
+        # With unresolved interpolations put back as written, a syntax error may be ours
+        # (a hole standing for a whole expression): report only fully known text.
         generated.problems = [
             ParseProblem(p.location, f'generate "{label}" contents: {p.message}')
             for p in generated.problems
+            if not contents.holes
         ]
         self.model.extend(generated)
 

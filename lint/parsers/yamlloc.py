@@ -24,6 +24,7 @@ document is read; a second one is an error, as for GitHub and CloudFormation.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,8 +35,13 @@ from assume_lint.parsers.located import Node
 
 STANDARD_TAG = "tag:yaml.org,2002:"
 MAX_EXPANSION = 1_000_000  # total nodes reachable through aliases (billion laughs guard)
+MAX_DEPTH = 1000  # nested collections of any style
+# libyaml's scanner costs O(flow depth) per token, so deep `[[[[...` is quadratic; real
+# workflows and templates stay far below this.
+MAX_FLOW_DEPTH = 64
 
 TagHandler = Callable[[str, Node], Node]
+_MISSING = object()
 
 _CORE_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _CORE_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
@@ -110,20 +116,28 @@ def _resolve_core(text: str) -> Any:
     return text
 
 
-def _construct_yaml11(tag: str, text: str) -> Any:
-    """A scalar of a standard tag under PyYAML's YAML 1.1 rules (timestamps stay text)."""
+@functools.cache
+def _constructors() -> dict[str, Callable[[Any], Any]]:
+    """PyYAML's safe constructors of the scalar tags we turn into values (built once)."""
     import yaml
 
     constructor = yaml.constructor.SafeConstructor()
-    scalar = yaml.ScalarNode(tag, text)
-    short = tag[len(STANDARD_TAG):]
-    method = {
-        "null": constructor.construct_yaml_null,
-        "bool": constructor.construct_yaml_bool,
-        "int": constructor.construct_yaml_int,
-        "float": constructor.construct_yaml_float,
-    }.get(short)
-    return text if method is None else method(scalar)
+    return {
+        STANDARD_TAG + "null": constructor.construct_yaml_null,
+        STANDARD_TAG + "bool": constructor.construct_yaml_bool,
+        STANDARD_TAG + "int": constructor.construct_yaml_int,
+        STANDARD_TAG + "float": constructor.construct_yaml_float,
+    }
+
+
+def _construct_yaml11(tag: str, text: str) -> Any:
+    """A scalar of a standard tag under PyYAML's YAML 1.1 rules (timestamps stay text)."""
+    method = _constructors().get(tag)
+    if method is None:
+        return text
+    import yaml
+
+    return method(yaml.ScalarNode(tag, text))
 
 
 @dataclass
@@ -134,6 +148,7 @@ class _Frame:
     tag: str | None
     anchor: str | None
     start_index: int
+    flow: bool = False
     size: int = 1
     key: Node | None = None
     duplicates: list[str] = field(default_factory=list)
@@ -157,6 +172,8 @@ class _Builder:
         self.expanded = 0
         self.root: Node | None = None
         self.documents = 0
+        self.flow_depth = 0
+        self.plain_cache: dict[str, Any] = {}  # values are immutable scalars
 
     # ---------------------------------------------------------------- scalars
 
@@ -169,18 +186,26 @@ class _Builder:
         if tag in (None, "!") or custom:
             if not plain:
                 return text
-            if self.schema == "core":
-                return _resolve_core(text)
-            resolved = self.resolver.resolve(  # type: ignore[no-untyped-call]
-                self.yaml.ScalarNode, text, (True, False)
-            )
-            return _construct_yaml11(resolved, text)
+            cached = self.plain_cache.get(text, _MISSING)
+            if cached is _MISSING:
+                cached = self.resolve_plain(text)
+                self.plain_cache[text] = cached
+            return cached
         if tag == STANDARD_TAG + "str":
             return text
         try:
             return _construct_yaml11(tag, text)
         except (ValueError, TypeError, KeyError, IndexError) as exc:
             raise _at(event.start_mark, f"invalid {tag} value") from exc
+
+    def resolve_plain(self, text: str) -> Any:
+        """A plain (unquoted, untagged) scalar under the builder's schema."""
+        if self.schema == "core":
+            return _resolve_core(text)
+        resolved = self.resolver.resolve(  # type: ignore[no-untyped-call]
+            self.yaml.ScalarNode, text, (True, False)
+        )
+        return _construct_yaml11(resolved, text)
 
     def custom_tag(self, tag: str | None) -> str | None:
         """The tag when it is neither absent, non-specific nor a standard one."""
@@ -237,44 +262,62 @@ class _Builder:
                 raise YamlError("unsupported complex mapping key", loc.line, loc.column)
         if name in parent.value:
             frame.duplicates.append(name)
-        parent.value[name] = dataclasses.replace(node, key_location=key.location)
+        node.key_location = key.location  # node is fresh (aliases attach a copy)
+        parent.value[name] = node
 
-    def event(self, event: Any) -> None:
+    def handlers(self) -> dict[type, Callable[[Any], None]]:
+        """Event class -> method: one dict lookup per event on the hot path."""
         yaml = self.yaml
-        if isinstance(event, yaml.DocumentStartEvent):
-            self.documents += 1
-            if self.documents > 1:
-                raise _at(event.start_mark, "expected a single document in the stream")
-        elif isinstance(event, yaml.ScalarEvent):
-            self.scalar(event)
-        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            empty: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
-            node = Node(empty, _location(self.rel, event.start_mark, event.end_mark))
-            if event.anchor is not None:
-                self.open_anchors.add(event.anchor)
-            self.stack.append(_Frame(node, event.tag, event.anchor, event.start_mark.index))
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            frame = self.stack.pop()
-            node = frame.node
-            start, end = node.location, event.end_mark
-            node.location = Location(
-                self.rel, start.line, start.column, end.line + 1, end.column + 1
-            )
-            node.duplicate_keys = tuple(frame.duplicates)
-            if self.custom_tag(frame.tag) is not None:
-                node.source = self.source_text(frame.start_index, event.end_mark.index)
-            self.finish(node, frame.tag, frame.anchor, frame.size)
-        elif isinstance(event, yaml.AliasEvent):
-            self.alias(event)
+        return {
+            yaml.DocumentStartEvent: self.document,
+            yaml.ScalarEvent: self.scalar,
+            yaml.MappingStartEvent: self.open,
+            yaml.SequenceStartEvent: self.open,
+            yaml.MappingEndEvent: self.close,
+            yaml.SequenceEndEvent: self.close,
+            yaml.AliasEvent: self.alias,
+        }
+
+    def document(self, event: Any) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            raise _at(event.start_mark, "expected a single document in the stream")
+
+    def open(self, event: Any) -> None:
+        empty: Any = {} if isinstance(event, self.yaml.MappingStartEvent) else []
+        node = Node(empty, _location(self.rel, event.start_mark, event.end_mark))
+        if event.anchor is not None:
+            self.open_anchors.add(event.anchor)
+        flow = bool(event.flow_style)
+        self.flow_depth += flow
+        if len(self.stack) >= MAX_DEPTH or self.flow_depth > MAX_FLOW_DEPTH:
+            raise _at(event.start_mark, "collections nested too deeply")
+        self.stack.append(_Frame(node, event.tag, event.anchor, event.start_mark.index, flow))
+
+    def close(self, event: Any) -> None:
+        frame = self.stack.pop()
+        self.flow_depth -= frame.flow
+        node = frame.node
+        start, end = node.location, event.end_mark
+        node.location = Location(self.rel, start.line, start.column, end.line + 1, end.column + 1)
+        node.duplicate_keys = tuple(frame.duplicates)
+        if self.custom_tag(frame.tag) is not None:
+            node.source = self.source_text(frame.start_index, end.index)
+        self.finish(node, frame.tag, frame.anchor, frame.size)
 
     def scalar(self, event: Any) -> None:
         location = _location(self.rel, event.start_mark, event.end_mark)
-        value = self.scalar_value(event)
         source = ""
-        if self.custom_tag(event.tag) is not None:
+        if event.tag is not None and self.custom_tag(event.tag) is not None:
             source = self.source_text(event.start_mark.index, event.end_mark.index)
-        if self.stack and self.stack[-1].node.is_map and self.stack[-1].key is None:
+        top = self.stack[-1] if self.stack else None
+        if top is not None and top.key is None and isinstance(top.node.value, dict):
             value = event.value  # keys as written: "on" stays "on"
+        else:
+            value = self.scalar_value(event)
+        if event.tag is None and event.anchor is None:
+            self.attach(Node(value, location), 1, 1)  # the common case, kept cheap
+            return
         self.finish(Node(value, location, source=source), event.tag, event.anchor, 1)
 
     def alias(self, event: Any) -> None:
@@ -304,8 +347,11 @@ def load(
 
     builder = _Builder(text, rel, schema, tag_handler or unknown_tag)
     try:
+        handlers = builder.handlers()
         for event in yaml.parse(text, Loader=_loader()):
-            builder.event(event)
+            handler = handlers.get(type(event))
+            if handler is not None:
+                handler(event)
     except yaml.MarkedYAMLError as exc:
         raise _error(exc, text) from None
     except yaml.YAMLError as exc:

@@ -10,6 +10,8 @@ from assume_lint.findings import Location
 from assume_lint.model import AssumeAttempt, Attr, Credential, Model, ParseProblem, WorkflowJob
 from assume_lint.parsers.github_actions import parse_unit
 from assume_lint.sources import SourceFile
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 FIXTURES = Path(__file__).parent / "fixtures" / "github_actions"
 REL = ".github/workflows/deploy.yml"
@@ -387,3 +389,10 @@ def test_parse_problem_message_never_holds_a_secret() -> None:
     model = _parse(f'jobs:\n  a:\n    env: {{AWS_SECRET_ACCESS_KEY: "{secret}\n')
     assert len(model.problems) == 1
     assert "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" not in model.problems[0].message
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("jobs:-[]{}'\"#\n \tuwe!&*")), max_size=80))
+def test_arbitrary_text_never_raises(text: str) -> None:
+    model = _parse(text)
+    assert all(p.location.line >= 1 for p in model.problems)

@@ -244,6 +244,36 @@ def test_malformed_generated_contents_is_located_in_the_terragrunt_file() -> Non
     assert [a.kind for a in model.attempts] == ["terragrunt"]  # the rest is still read
 
 
+def test_unresolved_directive_in_contents_is_silent() -> None:
+    model = _text(
+        'generate "provider" {\n'
+        '  path = "provider.tf"\n'
+        "  contents = <<EOF\n"
+        'provider "aws" {\n'
+        "%{ if local.assume }\n"
+        '  assume_role { role_arn = "${local.role}" }\n'
+        "%{ endif }\n"
+        "}\n"
+        "EOF\n"
+        "}\n"
+    )
+    assert model.problems == [] and model.attempts == []
+
+
+def test_syntax_error_around_an_unresolved_hole_is_not_reported() -> None:
+    model = _text(
+        'generate "provider" {\n'
+        '  path = "provider.tf"\n'
+        "  contents = <<EOF\n"
+        'provider "aws" {\n'
+        "  region = ${include.root.locals.region_expr}\n"
+        "}\n"
+        "EOF\n"
+        "}\n"
+    )
+    assert model.problems == []
+
+
 @pytest.mark.parametrize(
     "text",
     [

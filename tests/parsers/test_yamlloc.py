@@ -7,6 +7,8 @@ from assume_lint.findings import Location
 from assume_lint.parsers import yamlloc
 from assume_lint.parsers.located import Node
 from assume_lint.parsers.yamlloc import YamlError, cfn_long_form, load
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 
 def _span(line: int, col: int, end_line: int, end_col: int) -> Location:
@@ -168,10 +170,27 @@ def test_alias_bomb_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "too many nodes" in err.message
 
 
-def test_deep_nesting_does_not_crash() -> None:
-    depth = 100_000
-    root = load("[" * depth + "]" * depth, "f.yml")
-    assert root.is_list
+def test_deep_flow_nesting_is_refused_fast_without_crashing() -> None:
+    depth = 200_000  # libyaml's composer segfaults here; its scanner is quadratic
+    err = _error("[" * depth + "]" * depth)
+    assert (err.message, err.line, err.column) == ("collections nested too deeply", 1, 65)
+
+
+def test_flow_nesting_up_to_the_limit_is_fine() -> None:
+    depth = yamlloc.MAX_FLOW_DEPTH
+    node = load("[" * depth + "]" * depth, "f.yml")
+    for _ in range(depth - 1):
+        node = node.value[0]
+    assert node.value == []
+
+
+def test_deep_block_nesting_is_refused_at_the_limit() -> None:
+    text = "".join(" " * i + "a:\n" for i in range(yamlloc.MAX_DEPTH + 5)) + " " * 2000 + "b\n"
+    err = _error(text)
+    assert err.message == "collections nested too deeply"
+    assert err.line == yamlloc.MAX_DEPTH + 1
+    fine = "".join(" " * i + "a:\n" for i in range(50)) + " " * 50 + "b\n"
+    assert load(fine, "f.yml").get("a") is not None
 
 
 # --------------------------------------------------------------------------- errors
@@ -219,3 +238,25 @@ def test_pure_python_loader_gives_the_same_tree(monkeypatch: pytest.MonkeyPatch)
     with pytest.raises(YamlError) as info:
         load("a:\n\tb: 1\n", "f.yml")
     assert (info.value.line, info.value.column) == (2, 1)
+
+
+def test_empty_explicit_int_is_a_yaml_error_not_an_index_error() -> None:
+    err = _error("!!int \n")
+    assert (err.line, err.column) == (1, 1)
+
+
+_PIECES = list("abjos:-[]{}!&*|>'\"#\n \t,?%@`$=") + [
+    "jobs:", "  ", "- ", "!Ref ", "&a ", "*a", "!!int ", "!!bool ", "!!float ", "? ", "---\n",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=50).map("".join))
+def test_arbitrary_text_gives_a_tree_or_a_yaml_error(text: str) -> None:
+    for handler in (None, cfn_long_form):
+        try:
+            node = load(text, "f.yml", tag_handler=handler)
+        except YamlError as err:
+            assert err.line >= 1 and err.column >= 1
+        else:
+            assert isinstance(node, Node)

@@ -1,0 +1,130 @@
+"""AL109 invalid-trust-policy: structure errors, ARNs, unique ids, action/principal fit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from assume_lint.model import Model, Principal
+from assume_lint.parsers.trust_json import parse_file
+from assume_lint.registry import RuleContext
+from assume_lint.rules import al109_invalid_trust_policy as rule
+from assume_lint.sources import SourceFile
+from builders import GITHUB_OIDC, loc, model, principal, role, statement
+
+SAML = "arn:aws:iam::111111111111:saml-provider/Okta"
+
+
+def run(m: Model) -> list[tuple[str, int]]:
+    return [(rule.RULE.id, h.location.line) for h in rule.check(m, RuleContext())]
+
+
+def one(who: Principal, actions: tuple[str, ...] = ("sts:AssumeRole",), **extra: object) -> Model:
+    return model([role(statement(principals=[who], actions=actions, line=2, **extra))])
+
+
+PRINCIPALS = [
+    ("account root", principal("arn:aws:iam::111111111111:root", line=4), []),
+    ("bare account", principal("111111111111", line=4), []),
+    ("role", principal("arn:aws:iam::111111111111:role/ci", line=4), []),
+    ("assumed role", principal("arn:aws:sts::111111111111:assumed-role/ci/s", line=4), []),
+    ("gov partition", principal("arn:aws-us-gov:iam::111111111111:role/ci", line=4), []),
+    ("star", principal("*", line=4), []),
+    ("unique role id", principal("AROAEXAMPLEID12345678", line=4), [("AL109", 4)]),
+    ("unique user id", principal("AIDAEXAMPLEID12345678", line=4), [("AL109", 4)]),
+    ("short account", principal("arn:aws:iam::12345:root", line=4), [("AL109", 4)]),
+    (
+        "region in iam arn",
+        principal("arn:aws:iam:eu-west-1:111111111111:root", line=4),
+        [("AL109", 4)],
+    ),
+    ("not an arn", principal("arn:nope", line=4), [("AL109", 4)]),
+    ("wildcard account", principal("arn:aws:iam::*:role/ci", line=4), [("AL109", 4)]),
+    ("wildcard role", principal("arn:aws:iam::111111111111:role/ci-*", line=4), [("AL109", 4)]),
+    ("s3 arn", principal("arn:aws:s3:::bucket", line=4), [("AL109", 4)]),
+    ("bogus resource", principal("arn:aws:iam::111111111111:policy/x", line=4), [("AL109", 4)]),
+    ("name only", principal("deploy-user", line=4), [("AL109", 4)]),
+    ("unknown", principal(None, line=4), []),
+]
+
+
+@pytest.mark.parametrize(("name", "who", "expected"), PRINCIPALS, ids=[c[0] for c in PRINCIPALS])
+def test_principal_forms(name: str, who: Principal, expected: list[tuple[str, int]]) -> None:
+    assert run(one(who)) == expected
+
+
+MISMATCH = [
+    ("oidc with AssumeRole", GITHUB_OIDC, ("sts:AssumeRole",), [("AL109", 4)]),
+    ("oidc with web identity", GITHUB_OIDC, ("sts:AssumeRoleWithWebIdentity",), []),
+    ("oidc with sts:*", GITHUB_OIDC, ("sts:*",), []),
+    (
+        "cognito with AssumeRole",
+        "cognito-identity.amazonaws.com",
+        ("sts:AssumeRole",),
+        [("AL109", 4)],
+    ),
+    ("saml with web identity", SAML, ("sts:AssumeRoleWithWebIdentity",), [("AL109", 4)]),
+    ("saml with saml", SAML, ("sts:AssumeRoleWithSAML", "sts:TagSession"), []),
+    (
+        "malformed oidc arn",
+        "arn:aws:iam::1:oidc-provider/x",
+        ("sts:AssumeRoleWithWebIdentity",),
+        [("AL109", 4)],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "who", "actions", "expected"), MISMATCH, ids=[c[0] for c in MISMATCH]
+)
+def test_action_fits_principal(
+    name: str, who: str, actions: tuple[str, ...], expected: list[tuple[str, int]]
+) -> None:
+    assert run(one(principal(who, kind="Federated", line=4), actions)) == expected
+
+
+def test_aws_principal_with_only_federation_actions() -> None:
+    who = principal("arn:aws:iam::111111111111:role/ci", line=4)
+    assert run(one(who, ("sts:AssumeRoleWithSAML",))) == [("AL109", 4)]
+    assert run(one(who, ("sts:AssumeRole", "sts:AssumeRoleWithSAML"))) == []
+
+
+def test_unknown_actions_are_silent() -> None:
+    from builders import attr
+
+    who = principal(GITHUB_OIDC, kind="Federated", line=4)
+    assert run(one(who, (attr(None),))) == []  # type: ignore[arg-type]
+
+
+def test_structure_errors_are_reported_each_once() -> None:
+    errors = (
+        (loc(1), "the trust policy has no Version"),
+        (loc(5, 9), "Resource"),
+        (loc(1), "the trust policy has no Version"),
+    )
+    assert run(model([role(structure_errors=errors)])) == [("AL109", 1), ("AL109", 5)]
+
+
+def test_secrets_are_masked_in_messages_and_keys() -> None:
+    key = "AKIA" + "Q3EGRIXN5HLMW2PV"
+    hits = list(rule.check(one(principal(key, line=4)), RuleContext()))
+    assert hits and all(key not in h.message and key not in h.key for h in hits)
+
+
+def _parse(text: str) -> Model:
+    return parse_file(SourceFile(Path("t.json"), "t.json", text))
+
+
+def test_end_to_end_from_json() -> None:
+    text = (
+        "{\n"
+        '  "Statement": [{\n'
+        '    "Sid": "deleted-role",\n'
+        '    "Effect": "Allow",\n'
+        '    "Principal": {"AWS": "AROAEXAMPLEID12345678"},\n'
+        '    "Action": "sts:AssumeRole",\n'
+        '    "Resource": "*"\n'
+        "  }]\n"
+        "}\n"
+    )
+    assert sorted(run(_parse(text))) == [("AL109", 1), ("AL109", 3), ("AL109", 5), ("AL109", 7)]
