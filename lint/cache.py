@@ -6,6 +6,11 @@ in the user cache folder (``$XDG_CACHE_HOME/assume-lint`` or ``~/.cache/assume-l
 are written atomically (temp file + rename, so concurrent runs never see half an entry)
 and any entry that fails to load is treated as a miss and rewritten. The cache is only
 an accelerator: every failure to read or write it is silent.
+
+Models hold the credentials found in the files, so an entry is encrypted with a key
+derived from the unit's own content (a SHAKE-256 keystream): whoever can decrypt it
+already holds the files, and the cache folder (often saved by CI) is never a copy of the
+secrets. The entry's file name is a different digest of the same content.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from assume_lint import __version__
@@ -45,13 +51,29 @@ def code_stamp() -> str:
     return "\0".join(parts)
 
 
-def unit_digest(unit: Unit) -> str:
-    """A key that changes with the code, the tool version and any byte or path of the unit."""
+@dataclass(frozen=True)
+class UnitKey:
+    """Where a unit's entry lives (``name``) and the key that encrypts it (``secret``)."""
+
+    name: str
+    secret: bytes
+
+
+def unit_digest(unit: Unit) -> UnitKey:
+    """Keys that change with the code, the tool version and any byte or path of the unit."""
     digest = hashlib.sha256(f"{code_stamp()}\0{unit.kind}\0{unit.key}".encode())
     for source in unit.files:
         digest.update(b"\0" + source.rel.encode("utf-8", "surrogatepass") + b"\0")
         digest.update(source.text.encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+    material = digest.digest()
+    name = hashlib.sha256(b"name\0" + material).hexdigest()
+    return UnitKey(name, hashlib.sha256(b"secret\0" + material).digest())
+
+
+def _xor(data: bytes, secret: bytes) -> bytes:
+    stream = hashlib.shake_256(secret).digest(len(data))
+    mixed = int.from_bytes(data, "little") ^ int.from_bytes(stream, "little")
+    return mixed.to_bytes(len(data), "little")
 
 
 class ModelCache:
@@ -64,28 +86,29 @@ class ModelCache:
         assert self.folder is not None
         return self.folder / key[:2] / f"{key}.pickle"
 
-    def get(self, key: str) -> Model | None:
+    def get(self, key: UnitKey) -> Model | None:
         """The cached model for ``key``, or None (missing, disabled or unreadable)."""
         if self.folder is None:
             return None
         try:
-            data = self._path(key).read_bytes()
+            data = _xor(self._path(key.name).read_bytes(), key.secret)
             model = pickle.loads(data)
         except Exception:  # noqa: BLE001 - a corrupt or foreign entry is just a miss
             return None
         return model if isinstance(model, Model) else None
 
-    def put(self, key: str, model: Model) -> None:
+    def put(self, key: UnitKey, model: Model) -> None:
         """Store ``model`` atomically; failures (read-only home, full disk) are ignored."""
         if self.folder is None:
             return
-        path = self._path(key)
+        path = self._path(key.name)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
             try:
+                data = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
                 with os.fdopen(handle, "wb") as stream:
-                    pickle.dump(model, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                    stream.write(_xor(data, key.secret))
                 os.replace(tmp, path)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)

@@ -21,10 +21,12 @@ from assume_lint.config import Config
 from assume_lint.findings import Finding, Hit, Location, Severity
 from assume_lint.model import Credential, Model, ParseProblem
 from assume_lint.parsers import FOLDER_UNITS, Unit, detect_by_path, load_parser, sniff, unit_key
+from assume_lint.partial import with_role_context
 from assume_lint.registry import Rule, RuleContext, all_rules, is_valid_selector, matches
 from assume_lint.result import RunResult
 from assume_lint.secrets import ACCESS_KEY_ID, mask_text
 from assume_lint.sources import ReadProblem, SourceFile, read_source
+from assume_lint.subjects import derive_subjects, repository_name
 from assume_lint.suppress import SuppressionOutcome, apply, config_ignores_from, parse_directives
 from assume_lint.walk import Candidate, relative, walk
 
@@ -206,12 +208,6 @@ def _cap_problems(problems: list[ParseProblem]) -> list[ParseProblem]:
     return out
 
 
-def _cacheable(model: Model) -> bool:
-    """Only models that hold no secret material go to disk: the cache folder must never
-    become a copy of the keys found (nor of parse errors that might quote them)."""
-    return not model.problems and not any(c.value for c in model.credentials)
-
-
 def build_model(inputs: Inputs, cache: ModelCache, jobs: int | None = None) -> Model:
     """Parse every unit (cached models first) and merge the partial models into one."""
     units = units_of(inputs)
@@ -221,7 +217,7 @@ def build_model(inputs: Inputs, cache: ModelCache, jobs: int | None = None) -> M
     workers = auto_jobs([units[i] for i in todo]) if jobs is None else jobs
     for i, (parsed, ok) in zip(todo, parse_all([units[i] for i in todo], workers), strict=True):
         models[i] = parsed
-        if ok and _cacheable(parsed):
+        if ok:
             cache.put(keys[i], parsed)
     merged = Model(problems=list(inputs.problems))
     for cached_or_parsed in models:
@@ -293,8 +289,12 @@ def lint(
     jobs: int | None = None,
     use_cache: bool = True,
     today: date | None = None,
+    model_out: list[Model] | None = None,
 ) -> RunResult:
     """Lint ``paths`` (files or folders) and return the sorted result.
+
+    ``model_out``, when given, receives the merged model (the graph and the HTML report
+    draw it).
 
     ``jobs`` None picks serial or parallel parsing by tree size; ``use_cache`` False
     neither reads nor writes the model cache. Findings go through, in order: the
@@ -304,7 +304,15 @@ def lint(
     inputs = collect(walked.files, config)
     for rel, message in walked.problems:
         inputs.problems.append(ParseProblem(Location(rel, 1, 1), message))
-    model = build_model(inputs, ModelCache(cache_dir() if use_cache else None), jobs)
+    cache = ModelCache(cache_dir() if use_cache else None)
+    model = build_model(inputs, cache, jobs)
+    model = with_role_context(
+        model, inputs, walked.files, root, config, lambda i: build_model(i, cache, jobs)
+    )
+    repository = repository_name(config.trusted.github_repository, root)
+    model = derive_subjects(model, repository, inputs.sources)
+    if model_out is not None:
+        model_out.append(model)
     secrets = tuple(sorted({c.value for c in model.credentials if c.value}))
     finisher = _Finisher(inputs.sources, config, secrets)
     rules = select_rules(config)

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from assume_lint.cache import ModelCache, cache_dir
+from assume_lint.cache import ModelCache, UnitKey, cache_dir
 from assume_lint.cli import main
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
@@ -73,5 +73,6 @@ def test_unwritable_cache_is_ignored(tmp_path: Path) -> None:
     cache = ModelCache(blocker / "sub")  # cannot create a folder under a file
     from assume_lint.model import Model
 
-    cache.put("ab" * 32, Model())
-    assert cache.get("ab" * 32) is None
+    key = UnitKey("ab" * 32, b"k" * 32)
+    cache.put(key, Model())
+    assert cache.get(key) is None

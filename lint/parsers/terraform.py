@@ -17,6 +17,7 @@ from assume_lint.findings import Location
 from assume_lint.model import AssumeAttempt, Attr, Credential, Model, ParseProblem, Role
 from assume_lint.parsers import hcl
 from assume_lint.parsers.hcl import Block, EncodedNode, Evaluator, HclFile, Scope, TemplateNode
+from assume_lint.parsers.hcl_blocks import keep_relevant
 from assume_lint.parsers.located import Node
 from assume_lint.sources import SourceFile
 
@@ -70,7 +71,8 @@ def parse_unit(files: Sequence[SourceFile]) -> Model:
         is_vars = source.rel.endswith(".tfvars")
         if not is_vars and not _INTERESTING.search(source.text):
             continue
-        parsed = hcl.parse_hcl(source.text, source.rel)
+        text = source.text if is_vars else keep_relevant(source.text)
+        parsed = hcl.parse_hcl(text, source.rel)
         if isinstance(parsed, ParseProblem):
             module.model.problems.append(parsed)
         else:
