@@ -67,7 +67,7 @@ def build_app() -> click.Group:
         "fmt",
         default="text",
         show_default=True,
-        type=click.Choice(["text", "json", "sarif"]),
+        type=click.Choice(["text", "json", "sarif", "markdown", "html"]),
         help="Report format.",
     )
     @click.option(
@@ -170,6 +170,7 @@ def build_app() -> click.Group:
         from assume_lint.baseline import write_baseline as write_baseline_file
         from assume_lint.engine import lint
         from assume_lint.formatters import render
+        from assume_lint.model import Model
         from assume_lint.progress import Progress
         from assume_lint.progress import wanted as progress_wanted
         from assume_lint.registry import all_rules
@@ -195,8 +196,11 @@ def build_app() -> click.Group:
             baseline=baseline,
         )
         try:
+            models: list[Model] = []
             with Progress(sys.stderr, enabled=progress_wanted(sys.stderr, quiet)):
-                result = lint(targets, root, config, jobs=jobs, use_cache=not no_cache)
+                result = lint(
+                    targets, root, config, jobs=jobs, use_cache=not no_cache, model_out=models
+                )
         except BaselineError as exc:
             raise click.ClickException(str(exc)) from None
         for target in result.missing:
@@ -219,6 +223,7 @@ def build_app() -> click.Group:
             color=use_color(no_color, output),
             category=sarif_category,
             include_suppressed=include_suppressed,
+            model=models[0] if models else None,
         )
         code = exit_code(result, config)
         try:
@@ -232,6 +237,89 @@ def build_app() -> click.Group:
         if not quiet and (output is not None or fmt != "text"):
             click.echo(result.summary(), err=True)
         return code
+
+    @app.command("graph")
+    @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+    @click.option(
+        "-f",
+        "--format",
+        "fmt",
+        default="mermaid",
+        show_default=True,
+        type=click.Choice(["mermaid", "dot", "json"]),
+        help="Graph format.",
+    )
+    @click.option(
+        "-o",
+        "--output",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Write the graph to FILE (atomically) instead of stdout.",
+    )
+    @click.option(
+        "--config",
+        "config_file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Config file (default: .assume-lint.toml or pyproject.toml).",
+    )
+    @click.option("--no-config", is_flag=True, help="Ignore config files.")
+    @click.option("--select", multiple=True, help="Mark findings of these rules only.")
+    @click.option("--ignore", multiple=True, help="Do not mark findings of these rules.")
+    @click.option(
+        "--repo-root",
+        type=click.Path(path_type=Path, file_okay=False, exists=True),
+        help="Base of reported paths (default: git top level, else cwd).",
+    )
+    @click.option("--no-cache", is_flag=True, help="Neither read nor write the parse cache.")
+    def graph_cmd(
+        paths: tuple[Path, ...],
+        fmt: str,
+        output: Path | None,
+        config_file: Path | None,
+        no_config: bool,
+        select: tuple[str, ...],
+        ignore: tuple[str, ...],
+        repo_root: Path | None,
+        no_cache: bool,
+    ) -> int:
+        """Draw who may assume and who assumes which role in PATHS (mermaid, dot, json)."""
+        import importlib
+
+        from assume_lint.engine import lint
+        from assume_lint.graph import build_graph
+        from assume_lint.model import Model
+        from assume_lint.walk import find_repo_root
+
+        targets = list(paths) or [Path(".")]
+        root = repo_root or find_repo_root(targets[0] if targets[0].exists() else Path.cwd())
+        root = root.resolve()
+        try:
+            config = resolve_config(config_file, no_config, root)
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from None
+        selected, ignored = _split(select), _split(ignore)
+        _check_selectors("--select", selected)
+        _check_selectors("--ignore", ignored)
+        config = config.with_overrides(
+            select=selected or None, ignore=(config.ignore + ignored) if ignored else None
+        )
+        models: list[Model] = []
+        result = lint(targets, root, config, use_cache=not no_cache, model_out=models)
+        for target in result.missing:
+            click.echo(f"assume-lint: {target}: no such file or directory", err=True)
+        module = importlib.import_module(
+            {"mermaid": "assume_lint.formatters.mermaid", "dot": "assume_lint.formatters.dot"}.get(
+                fmt, "assume_lint.formatters.graph_json"
+            )
+        )
+        text: str = module.render_graph(build_graph(models[0], result.findings, result.secrets))
+        try:
+            write_output(text, output)
+        except BrokenPipeError:
+            silence_stdout()
+        except OSError as exc:
+            click.echo(f"assume-lint: cannot write {output}: {exc.strerror}", err=True)
+            return EXIT_ERROR
+        return EXIT_ERROR if result.missing else EXIT_OK
 
     @app.command("rules")
     @click.option("-f", "--format", "fmt", default="text", type=click.Choice(["text", "json"]))

@@ -48,6 +48,9 @@ _STATEMENT = {
 }
 _PRINCIPAL = {n.lower(): n for n in ("AWS", "Service", "Federated", "CanonicalUser")}
 _UNKNOWN = object()
+# Statement[i].Condition.op.key[j] is the deepest element the schema describes (6);
+# anything deeper is a placeholder, which keeps conversion linear on hostile nesting.
+MAX_DEPTH = 8
 
 
 @lru_cache(maxsize=1)
@@ -104,7 +107,11 @@ def _scalar(node: Node) -> object:
 
 
 def convert(root: Node) -> tuple[Any, dict[Path, Node], set[Path]]:
-    """(plain instance, path -> Node, paths of unknown values), built iteratively."""
+    """(plain instance, path -> Node, paths of unknown values), built iteratively.
+
+    Values nested deeper than ``MAX_DEPTH`` become unknown placeholders: no schema rule
+    reaches that far, and copying ever longer paths would be quadratic.
+    """
     index: dict[Path, Node] = {}
     unknown: set[Path] = set()
     holder: dict[str, Any] = {}
@@ -112,7 +119,10 @@ def convert(root: Node) -> tuple[Any, dict[Path, Node], set[Path]]:
     while stack:
         node, path, parent, slot = stack.pop()
         index[path] = node
-        if node.is_map and node.known:
+        if len(path) > MAX_DEPTH:  # deeper than any trust-policy element: not judged
+            unknown.add(path)
+            parent[slot] = "${too deep}"
+        elif node.is_map and node.known:
             mapping: dict[str, Any] = {}
             parent[slot] = mapping
             for name, child in node.items():

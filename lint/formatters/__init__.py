@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from assume_lint.findings import Finding
+from assume_lint.model import Model
 from assume_lint.registry import Rule
 from assume_lint.result import RunResult
 from assume_lint.secrets import mask_text
@@ -27,7 +28,11 @@ FORMATTERS: dict[str, str] = {
     "text": "assume_lint.formatters.text",
     "json": "assume_lint.formatters.json_format",
     "sarif": "assume_lint.formatters.sarif",
+    "markdown": "assume_lint.formatters.markdown",
+    "html": "assume_lint.formatters.html",
 }
+# Formatters that also draw the model (the graph): they take a ``model`` keyword.
+NEEDS_MODEL = frozenset({"markdown", "html"})
 
 # Characters that would let a path or message break the one-finding-a-line contract, or
 # reorder what a terminal shows (bidi controls, "Trojan Source").
@@ -59,8 +64,12 @@ def render(
     color: bool = False,
     category: str = "assume-lint",
     include_suppressed: bool = False,
+    model: Model | None = None,
 ) -> str:
     """Render ``result`` in format ``fmt`` (a key of :data:`FORMATTERS`).
+
+    ``model`` is passed only to the formatters of :data:`NEEDS_MODEL`, so the others keep
+    their signature.
 
     Raises ValueError for an unknown format: the CLI restricts the choice with
     ``click.Choice(sorted(FORMATTERS))``, so this only fires on a programming error.
@@ -71,6 +80,17 @@ def render(
         known = ", ".join(sorted(FORMATTERS))
         raise ValueError(f"unknown format {fmt!r} (expected one of: {known})") from None
     module = importlib.import_module(module_name)
+    if fmt in NEEDS_MODEL:
+        return str(
+            module.render(
+                result,
+                rules,
+                color=color,
+                category=category,
+                include_suppressed=include_suppressed,
+                model=model,
+            )
+        )
     renderer: _Renderer = module.render
     return renderer(
         result,
@@ -135,4 +155,13 @@ def sort_key(finding: Finding) -> tuple[str, int, int, str, str, str]:
     return (loc.path, loc.line, loc.column, finding.rule_id, finding.message, finding.key)
 
 
-__all__ = ["FORMATTERS", "fingerprint", "masked", "one_line", "render", "reported", "sort_key"]
+__all__ = [
+    "FORMATTERS",
+    "NEEDS_MODEL",
+    "fingerprint",
+    "masked",
+    "one_line",
+    "render",
+    "reported",
+    "sort_key",
+]

@@ -1,0 +1,78 @@
+"""Graphviz DOT of the who-assumes-what graph, for Graphviz users.
+
+Accounts are ``cluster_`` subgraphs; every id and label is a quoted DOT string with
+backslashes, quotes and line breaks escaped, so a hostile name cannot end the string.
+"""
+
+from __future__ import annotations
+
+from assume_lint.graph import Edge, Graph, Node, worst
+
+_SHAPES = {
+    "caller": "oval",
+    "role": "box",
+    "role-arn": "parallelogram",
+    "unknown": "hexagon",
+}
+_COLORS = {
+    "critical": "#b00020",
+    "high": "#d93f0b",
+    "medium": "#e0a100",
+    "low": "#1d76db",
+    "info": "#6a737d",
+}
+
+
+def quote(text: str) -> str:
+    """``text`` as a DOT double-quoted string on one line."""
+    text = " ".join(text.split())
+    cleaned = "".join(c for c in text if c.isprintable())
+    return '"' + cleaned.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _mark_text(marks_rules: list[str], severity: str | None) -> str:
+    return f" [{' '.join(marks_rules)} {severity}]" if severity else ""
+
+
+def _node_line(node: Node) -> str:
+    severity = worst(node.marks)
+    label = node.label + _mark_text(sorted({m.rule_id for m in node.marks}), severity)
+    attrs = [f"label={quote(label)}", f"shape={_SHAPES.get(node.kind, 'ellipse')}"]
+    if severity:
+        attrs.append(f"color={quote(_COLORS[severity])}")
+        attrs.append("penwidth=3")
+    return f"{quote(node.id)} [{', '.join(attrs)}];"
+
+
+def _edge_line(edge: Edge) -> str:
+    severity = worst(edge.marks)
+    text = "may assume" if edge.kind == "may-assume" else "assumes"
+    if edge.labels:
+        text += ": " + "; ".join(edge.labels)
+    text += _mark_text(sorted({m.rule_id for m in edge.marks}), severity)
+    attrs = [f"label={quote(text)}", f"style={'dashed' if edge.kind == 'may-assume' else 'bold'}"]
+    if severity:
+        attrs.append(f"color={quote(_COLORS[severity])}")
+        attrs.append("penwidth=3")
+    return f"{quote(edge.source)} -> {quote(edge.target)} [{', '.join(attrs)}];"
+
+
+def render_graph(graph: Graph) -> str:
+    """The graph as a ``digraph``."""
+    lines = ["digraph assume_lint {", "  rankdir=LR;", '  node [fontname="Helvetica"];']
+    grouped: dict[str | None, list[Node]] = {}
+    for node in graph.nodes:
+        grouped.setdefault(node.account if node.kind != "caller" else None, []).append(node)
+    for node in grouped.get(None, []):
+        lines.append(f"  {_node_line(node)}")
+    for account in sorted(a for a in grouped if a is not None):
+        lines.append(f"  subgraph {quote('cluster_' + account)} {{")
+        lines.append(f"    label={quote('account ' + account)};")
+        lines.extend(f"    {_node_line(node)}" for node in grouped[account])
+        lines.append("  }")
+    lines.extend(f"  {_edge_line(edge)}" for edge in graph.edges)
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["quote", "render_graph"]

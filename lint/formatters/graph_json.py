@@ -1,0 +1,15 @@
+"""The who-assumes-what graph as JSON (shape documented in docs/graph.md)."""
+
+from __future__ import annotations
+
+import json
+
+from assume_lint.graph import Graph
+
+
+def render_graph(graph: Graph) -> str:
+    """Pretty, key-stable JSON: sorted input gives byte-identical output."""
+    return json.dumps(graph.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+__all__ = ["render_graph"]

@@ -1,0 +1,283 @@
+"""Self-contained HTML audit report: summary, findings by file and by role, the graph.
+
+One file, no network: the CSS and a few lines of JS are inline and the graph is an SVG
+laid out here in Python (three columns: callers -> roles <- principals), so the report
+opens from an e-mail attachment or an air-gapped share. Everything user-controlled goes
+through :func:`html.escape` and every excerpt through the secret masking. Sections are
+``<details>`` elements and a filter box hides non-matching rows, so a repository with
+hundreds of roles stays usable.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from pathlib import Path
+
+from assume_lint.findings import Finding
+from assume_lint.formatters import masked, one_line, reported
+from assume_lint.graph import Graph, Node, build_graph, worst
+from assume_lint.model import Model
+from assume_lint.registry import Rule
+from assume_lint.result import RunResult
+
+_CONTEXT = 2
+_MAX_SOURCE = 2_000_000
+_COLUMNS = {"caller": 0, "role": 1, "role-arn": 1}
+_BOX_W, _BOX_H, _GAP, _COL_GAP, _PAD = 300, 24, 8, 180, 20
+_SEV_COLORS = {
+    "critical": "#b00020",
+    "high": "#d93f0b",
+    "medium": "#b08800",
+    "low": "#1d76db",
+    "info": "#6a737d",
+}
+_CSS = """
+body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}
+h1{font-size:1.4em}table{border-collapse:collapse;width:100%}
+td,th{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top;font-size:.9em}
+.sev{font-weight:bold;color:#fff;padding:0 4px;border-radius:3px}
+pre{background:#f6f8fa;padding:4px;margin:2px 0;overflow-x:auto;font-size:.85em}
+.hl{background:#fff3b0;display:block}details{margin:.4em 0}summary{cursor:pointer}
+#filter{width:40em;padding:4px;margin:.5em 0}.graph{overflow:auto;border:1px solid #ddd}
+.hidden{display:none}
+"""
+_JS = """
+(function(){
+  var box=document.getElementById('filter');
+  if(!box){return;}
+  box.addEventListener('input',function(){
+    var q=box.value.toLowerCase();
+    var rows=document.querySelectorAll('[data-filter]');
+    for(var i=0;i<rows.length;i++){
+      var t=rows[i].getAttribute('data-filter')||'';
+      rows[i].classList.toggle('hidden', q!=='' && t.indexOf(q)<0);
+    }
+  });
+})();
+"""
+
+
+def _e(text: str) -> str:
+    """HTML-escaped, with lone surrogates (undecodable file names) made visible."""
+    if any("\ud800" <= c <= "\udfff" for c in text):
+        text = one_line(text)
+    return html.escape(text, quote=True)
+
+
+def _sev(label: str) -> str:
+    return (
+        f'<span class="sev" style="background:{_SEV_COLORS.get(label, "#555")}">{_e(label)}</span>'
+    )
+
+
+def _lines(root: str, path: str, cache: dict[str, list[str] | None]) -> list[str] | None:
+    """The file's lines (None when unreadable): excerpts are read back from the scan root."""
+    if path not in cache:
+        try:
+            file = Path(root) / path
+            data = file.read_bytes()[:_MAX_SOURCE] if file.is_file() else None
+        except OSError:
+            data = None
+        cache[path] = None if data is None else data.decode("utf-8", "replace").split("\n")
+    return cache[path]
+
+
+def _excerpt(finding: Finding, result: RunResult, cache: dict[str, list[str] | None]) -> str:
+    lines = _lines(result.root, finding.location.path, cache)
+    if not lines:
+        return ""
+    line = finding.location.line
+    start, end = max(1, line - _CONTEXT), min(len(lines), line + _CONTEXT)
+    out = []
+    for number in range(start, end + 1):
+        text = _e(f"{number:5d}  {masked(lines[number - 1], result)}")
+        out.append(f'<span class="hl">{text}</span>' if number == line else text + "\n")
+    return "<pre>" + "".join(out) + "</pre>"
+
+
+def _fid(index: int) -> str:
+    return f"f{index}"
+
+
+def _finding_row(
+    index: int,
+    finding: Finding,
+    suppressed: bool,
+    result: RunResult,
+    cache: dict[str, list[str] | None],
+) -> str:
+    loc = finding.location
+    message = masked(finding.message, result)
+    note = " (suppressed)" if suppressed else ""
+    text = f"{finding.rule_id} {finding.rule_name} {loc.path} {message}".lower()
+    return (
+        f'<tr id="{_fid(index)}" data-filter="{_e(text)}"><td>{_sev(finding.severity.label)}</td>'
+        f"<td>{_e(finding.rule_id)} {_e(finding.rule_name)}</td>"
+        f'<td><a href="#file-{_e(loc.path)}">{_e(loc.path)}</a>:{loc.line}:{loc.column}</td>'
+        f"<td>{_e(message)}{note}{_excerpt(finding, result, cache)}</td></tr>"
+    )
+
+
+def _table(rows: list[str]) -> str:
+    head = "<tr><th>severity</th><th>rule</th><th>location</th><th>message</th></tr>"
+    return f"<table>{head}{''.join(rows)}</table>"
+
+
+def _layout(graph: Graph) -> dict[str, tuple[int, int]]:
+    """Top-left corner of each node: one column per role in the chain, rows in order."""
+    rows = [0, 0, 0]
+    where: dict[str, tuple[int, int]] = {}
+    for node in graph.nodes:
+        column = _COLUMNS.get(node.kind, 2)
+        x = _PAD + column * (_BOX_W + _COL_GAP)
+        y = _PAD + 20 + rows[column] * (_BOX_H + _GAP)
+        rows[column] += 1
+        where[node.id] = (x, y)
+    return where
+
+
+def _svg_node(node: Node, x: int, y: int) -> str:
+    severity = worst(node.marks)
+    stroke = _SEV_COLORS[severity] if severity else "#888"
+    fill = {"caller": "#eef6ff", "role": "#fff", "role-arn": "#f4f4f4"}.get(node.kind, "#f3fff0")
+    label = node.label if len(node.label) <= 44 else node.label[:43] + "…"
+    if node.marks:
+        label = "⚠ " + label
+    return (
+        f'<a href="#node-{_e(node.id)}"><g class="node" data-id="{_e(node.id)}">'
+        f"<title>{_e(node.kind)}: {_e(node.label)}</title>"
+        f'<rect x="{x}" y="{y}" width="{_BOX_W}" height="{_BOX_H}" rx="4" fill="{fill}" '
+        f'stroke="{stroke}" stroke-width="{3 if severity else 1}"/>'
+        f'<text x="{x + 6}" y="{y + 16}" font-size="12">{_e(label)}</text></g></a>'
+    )
+
+
+def render_svg(graph: Graph) -> str:
+    """The graph as inline SVG: callers | roles | principals, edges as curves."""
+    where = _layout(graph)
+    height = max([y for _x, y in where.values()], default=0) + _BOX_H + _PAD
+    width = _PAD * 2 + 3 * _BOX_W + 2 * _COL_GAP
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" id="graph" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="who assumes what">'
+    ]
+    for column, title in enumerate(("callers", "roles", "principals")):
+        x = _PAD + column * (_BOX_W + _COL_GAP)
+        parts.append(f'<text x="{x}" y="{_PAD}" font-weight="bold" font-size="13">{title}</text>')
+    for edge in graph.edges:
+        (sx, sy), (tx, ty) = where[edge.source], where[edge.target]
+        if sx < tx:
+            x1, x2 = sx + _BOX_W, tx
+        elif sx > tx:
+            x1, x2 = sx, tx + _BOX_W
+        else:
+            x1, x2 = sx + _BOX_W, tx + _BOX_W
+        y1, y2 = sy + _BOX_H // 2, ty + _BOX_H // 2
+        mid = (x1 + x2) // 2 if x1 != x2 else x1 + 60
+        severity = worst(edge.marks)
+        color = _SEV_COLORS[severity] if severity else "#999"
+        dash = ' stroke-dasharray="5,3"' if edge.kind == "may-assume" else ""
+        title = f"{edge.kind}: " + "; ".join(edge.labels)
+        if edge.marks:
+            title += " — " + ", ".join(sorted({m.rule_id for m in edge.marks}))
+        parts.append(
+            f'<path class="edge" d="M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}" fill="none" '
+            f'stroke="{color}" stroke-width="{3 if severity else 1.2}"{dash}>'
+            f"<title>{_e(title)}</title></path>"
+        )
+    for node in graph.nodes:
+        x, y = where[node.id]
+        parts.append(_svg_node(node, x, y))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _by_role(
+    graph: Graph, index_of: dict[tuple[str, str, int], int], result: RunResult
+) -> list[str]:
+    out = []
+    for node in graph.nodes:
+        related = [e for e in graph.edges if node.id in (e.source, e.target)]
+        marks = sorted(set(node.marks) | {m for e in related for m in e.marks})
+        links = []
+        for mark in marks:
+            index = index_of.get((mark.rule_id, mark.path, mark.line))
+            ref = f'<a href="#{_fid(index)}">{_e(mark.rule_id)}</a>' if index else _e(mark.rule_id)
+            links.append(f"{ref} {_sev(mark.severity)} line {mark.line}")
+        edges = []
+        for edge in related:
+            other = edge.target if edge.source == node.id else edge.source
+            arrow = "→" if edge.source == node.id else "←"
+            text = f"{edge.kind} {arrow} " + graph.node(other).label
+            if edge.labels:
+                text += " (" + "; ".join(edge.labels) + ")"
+            edges.append(f'<li><a href="#node-{_e(other)}">{_e(masked(text, result))}</a></li>')
+        where = ""
+        if node.location is not None:
+            loc = node.location
+            where = f' — <a href="#file-{_e(loc.path)}">{_e(loc.path)}</a>:{loc.line}'
+        filt = f"{node.kind} {node.label} {' '.join(node.details)}".lower()
+        out.append(
+            f'<details id="node-{_e(node.id)}" data-filter="{_e(filt)}"'
+            f"{' open' if marks else ''}><summary>{_e(node.kind)}: <b>{_e(node.label)}</b>{where}"
+            f" ({len(marks)} finding{'s' if len(marks) != 1 else ''})</summary>"
+            f"<ul>{''.join(f'<li>{_e(d)}</li>' for d in node.details)}</ul>"
+            f"<p>{'<br>'.join(links)}</p><ul>{''.join(edges)}</ul></details>"
+        )
+    return out
+
+
+def render(
+    result: RunResult,
+    rules: Sequence[Rule],
+    *,
+    color: bool = False,
+    category: str = "assume-lint",
+    include_suppressed: bool = False,
+    model: Model | None = None,
+) -> str:
+    """The whole report as one HTML document."""
+    del rules, color, category
+    items = reported(result, include_suppressed)
+    cache: dict[str, list[str] | None] = {}
+    index_of = {
+        (f.rule_id, f.location.path, f.location.line): i for i, (f, _s) in enumerate(items, 1)
+    }
+    by_file: dict[str, list[str]] = {}
+    for index, (finding, suppressed) in enumerate(items, start=1):
+        row = _finding_row(index, finding, suppressed, result, cache)
+        by_file.setdefault(finding.location.path, []).append(row)
+    files = [
+        f'<details id="file-{_e(path)}" open data-filter="{_e(path.lower())}">'
+        f"<summary><b>{_e(path)}</b> ({len(rows)})</summary>{_table(rows)}</details>"
+        for path, rows in sorted(by_file.items())
+    ]
+    graph = build_graph(model or Model(), result.findings, result.secrets)
+    counts = "".join(
+        f"<li>{_sev(s.label)} {n}</li>" for s, n in sorted(result.counts().items(), reverse=True)
+    )
+    body = [
+        "<h1>assume-lint report</h1>",
+        f'<p id="summary">{_e(masked(result.summary(), result))}</p><ul>{counts}</ul>',
+        '<input id="filter" type="search" placeholder="Filter findings, files and roles…" '
+        'aria-label="filter">',
+        f'<details open><summary><h2 style="display:inline">Graph ({len(graph.nodes)} nodes, '
+        f'{len(graph.edges)} edges)</h2></summary><div class="graph">{render_svg(graph)}</div>'
+        "</details>",
+        f'<details open id="findings"><summary><h2 style="display:inline">Findings by file '
+        f"({len(items)})</h2></summary>{''.join(files) or '<p>No findings.</p>'}</details>",
+        '<details open id="roles"><summary><h2 style="display:inline">Roles, principals and '
+        f"callers</h2></summary>{''.join(_by_role(graph, index_of, result))}</details>",
+    ]
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">"
+        f"<title>assume-lint report</title><style>{_CSS}</style></head><body>"
+        + "\n".join(body)
+        + f"<script>{_JS}</script></body></html>\n"
+    )
+
+
+__all__ = ["render", "render_svg"]

@@ -1,0 +1,101 @@
+"""Mermaid flowchart of the who-assumes-what graph.
+
+Renders without any tool in GitHub Markdown and job summaries. Labels are quoted and
+every character Mermaid could read as syntax (quotes, ``#``, angle brackets, backticks,
+pipes) is written as a ``#name;`` entity, so a hostile role name cannot break the
+diagram or inject markup. Accounts are subgraphs; marked nodes and edges get a class or
+a ``linkStyle`` by severity.
+"""
+
+from __future__ import annotations
+
+from assume_lint.graph import Edge, Graph, Node, worst
+
+_ENTITIES = {
+    "#": "#35;",
+    '"': "#quot;",
+    "<": "#lt;",
+    ">": "#gt;",
+    "`": "#96;",
+    "|": "#124;",
+    "&": "#38;",
+    "\\": "#92;",
+    "[": "#91;",
+    "]": "#93;",
+    "{": "#123;",
+    "}": "#125;",
+}
+_SHAPES = {
+    "caller": ('(["', '"])'),
+    "role": ('["', '"]'),
+    "role-arn": ('[/"', '"/]'),
+    "unknown": ('{{"', '"}}'),
+}
+_COLORS = {
+    "critical": "#b00020",
+    "high": "#d93f0b",
+    "medium": "#e0a100",
+    "low": "#1d76db",
+    "info": "#6a737d",
+}
+
+
+def escape(text: str) -> str:
+    """``text`` safe inside a quoted Mermaid label, on one line."""
+    text = " ".join(text.split())
+    return "".join(_ENTITIES.get(c, c) for c in text if c.isprintable())
+
+
+def _node_label(node: Node) -> str:
+    text = node.label
+    if node.marks:
+        rules = sorted({m.rule_id for m in node.marks})
+        text += f" ⚠ {' '.join(rules)} ({worst(node.marks)})"
+    return escape(text)
+
+
+def _node_line(node: Node) -> str:
+    left, right = _SHAPES.get(node.kind, ('("', '")'))
+    return f"{node.id}{left}{_node_label(node)}{right}"
+
+
+def _edge_line(edge: Edge) -> str:
+    text = "may assume" if edge.kind == "may-assume" else "assumes"
+    if edge.labels:
+        text += ": " + "; ".join(edge.labels)
+    if edge.marks:
+        text += f" ⚠ {' '.join(sorted({m.rule_id for m in edge.marks}))} ({worst(edge.marks)})"
+    arrow = "-.->" if edge.kind == "may-assume" else "==>"
+    return f'{edge.source} {arrow}|"{escape(text)}"| {edge.target}'
+
+
+def render_graph(graph: Graph) -> str:
+    """The graph as a ``flowchart LR`` (no fences)."""
+    lines = ["flowchart LR"]
+    grouped: dict[str | None, list[Node]] = {}
+    for node in graph.nodes:
+        grouped.setdefault(node.account if node.kind != "caller" else None, []).append(node)
+    for node in grouped.get(None, []):
+        lines.append(f"  {_node_line(node)}")
+    for account in sorted(a for a in grouped if a is not None):
+        lines.append(f'  subgraph acct_{account}["account {account}"]')
+        lines.extend(f"    {_node_line(node)}" for node in grouped[account])
+        lines.append("  end")
+    for edge in graph.edges:
+        lines.append(f"  {_edge_line(edge)}")
+    used = sorted({s for n in graph.nodes if (s := worst(n.marks))})
+    for severity in used:
+        color = _COLORS.get(severity, "#b00020")
+        lines.append(f"  classDef sev_{severity} stroke:{color},stroke-width:3px")
+    for severity in used:
+        ids = ",".join(n.id for n in graph.nodes if worst(n.marks) == severity)
+        lines.append(f"  class {ids} sev_{severity}")
+    for index, edge in enumerate(graph.edges):
+        edge_severity = worst(edge.marks)
+        if edge_severity:
+            color = _COLORS[edge_severity]
+            lines.append(f"  linkStyle {index} stroke:{color},stroke-width:3px")
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["escape", "render_graph"]

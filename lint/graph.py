@@ -1,0 +1,510 @@
+"""The who-assumes-what graph: accounts, roles, external principals and callers.
+
+Built from the merged :class:`~assume_lint.model.Model` and the run's findings, so an
+auditor sees which accounts trust which, which roles anyone on GitHub or in another
+account can reach, and which callers assume what. The graph is a plain value (no
+rendering here): the Mermaid, DOT, JSON, Markdown and HTML formatters all read it, so
+they cannot disagree.
+
+Edges:
+
+* ``may-assume``: principal -> role, from an Allow statement of the role's trust policy,
+  labelled with the conditions that guard it (ExternalId, MFA, org, OIDC subject...).
+* ``assumes``: caller -> role, from an :class:`AssumeAttempt`, labelled with the session
+  name and duration. Matched to an in-tree role by ARN (or by a unique role name when
+  the in-tree role's account is unknown), else to an external ``role-arn`` node;
+  an unresolved ARN goes to the ``unknown`` node: unknown stays visibly unknown.
+
+Ids are derived from stable keys (paths, addresses, ARNs), never from iteration order,
+and everything is sorted, so the output diffs well in review.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from assume_lint.findings import Finding, Location
+from assume_lint.model import AssumeAttempt, Condition, Model, Principal, Role, Statement
+from assume_lint.secrets import mask_text
+
+# Node kinds, in the order they are listed (callers left, roles middle, principals right).
+CALLER_KINDS = ("caller",)
+ROLE_KINDS = ("role", "role-arn")
+PRINCIPAL_KINDS = ("account", "principal", "anyone", "oidc", "saml", "federated", "service")
+NODE_KINDS = (*CALLER_KINDS, *ROLE_KINDS, *PRINCIPAL_KINDS, "unknown")
+UNKNOWN_KEY = "unknown"
+
+_ARN = re.compile(r"^arn:aws[\w-]*:(?P<service>[\w-]+):[^:]*:(?P<account>\d{12})?:(?P<rest>.*)$")
+_ACCOUNT = re.compile(r"^\d{12}$")
+_ID_UNSAFE = re.compile(r"[^A-Za-z0-9_]+")
+
+
+@dataclass(frozen=True, order=True)
+class Mark:
+    """A finding attached to a node or an edge: rule id, severity and where it is."""
+
+    rule_id: str
+    severity: str
+    line: int
+    path: str
+
+
+@dataclass
+class Node:
+    """One vertex. ``account`` groups it (None: unknown or not account-bound)."""
+
+    id: str
+    key: str
+    kind: str
+    label: str
+    account: str | None = None
+    location: Location | None = None
+    details: list[str] = field(default_factory=list)
+    marks: list[Mark] = field(default_factory=list)
+
+
+@dataclass
+class Edge:
+    """One arrow: ``may-assume`` (principal -> role) or ``assumes`` (caller -> role)."""
+
+    id: str
+    kind: str
+    source: str
+    target: str
+    labels: list[str] = field(default_factory=list)
+    location: Location | None = None
+    marks: list[Mark] = field(default_factory=list)
+
+
+@dataclass
+class Graph:
+    """Nodes and edges, sorted; ``node(id)`` looks one up."""
+
+    nodes: list[Node] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+
+    def node(self, node_id: str) -> Node:
+        """The node with this id (KeyError when absent)."""
+        for node in self.nodes:
+            if node.id == node_id:
+                return node
+        raise KeyError(node_id)
+
+    def accounts(self) -> list[str]:
+        """Every account that groups at least one node, sorted."""
+        return sorted({n.account for n in self.nodes if n.account})
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON shape (docs/graph.md)."""
+        return {
+            "version": 1,
+            "accounts": self.accounts(),
+            "nodes": [_node_dict(n) for n in self.nodes],
+            "edges": [_edge_dict(e) for e in self.edges],
+        }
+
+
+def worst(marks: Sequence[Mark]) -> str | None:
+    """The highest severity label among ``marks`` (None when unmarked)."""
+    order = ("info", "low", "medium", "high", "critical")
+    found = [m.severity for m in marks if m.severity in order]
+    return max(found, key=order.index) if found else None
+
+
+def _loc_dict(loc: Location | None) -> dict[str, Any] | None:
+    if loc is None:
+        return None
+    return {"path": loc.path, "line": loc.line, "column": loc.column}
+
+
+def _marks_dict(marks: Sequence[Mark]) -> list[dict[str, Any]]:
+    return [
+        {"rule": m.rule_id, "severity": m.severity, "path": m.path, "line": m.line} for m in marks
+    ]
+
+
+def _node_dict(node: Node) -> dict[str, Any]:
+    return {
+        "id": node.id,
+        "key": node.key,
+        "kind": node.kind,
+        "label": node.label,
+        "account": node.account,
+        "location": _loc_dict(node.location),
+        "details": list(node.details),
+        "findings": _marks_dict(node.marks),
+    }
+
+
+def _edge_dict(edge: Edge) -> dict[str, Any]:
+    return {
+        "id": edge.id,
+        "kind": edge.kind,
+        "source": edge.source,
+        "target": edge.target,
+        "labels": list(edge.labels),
+        "location": _loc_dict(edge.location),
+        "findings": _marks_dict(edge.marks),
+    }
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def arn_account(arn: str | None) -> str | None:
+    """The 12-digit account of an ARN or a bare account id, else None."""
+    if arn is None:
+        return None
+    if _ACCOUNT.match(arn):
+        return arn
+    match = _ARN.match(arn)
+    return match.group("account") if match and match.group("account") else None
+
+
+def _role_arn(role: Role) -> str | None:
+    """The role's ARN when the model knows it or can spell it from account and name."""
+    if role.arn:
+        return role.arn
+    if role.account and role.name:
+        return f"arn:aws:iam::{role.account}:role/{role.name}"
+    return None
+
+
+def _arn_role_name(arn: str) -> str | None:
+    match = _ARN.match(arn)
+    if not match or match.group("service") != "iam" or not match.group("rest").startswith("role/"):
+        return None
+    return match.group("rest").rsplit("/", 1)[-1] or None
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _values(condition: Condition) -> str:
+    return ", ".join(v if v is not None else "(unknown)" for v in condition.values)
+
+
+def condition_labels(statement: Statement) -> list[str]:
+    """The guards of a statement, short: ``ExternalId``, ``MFA``, ``org o-...``, ``sub ...``."""
+    labels: list[str] = []
+    for cond in statement.conditions:
+        key = cond.key.lower()
+        op = cond.operator
+        if key == "sts:externalid":
+            labels.append(f"ExternalId ({op})")
+        elif key in ("aws:multifactorauthpresent", "aws:multifactorauthage"):
+            labels.append(f"MFA ({op} {cond.key.split(':', 1)[1]})")
+        elif key in ("aws:principalorgid", "aws:principalorgpaths"):
+            labels.append(f"org {_short(_values(cond))}")
+        elif key.endswith(":sub"):
+            labels.append(f"sub {op} {_short(_values(cond))}")
+        elif key.endswith(":aud"):
+            labels.append(f"aud {_short(_values(cond))}")
+        else:
+            labels.append(f"{cond.key} {op} {_short(_values(cond))}")
+    if statement.unknown_conditions:
+        labels.append("conditions unknown")
+    return labels
+
+
+def _slug(key: str) -> str:
+    return _ID_UNSAFE.sub("_", key).strip("_") or "n"
+
+
+# --------------------------------------------------------------------------- builder
+
+
+class _Builder:
+    """Collects nodes and edges by key; ids are assigned once, from sorted keys."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[str, Node] = {}
+        self.edges: dict[str, Edge] = {}
+        self.hints: dict[str, str] = {}
+
+    def node(
+        self,
+        key: str,
+        kind: str,
+        label: str,
+        account: str | None = None,
+        location: Location | None = None,
+        hint: str | None = None,
+    ) -> Node:
+        existing = self.nodes.get(key)
+        if existing is None:
+            existing = Node("", key, kind, label, account, location)
+            self.nodes[key] = existing
+            self.hints[key] = hint or label
+        return existing
+
+    def edge(
+        self,
+        key: str,
+        kind: str,
+        source: Node,
+        target: Node,
+        labels: Iterable[str],
+        location: Location | None,
+    ) -> Edge:
+        existing = self.edges.get(key)
+        if existing is None:
+            existing = Edge("", kind, source.key, target.key, list(labels), location)
+            self.edges[key] = existing
+        return existing
+
+    def finish(self) -> Graph:
+        """Sort, then replace keys by short unique ids (Mermaid/DOT-safe)."""
+        ids: dict[str, str] = {}
+        used: set[str] = set()
+        order = {kind: i for i, kind in enumerate(NODE_KINDS)}
+        nodes = sorted(self.nodes.values(), key=lambda n: (order.get(n.kind, 99), n.key))
+        for node in nodes:
+            base = f"{node.kind.replace('-', '_')}_{_slug(self.hints[node.key])}"
+            candidate, n = base, 2
+            while candidate in used:
+                candidate, n = f"{base}_{n}", n + 1
+            used.add(candidate)
+            ids[node.key] = node.id = candidate
+            node.details = sorted(set(node.details))
+            node.marks = sorted(set(node.marks))
+        edges = sorted(
+            self.edges.items(),
+            key=lambda kv: (kv[1].kind, ids[kv[1].source], ids[kv[1].target], kv[0]),
+        )
+        out_edges: list[Edge] = []
+        for index, (_key, edge) in enumerate(edges, start=1):
+            edge.source, edge.target = ids[edge.source], ids[edge.target]
+            edge.id = f"e{index}"
+            edge.marks = sorted(set(edge.marks))
+            out_edges.append(edge)
+        return Graph(nodes, out_edges)
+
+
+def _role_key(role: Role) -> str:
+    return f"role:{role.location.path}#{role.address}"
+
+
+def _principal_node(builder: _Builder, principal: Principal) -> Node:
+    """The node a trust principal stands for (accounts collapse to one node each)."""
+    value = principal.value
+    if value is None:
+        return builder.node(UNKNOWN_KEY, "unknown", "unknown (unresolved value)")
+    if principal.kind == "*" or value == "*":
+        return builder.node("anyone", "anyone", "* (any principal)")
+    if principal.kind == "Service":
+        return builder.node(f"service:{value}", "service", f"service {value}")
+    if principal.kind == "Federated":
+        account = arn_account(value)
+        if ":oidc-provider/" in value:
+            host = value.split(":oidc-provider/", 1)[1]
+            hint = host.split("/", 1)[0]
+            return builder.node(f"oidc:{value}", "oidc", f"OIDC {host}", account, None, hint)
+        if ":saml-provider/" in value:
+            name = value.split(":saml-provider/", 1)[1]
+            return builder.node(f"saml:{value}", "saml", f"SAML {name}", account)
+        return builder.node(f"federated:{value}", "federated", f"federated {value}", account)
+    account = arn_account(value)
+    if account and (value == account or value.endswith(":root")):
+        return builder.node(
+            f"account:{account}", "account", f"account {account}", account, None, account
+        )
+    label = value.split(":", 5)[-1]
+    return builder.node(f"aws:{value}", "principal", label, account, None, f"{account}_{label}")
+
+
+def _add_roles(builder: _Builder, model: Model) -> dict[str, Node]:
+    """Role nodes and their may-assume edges; returns the statement-key -> edge map."""
+    for role in model.roles:
+        arn = _role_arn(role)
+        account = role.account or arn_account(arn)
+        node = builder.node(_role_key(role), "role", role.label, account, role.location)
+        if not node.details:
+            node.details.append(f"address {role.address}")
+        node.details.append(f"defined in {role.location.path}:{role.location.line}")
+        if arn:
+            node.details.append(arn)
+        if not role.trust_known:
+            node.details.append("trust policy unknown")
+        for statement in role.statements:
+            if (statement.effect or "").lower() != "allow" or statement.not_principal:
+                continue
+            principals: list[tuple[Node, Location]] = [
+                (_principal_node(builder, p), p.location) for p in statement.principals
+            ]
+            if statement.unknown_principals or not statement.principals:
+                unknown = builder.node(UNKNOWN_KEY, "unknown", "unknown (unresolved value)")
+                principals.append((unknown, statement.location))
+            labels = condition_labels(statement)
+            for source, loc in principals:
+                if source.kind == "oidc":
+                    source.details.extend(
+                        f"{role.label}: {label}" for label in labels if label.startswith("sub ")
+                    )
+                key = f"may:{source.key}->{node.key}#{statement.index}"
+                builder.edge(key, "may-assume", source, node, labels, loc)
+    return builder.nodes
+
+
+def _role_index(model: Model) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """ARN -> role key, and role name -> role keys of roles whose account is unknown."""
+    by_arn: dict[str, str] = {}
+    by_name: dict[str, list[str]] = {}
+    for role in model.roles:
+        arn = _role_arn(role)
+        if arn:
+            by_arn.setdefault(arn, _role_key(role))
+        elif role.name:
+            by_name.setdefault(role.name, []).append(_role_key(role))
+    return by_arn, by_name
+
+
+def _caller_node(builder: _Builder, attempt: AssumeAttempt) -> Node:
+    """Workflow steps group by job; other callers are one node per configured block."""
+    if attempt.kind == "workflow" and attempt.job:
+        workflow, _, job = attempt.job.rpartition("#")
+        label = f"workflow {workflow.rsplit('/', 1)[-1]} job {job}"
+        return builder.node(f"caller:{attempt.job}", "caller", label, None, attempt.location)
+    where = attempt.module or attempt.location.path
+    label = f"{attempt.caller} ({where})"
+    key = f"caller:{attempt.location.path}#{attempt.address}"
+    return builder.node(key, "caller", label, None, attempt.location)
+
+
+def _attempt_labels(attempt: AssumeAttempt) -> list[str]:
+    labels = []
+    if attempt.session_name is not None:
+        labels.append(f"session {attempt.session_name.value or '(unknown)'}")
+    if attempt.duration is not None:
+        labels.append(f"duration {attempt.duration.value or '(unknown)'}")
+    if attempt.external_id is not None:
+        labels.append("ExternalId")
+    if attempt.mfa_serial is not None:
+        labels.append("MFA serial")
+    if attempt.uses_oidc:
+        labels.append("OIDC")
+    return labels
+
+
+def _add_attempts(builder: _Builder, model: Model) -> None:
+    by_arn, by_name = _role_index(model)
+    for attempt in model.attempts:
+        caller = _caller_node(builder, attempt)
+        caller.details.append(f"{attempt.kind} at {attempt.location.path}:{attempt.location.line}")
+        if attempt.role_arn is None:
+            continue  # no role configured: the caller uses its own credentials
+        arn = attempt.role_arn.value
+        target: Node
+        if arn is None:
+            target = builder.node(UNKNOWN_KEY, "unknown", "unknown (unresolved value)")
+        elif arn in by_arn:
+            target = builder.nodes[by_arn[arn]]
+        elif len(by_name.get(_arn_role_name(arn) or "", [])) == 1:
+            target = builder.nodes[by_name[_arn_role_name(arn) or ""][0]]
+            target.details.append(f"assumed as {arn}")
+        else:
+            account = arn_account(arn)
+            label = arn.split(":", 5)[-1]
+            hint = f"{account}_{label.rsplit('/', 1)[-1]}"
+            target = builder.node(f"arn:{arn}", "role-arn", label, account, None, hint)
+            target.details.append(arn)
+        key = f"assumes:{caller.key}->{target.key}@{attempt.location}"
+        builder.edge(key, "assumes", caller, target, _attempt_labels(attempt), attempt.location)
+
+
+# --------------------------------------------------------------------------- findings
+
+
+def _span_end(start: Location, later: Iterable[Location]) -> int:
+    """The last line of the element starting at ``start``: the line before the next
+    element in the same file, else the end of the file. (``end_line`` is not used: parsers
+    set it to the end of the key token, not of the block.)"""
+    nexts = [loc.line for loc in later if loc.path == start.path and loc.line > start.line]
+    return min(nexts) - 1 if nexts else 1 << 30
+
+
+def _attach(graph: Graph, model: Model, findings: Iterable[Finding]) -> None:
+    """Mark the most specific element that contains each finding's location."""
+    by_key = {n.key: n for n in graph.nodes}
+    edges_by_loc: dict[Location, list[Edge]] = {}
+    for edge in graph.edges:
+        if edge.location is not None:
+            edges_by_loc.setdefault(edge.location, []).append(edge)
+    role_locs = [r.location for r in model.roles]
+    attempt_locs = [a.location for a in model.attempts]
+    spans: list[tuple[str, int, int, list[Edge], Node | None]] = []
+    for role in model.roles:
+        role_end = _span_end(role.location, role_locs)
+        role_node = by_key[_role_key(role)]
+        spans.append((role.location.path, role.location.line, role_end, [], role_node))
+        st_locs = [s.location for s in role.statements]
+        for statement in role.statements:
+            st_end = min(_span_end(statement.location, st_locs), role_end)
+            edges = [e for p in statement.principals for e in edges_by_loc.get(p.location, [])]
+            edges += edges_by_loc.get(statement.location, [])
+            spans.append(
+                (statement.location.path, statement.location.line, st_end, edges, role_node)
+            )
+    for attempt in model.attempts:
+        end = _span_end(attempt.location, attempt_locs)
+        edges = edges_by_loc.get(attempt.location, [])
+        caller = next(
+            (n for n in graph.nodes if n.kind == "caller" and n.location == attempt.location), None
+        )
+        if caller is None:
+            caller = by_key.get(f"caller:{attempt.job}") if attempt.job else None
+        spans.append((attempt.location.path, attempt.location.line, end, list(edges), caller))
+    for finding in findings:
+        loc = finding.location
+        inside = [s for s in spans if s[0] == loc.path and s[1] <= loc.line <= s[2]]
+        if not inside:
+            continue
+        path, start, _end, edges, node = max(inside, key=lambda s: (s[1], -s[2]))
+        mark = Mark(finding.rule_id, finding.severity.label, loc.line, loc.path)
+        if edges:
+            for edge in edges:
+                edge.marks.append(mark)
+        elif node is not None:
+            node.marks.append(mark)
+    for node in graph.nodes:
+        node.marks = sorted(set(node.marks))
+    for edge in graph.edges:
+        edge.marks = sorted(set(edge.marks))
+
+
+def build_graph(
+    model: Model, findings: Iterable[Finding] = (), secrets: Sequence[str] = ()
+) -> Graph:
+    """The graph of ``model``, with ``findings`` attached to the elements they are about.
+
+    Every label and detail goes through :func:`mask_text` with ``secrets``: a condition
+    value or a caller name must not carry a key into a diagram.
+    """
+    known = tuple(secrets)
+    builder = _Builder()
+    _add_roles(builder, model)
+    _add_attempts(builder, model)
+    graph = builder.finish()
+    _attach(graph, model, findings)
+    for node in graph.nodes:
+        node.label = mask_text(node.label, known)
+        node.details = [mask_text(d, known) for d in node.details]
+    for edge in graph.edges:
+        edge.labels = [mask_text(label, known) for label in edge.labels]
+    return graph
+
+
+__all__ = [
+    "Edge",
+    "Graph",
+    "Mark",
+    "Node",
+    "arn_account",
+    "build_graph",
+    "condition_labels",
+    "worst",
+]

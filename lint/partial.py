@@ -1,0 +1,112 @@
+"""Partial runs: load the role definitions a given file's callers need, as context only.
+
+pre-commit passes only the changed files. A workflow, provider or profile that assumes a
+role defined elsewhere in the repository would then lose its cross-file checks (AL302 to
+AL305), because the role's definition was never read. When files are named explicitly
+and some caller names a role that the loaded model does not define, this pass walks the
+scan root for files that may define roles (a cheap text prefilter on
+``aws_iam_role``, ``AssumeRolePolicyDocument`` and ``AWS::IAM::Role``), loads them with
+their Terraform module siblings, and rebuilds the model. The added files are context:
+they are not reported on (the engine reports only given files) and their parse problems
+are dropped, because the user did not ask about them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+from assume_lint.config import Config
+from assume_lint.model import Model
+from assume_lint.parsers import detect_by_path
+from assume_lint.rules._helpers_callers import parse_role_arn
+from assume_lint.rules._helpers_match import find_role
+from assume_lint.walk import Candidate, walk
+
+if TYPE_CHECKING:
+    from assume_lint.engine import Inputs
+
+ROLE_MARKERS = ("aws_iam_role", "AssumeRolePolicyDocument", "AWS::IAM::Role")
+_SUFFIXES = (".tf", ".tf.json", ".json", ".yaml", ".yml", ".template")
+
+
+def missing_roles(model: Model) -> bool:
+    """True when some caller names a role (by a resolved ARN) that the model lacks."""
+    for attempt in model.attempts:
+        if attempt.role_arn is None or parse_role_arn(attempt.role_arn.value) is None:
+            continue
+        if find_role(model, attempt.role_arn.value) is None:
+            return True
+    return False
+
+
+def _may_define_role(candidate: Candidate, limit: int) -> bool:
+    """Path and text prefilter: a file of a role-defining format that names a role type."""
+    if not candidate.rel.lower().endswith(_SUFFIXES) or detect_by_path(candidate.rel) is None:
+        return False
+    try:
+        if candidate.path.stat().st_size > limit:
+            return False
+        text = candidate.path.read_text("utf-8", "replace")
+    except OSError:
+        return False
+    return any(marker in text for marker in ROLE_MARKERS)
+
+
+def _module_files(candidate: Candidate, everything: Sequence[Candidate]) -> list[Candidate]:
+    """A Terraform file's module siblings (locals and variables resolve the role's name)."""
+    if detect_by_path(candidate.rel) != "terraform":
+        return [candidate]
+    folder = PurePosixPath(candidate.rel).parent
+    return [
+        other
+        for other in everything
+        if PurePosixPath(other.rel).parent == folder and detect_by_path(other.rel) == "terraform"
+    ]
+
+
+def role_candidates(
+    given: Sequence[Candidate], model: Model, root: Path, config: Config, loaded: set[str]
+) -> list[Candidate]:
+    """Context files to load for a partial run (empty for folder runs or nothing missing)."""
+    if not any(c.explicit for c in given) or not missing_roles(model):
+        return []
+    everything = [c for c in walk([root], root, config.exclude).files if c.rel not in loaded]
+    out: dict[str, Candidate] = {}
+    for candidate in everything:
+        if candidate.rel in out or not _may_define_role(candidate, config.max_file_size):
+            continue
+        for member in _module_files(candidate, everything):
+            out.setdefault(member.rel, Candidate(member.path, member.rel, explicit=False))
+    return [out[rel] for rel in sorted(out)]
+
+
+def with_role_context(
+    model: Model,
+    inputs: Inputs,
+    given: Sequence[Candidate],
+    root: Path,
+    config: Config,
+    build: Callable[[Inputs], Model],
+) -> Model:
+    """The model rebuilt with the role definitions a partial run's callers need.
+
+    ``inputs`` is the engine's ``Inputs`` (extended in place with the context files, so
+    related locations can be completed); ``build`` rebuilds a model from it.
+    """
+    from assume_lint import engine  # the engine imports this module: import lazily
+
+    context = role_candidates(given, model, root, config, set(inputs.sources))
+    if not context:
+        return model
+    extra = engine.collect(context, config)
+    added = {rel for rel in extra.sources if rel not in inputs.sources}
+    if not added:
+        return model
+    for rel in sorted(added):
+        inputs.sources[rel] = extra.sources[rel]
+        inputs.kinds[rel] = extra.kinds[rel]
+    rebuilt = build(inputs)
+    rebuilt.problems = [p for p in rebuilt.problems if p.location.path not in added]
+    return rebuilt

@@ -1,0 +1,106 @@
+"""A caller assumes an in-tree role whose trust requires MFA, and cannot present it.
+
+## What it does
+Matches every caller to the role it assumes when that role is defined in the scanned
+tree (by ARN, or by role name and account). Reports at the caller's `role_arn` when
+every trust statement that could admit the caller enforces MFA (`Bool
+aws:MultiFactorAuthPresent "true"`, `NumericLessThan aws:MultiFactorAuthAge`, or a
+condition block that no request without MFA satisfies; or a Deny that refuses requests
+without MFA) and the caller has no way to present it: an AWS profile without
+`mfa_serial`, a Terraform provider or backend, a Terragrunt `iam_role`, or a workflow
+step. The trust statements are attached as related locations. An unresolved
+`mfa_serial` or condition is silent.
+
+Terraform and Terragrunt cannot prompt for an MFA code. They succeed only when the
+credentials they start from are themselves an MFA session (for example under
+`aws-vault exec`); if that is how the module is meant to run, suppress the finding with
+that reason.
+
+## Why is this bad?
+The call is denied. For automation the usual "fix" is to weaken the trust (drop the
+MFA condition, or switch to `BoolIfExists`, which lets long-term keys through), which
+is exactly the hole the condition was meant to close.
+
+## Example
+```ini
+[profile admin]
+role_arn = arn:aws:iam::111111111111:role/admin
+source_profile = default
+```
+
+Use instead:
+```ini
+[profile admin]
+role_arn = arn:aws:iam::111111111111:role/admin
+source_profile = default
+mfa_serial = arn:aws:iam::222222222222:mfa/alice
+```
+
+## References
+- [AWS IAM: Configuring MFA-protected API access](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html)
+- [AWS CLI: Using MFA with a role profile](https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-role.html#cli-configure-role-mfa)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from assume_lint.conditions import allows_without_mfa, deny_blocks_without_mfa, effective_mfa
+from assume_lint.findings import Hit, Severity
+from assume_lint.model import AssumeAttempt, Model, Statement
+from assume_lint.registry import RuleContext, RuleMeta
+from assume_lint.rules._helpers_callers import attempt_anchor
+from assume_lint.rules._helpers_match import Match, matched_callers, related_locations
+
+RULE = RuleMeta(
+    id="AL303",
+    name="caller-missing-mfa",
+    summary="Caller cannot present the MFA the role's trust requires",
+    severity=Severity.MEDIUM,
+    tags=("consistency", "mfa"),
+)
+
+# Callers that have no way to answer an MFA challenge.
+NO_MFA_KINDS = {
+    "provider": "a Terraform provider cannot prompt for an MFA code",
+    "backend": "a Terraform backend cannot prompt for an MFA code",
+    "remote-state": "a Terraform remote state cannot prompt for an MFA code",
+    "terragrunt": "Terragrunt's iam_role cannot prompt for an MFA code",
+    "workflow": "a workflow has no MFA device",
+}
+
+
+def _statement_requires_mfa(statement: Statement) -> bool:
+    return effective_mfa(statement) or allows_without_mfa(statement) is False
+
+
+def _required(match: Match) -> bool:
+    """True when every statement admitting the caller (or a Deny) enforces MFA."""
+    if all(_statement_requires_mfa(s) for s in match.statements):
+        return True
+    return deny_blocks_without_mfa(match.role.statements, None) is True
+
+
+def _why_not(attempt: AssumeAttempt) -> str | None:
+    """Why the caller cannot present MFA, or None when it can (or it is unknown)."""
+    if attempt.kind == "profile":
+        return "the profile has no mfa_serial" if attempt.mfa_serial is None else None
+    return NO_MFA_KINDS.get(attempt.kind)
+
+
+def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
+    """One hit per caller of an in-tree MFA-only role that cannot present MFA."""
+    for match in matched_callers(model):
+        reason = _why_not(match.attempt)
+        if reason is None or not _required(match):
+            continue
+        attempt, role = match.attempt, match.role
+        yield Hit(
+            location=attempt_anchor(attempt),
+            message=(
+                f"{attempt.caller} assumes role {role.label} ({role.address}), whose trust "
+                f"requires MFA, but {reason}: the call will be denied"
+            ),
+            key=f"{attempt.address}~{role.address}",
+            related=related_locations(match.statements),
+        )

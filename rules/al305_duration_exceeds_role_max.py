@@ -1,0 +1,102 @@
+"""A caller requests a session longer than the role's maximum session duration.
+
+## What it does
+Matches every caller to the role it assumes when that role is defined in the scanned
+tree (by ARN, or by role name and account), and compares the session duration the
+caller requests (`duration_seconds` in a profile, `assume_role.duration` in Terraform,
+`iam_assume_role_duration` in Terragrunt, `role-duration-seconds` in a workflow) with
+the role's `max_session_duration` / `MaxSessionDuration` (3,600 seconds when the role
+sets none). Reports at the caller's duration, with the role's setting (or the role) as
+related location. An unresolved duration on either side is silent.
+
+## Why is this bad?
+STS rejects a request for more than the role's maximum with a `ValidationError`: the
+pipeline or the profile stops working, typically only in the environment where the
+longer duration was configured.
+
+## Example
+```hcl
+resource "aws_iam_role" "deploy" {
+  name               = "deploy"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+provider "aws" {
+  assume_role {
+    role_arn = "arn:aws:iam::111111111111:role/deploy"
+    duration = "2h"
+  }
+}
+```
+
+Use instead:
+```hcl
+resource "aws_iam_role" "deploy" {
+  name                 = "deploy"
+  assume_role_policy   = data.aws_iam_policy_document.trust.json
+  max_session_duration = 7200
+}
+```
+
+## References
+- [AWS STS: AssumeRole DurationSeconds](https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html)
+- [AWS IAM: Update the maximum session duration for a role](https://docs.aws.amazon.com/IAM/latest/UserGuide/roles-managingrole-editing-api.html#roles-modify_max-session-duration-api)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from assume_lint.findings import Hit, Location, Severity
+from assume_lint.model import Model, Role
+from assume_lint.registry import RuleContext, RuleMeta
+from assume_lint.rules._helpers_callers import parse_duration
+from assume_lint.rules._helpers_match import find_role
+
+RULE = RuleMeta(
+    id="AL305",
+    name="duration-exceeds-role-max",
+    summary="Caller requests a session longer than the role's maximum",
+    severity=Severity.MEDIUM,
+    tags=("consistency", "session"),
+)
+
+DEFAULT_MAX = 3600.0
+
+
+def _role_max(role: Role) -> tuple[float, Location] | None:
+    """The role's maximum session duration and where it is set (the role when defaulted)."""
+    setting = role.max_session_duration
+    if setting is None:
+        return DEFAULT_MAX, role.location
+    seconds = parse_duration(setting.value)
+    return (seconds, setting.location) if seconds is not None else None
+
+
+def _seconds(value: float) -> str:
+    return f"{int(value)} s" if value == int(value) else f"{value:g} s"
+
+
+def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
+    """One hit per caller whose requested duration exceeds the in-tree role's maximum."""
+    for attempt in model.attempts:
+        if attempt.duration is None or attempt.role_arn is None or not attempt.role_arn.known:
+            continue
+        requested = parse_duration(attempt.duration.value)
+        if requested is None:
+            continue
+        role = find_role(model, attempt.role_arn.value)
+        limit = _role_max(role) if role is not None else None
+        if role is None or limit is None or requested <= limit[0]:
+            continue
+        maximum, where = limit
+        source = "max_session_duration" if role.max_session_duration else "default maximum"
+        yield Hit(
+            location=attempt.duration.location,
+            message=(
+                f"{attempt.caller} requests a {_seconds(requested)} session from role "
+                f"{role.label} ({role.address}), whose {source} is {_seconds(maximum)}: "
+                f"STS will reject the request"
+            ),
+            key=f"{attempt.address}~{role.address}",
+            related=(where,),
+        )

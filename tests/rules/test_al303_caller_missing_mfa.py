@@ -1,0 +1,108 @@
+"""AL303 caller-missing-mfa: callers of in-tree MFA-only roles that cannot present MFA."""
+
+from __future__ import annotations
+
+import pytest
+from assume_lint.findings import Location
+from assume_lint.model import AssumeAttempt, Condition, Role
+from assume_lint.registry import RuleContext
+from assume_lint.rules import al303_caller_missing_mfa as rule
+from builders import attempt, attr, cond, model, principal, role, statement
+
+ARN = "arn:aws:iam::444444444444:role/break-glass"
+IAM = "infra/iam.tf"
+MFA = cond("Bool", "aws:MultiFactorAuthPresent", "true", line=14, path=IAM)
+
+
+def trust(*conditions: Condition) -> Role:
+    stmt = statement(
+        principals=[principal("arn:aws:iam::444444444444:root", line=12, path=IAM)],
+        conditions=conditions,
+        line=10,
+        path=IAM,
+    )
+    return role(stmt, address="aws_iam_role.break_glass", name="break-glass", path=IAM)
+
+
+def caller(kind: str = "profile", mfa: str | None | bool = False) -> AssumeAttempt:
+    """A caller with role_arn at line 7 of its file (mfa False: no mfa_serial)."""
+    path = ".aws/config" if kind == "profile" else "main.tf"
+    serial = None if mfa is False else attr(mfa or None, 8, 1, path)
+    return attempt(
+        kind,
+        "x",
+        f"{kind}.x",
+        line=6,
+        path=path,
+        role_arn=attr(ARN, 7, 12, path),
+        mfa_serial=serial,
+    )
+
+
+def run(*objects: Role | AssumeAttempt) -> list[tuple[str, int, str]]:
+    roles = [o for o in objects if isinstance(o, Role)]
+    attempts = [o for o in objects if isinstance(o, AssumeAttempt)]
+    hits = rule.check(model(roles=roles, attempts=attempts), RuleContext())
+    return [(rule.RULE.id, h.location.line, h.location.path) for h in hits]
+
+
+CASES = [
+    ("profile without mfa_serial", [trust(MFA), caller()], [("AL303", 7, ".aws/config")]),
+    ("profile with mfa_serial", [trust(MFA), caller(mfa="arn:aws:iam::1:mfa/a")], []),
+    ("profile with unresolved mfa_serial", [trust(MFA), caller(mfa=None)], []),
+    ("provider", [trust(MFA), caller("provider")], [("AL303", 7, "main.tf")]),
+    ("backend", [trust(MFA), caller("backend")], [("AL303", 7, "main.tf")]),
+    ("terragrunt", [trust(MFA), caller("terragrunt")], [("AL303", 7, "main.tf")]),
+    (
+        "MFA age",
+        [trust(cond("NumericLessThan", "aws:MultiFactorAuthAge", "3600")), caller()],
+        [("AL303", 7, ".aws/config")],
+    ),
+    (
+        "BoolIfExists is not enforcement",
+        [trust(cond("BoolIfExists", "aws:MultiFactorAuthPresent", "true")), caller()],
+        [],
+    ),
+    ("no MFA condition", [trust(), caller()], []),
+    (
+        "unresolved MFA value",
+        [trust(cond("Bool", "aws:MultiFactorAuthPresent", None)), caller()],
+        [],
+    ),
+    ("role not in tree", [caller()], []),
+]
+
+
+@pytest.mark.parametrize(("case", "objects", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_cases(
+    case: str, objects: list[Role | AssumeAttempt], expected: list[tuple[str, int, str]]
+) -> None:
+    assert run(*objects) == expected
+
+
+def test_one_statement_without_mfa_admits_the_caller() -> None:
+    mfa_only = trust(MFA)
+    open_one = statement(
+        principals=[principal("arn:aws:iam::444444444444:root")], line=20, path=IAM
+    )
+    both = role(*mfa_only.statements, open_one, address=mfa_only.address, name="break-glass")
+    assert run(both, caller()) == []
+
+
+def test_deny_without_mfa_counts() -> None:
+    allow = statement(principals=[principal("*", kind="*")], line=10, path=IAM)
+    deny = statement(
+        effect="Deny",
+        principals=[principal("*", kind="*")],
+        conditions=[cond("BoolIfExists", "aws:MultiFactorAuthPresent", "false")],
+        line=20,
+        path=IAM,
+    )
+    r = role(allow, deny, address="aws_iam_role.break_glass", name="break-glass", path=IAM)
+    assert run(r, caller()) == [("AL303", 7, ".aws/config")]
+
+
+def test_related_and_message() -> None:
+    hits = list(rule.check(model(roles=[trust(MFA)], attempts=[caller()]), RuleContext()))
+    assert [h.related for h in hits] == [(Location(IAM, 10, 1),)]
+    assert "no mfa_serial" in hits[0].message

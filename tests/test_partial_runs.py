@@ -1,0 +1,122 @@
+"""Partial runs (pre-commit passes only changed files): module siblings and the role
+definitions elsewhere in the repository are loaded as context; only given files report."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from assume_lint.cli import main
+
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "repo-shaped"
+
+BACKEND = """\
+terraform {
+  backend "s3" {
+    bucket = "state"
+    key    = "app.tfstate"
+    region = "eu-west-1"
+    assume_role = {
+      role_arn     = "arn:aws:iam::111111111111:role/tf-state"
+      session_name = "state"
+    }
+  }
+}
+"""
+PROVIDERS = """\
+provider "aws" {
+  region = "eu-west-1"
+  assume_role {
+    role_arn = "arn:aws:iam::222222222222:role/deploy"
+  }
+}
+"""
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+
+
+def findings(
+    capsys: pytest.CaptureFixture[str], root: Path, *paths: str
+) -> list[tuple[str, str, int]]:
+    main([*paths, "--no-config", "-q", "-f", "json", "--repo-root", str(root)])
+    data = json.loads(capsys.readouterr().out)
+    return sorted((f["rule_id"], f["path"], f["line"]) for f in data["findings"])
+
+
+def module(root: Path) -> None:
+    folder = root / "infra" / "app"
+    folder.mkdir(parents=True)
+    (folder / "backend.tf").write_text(BACKEND)
+    (folder / "providers.tf").write_text(PROVIDERS)
+
+
+def test_changed_backend_reports_only_its_own_finding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    module(tmp_path)
+    whole = findings(capsys, tmp_path, "infra")
+    assert ("AL301", "infra/app/backend.tf", 7) in whole
+    assert any(path == "infra/app/providers.tf" for _, path, _ in whole)  # AL204 there
+    assert findings(capsys, tmp_path, "infra/app/backend.tf") == [
+        ("AL301", "infra/app/backend.tf", 7)
+    ]
+
+
+def copy_sample(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    shutil.copytree(SAMPLE, root)
+    return root
+
+
+def test_workflow_alone_gets_al304_against_role_in_infra(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy_sample(tmp_path)
+    assert findings(capsys, root, str(root / ".github/workflows/deploy.yml")) == [
+        ("AL304", ".github/workflows/deploy.yml", 24)
+    ]
+
+
+def test_profile_and_provider_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = copy_sample(tmp_path)
+    assert findings(capsys, root, str(root / ".aws/config")) == [("AL303", ".aws/config", 7)]
+    assert findings(capsys, root, str(root / "infra/providers.tf")) == [
+        ("AL302", "infra/providers.tf", 7),
+        ("AL305", "infra/providers.tf", 19),
+    ]
+
+
+def test_context_parse_errors_are_not_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy_sample(tmp_path)
+    broken = root / "other"
+    broken.mkdir()
+    (broken / "broken.tf").write_text('resource "aws_iam_role" "x" {\n  name = \n')
+    code = main(
+        [
+            str(root / ".github/workflows/deploy.yml"),
+            "--no-config",
+            "-q",
+            "-f",
+            "json",
+            "--repo-root",
+            str(root),
+        ]
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert [(f["rule_id"], f["line"]) for f in data["findings"]] == [("AL304", 24)]
+    assert code == 1
+
+
+def test_folder_run_does_not_reach_outside(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy_sample(tmp_path)
+    assert findings(capsys, root, str(root / ".github")) == []
