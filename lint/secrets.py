@@ -17,6 +17,8 @@ ACCESS_KEY_ID = re.compile(
 SECRET_KEY = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 # Session tokens are long base64 blobs; mask any base64 run of 100+ characters.
 SESSION_TOKEN = re.compile(r"[A-Za-z0-9/+=]{100,}")
+# The shortest of the three shapes is 20 characters: without such a run, nothing to mask.
+_CANDIDATE = re.compile(r"[A-Za-z0-9/+=]{20}")
 
 
 def mask(value: str) -> str:
@@ -54,6 +56,8 @@ def mask_text(text: str, extra: tuple[str, ...] = ()) -> str:
     pattern = _extras_pattern(extra)
     if pattern is not None:
         text = pattern.sub(lambda m: mask(m.group(0)), text)
+    if _CANDIDATE.search(text) is None:
+        return text  # no run long enough to be a key id, a secret key or a token
     text = SESSION_TOKEN.sub(lambda m: mask(m.group(0)), text)
     text = ACCESS_KEY_ID.sub(lambda m: mask(m.group(0)), text)
     return SECRET_KEY.sub(

@@ -63,22 +63,49 @@ def _same_by_name(role: Role, wanted: RoleArn) -> bool:
     return role.account is None or role.account == wanted.account
 
 
+@dataclass(frozen=True)
+class _RoleIndex:
+    """Roles by ARN identity and, for those without a known ARN, by lower-case name."""
+
+    roles: list[Role]
+    size: int
+    by_identity: dict[object, list[Role]]
+    by_name: dict[str, list[Role]]
+
+
+_INDEXES: dict[int, _RoleIndex] = {}
+
+
+def _index(model: Model) -> _RoleIndex:
+    """Built once per model (every caller looks roles up: a scan per caller would make
+    a large tree quadratic). Keyed by the identity of the model's role list."""
+    cached = _INDEXES.get(id(model.roles))
+    if cached is not None and cached.roles is model.roles and cached.size == len(model.roles):
+        return cached
+    by_identity: dict[object, list[Role]] = {}
+    by_name: dict[str, list[Role]] = {}
+    for role in model.roles:
+        defined = _definition_arn(role)
+        if defined is not None:
+            by_identity.setdefault(defined.identity, []).append(role)
+        elif role.name is not None:
+            by_name.setdefault(role.name.lower(), []).append(role)
+    index = _RoleIndex(model.roles, len(model.roles), by_identity, by_name)
+    _INDEXES.clear()  # one model at a time: no growth across runs in one process
+    _INDEXES[id(model.roles)] = index
+    return index
+
+
 def find_role(model: Model, arn_text: str | None) -> Role | None:
     """The one in-tree role that ``arn_text`` names, or None (not found, or ambiguous)."""
     wanted = parse_role_arn(arn_text)
     if wanted is None:
         return None
-    by_arn: list[Role] = []
-    by_name: list[Role] = []
-    for role in model.roles:
-        defined = _definition_arn(role)
-        if defined is not None:
-            if defined.identity == wanted.identity:
-                by_arn.append(role)
-        elif _same_by_name(role, wanted):
-            by_name.append(role)
+    index = _index(model)
+    by_arn = index.by_identity.get(wanted.identity, [])
     if by_arn:
         return by_arn[0] if len(by_arn) == 1 else None
+    by_name = [r for r in index.by_name.get(wanted.name.lower(), []) if _same_by_name(r, wanted)]
     return by_name[0] if len(by_name) == 1 else None
 
 

@@ -28,11 +28,13 @@ FORMATTERS: dict[str, str] = {
     "text": "assume_lint.formatters.text",
     "json": "assume_lint.formatters.json_format",
     "sarif": "assume_lint.formatters.sarif",
+}
+# Report formats that also draw the model (the graph): their ``render`` takes a ``model``
+# keyword. Kept apart from FORMATTERS, whose modules all share the plain signature.
+NEEDS_MODEL: dict[str, str] = {
     "markdown": "assume_lint.formatters.markdown",
     "html": "assume_lint.formatters.html",
 }
-# Formatters that also draw the model (the graph): they take a ``model`` keyword.
-NEEDS_MODEL = frozenset({"markdown", "html"})
 
 # Characters that would let a path or message break the one-finding-a-line contract, or
 # reorder what a terminal shows (bidi controls, "Trojan Source").
@@ -75,9 +77,9 @@ def render(
     ``click.Choice(sorted(FORMATTERS))``, so this only fires on a programming error.
     """
     try:
-        module_name = FORMATTERS[fmt]
+        module_name = FORMATTERS.get(fmt) or NEEDS_MODEL[fmt]
     except KeyError:
-        known = ", ".join(sorted(FORMATTERS))
+        known = ", ".join(sorted({*FORMATTERS, *NEEDS_MODEL}))
         raise ValueError(f"unknown format {fmt!r} (expected one of: {known})") from None
     module = importlib.import_module(module_name)
     if fmt in NEEDS_MODEL:
