@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import click
+
 from assume_lint import __version__
 from assume_lint.cli import (
     EXIT_ERROR,

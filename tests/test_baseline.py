@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+
 from assume_lint.baseline import (
     Baseline,
     BaselineEntry,

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from assume_lint.cache import ModelCache, UnitKey, cache_dir
 from assume_lint.cli import main
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
 from assume_lint import __version__
 from assume_lint.cli import main
 from assume_lint.docs import help_uri

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from builders import cond, principal, statement
+
 from assume_lint import conditions as c
 from assume_lint.model import Condition, Statement
-from builders import cond, principal, statement
 
 ABSENT: dict[str, str] = {}
 

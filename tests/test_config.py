@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from assume_lint.config import Config, ConfigError, find_config, load_config
 from assume_lint.findings import Severity
 

@@ -11,13 +11,14 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import REPO
+
 from assume_lint import docs
 from assume_lint.findings import Severity
 from assume_lint.formatters.sarif import RULES_DOC_URI, build
 from assume_lint.registry import Rule, RuleMeta, all_rules
 from assume_lint.result import RunResult
 from assume_lint.secrets import ACCESS_KEY_ID
-from conftest import REPO
 
 RULES_MD = REPO / "docs" / "rules.md"
 HOW = "docs are stale: run `python -m assume_lint.docs --write` and commit the result"

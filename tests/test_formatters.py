@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
 from assume_lint import __version__
 from assume_lint.findings import Finding, Hit, Location, Severity
 from assume_lint.formatters import FORMATTERS, fingerprint, one_line, render

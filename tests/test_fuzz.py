@@ -22,12 +22,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from assume_lint.cli import main
 from assume_lint.model import Model
 from assume_lint.parsers import PARSERS, detect_by_path, load_parser, sniff
 from assume_lint.sources import ReadProblem, SourceFile, decode
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"

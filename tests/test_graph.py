@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from assume_lint.config import Config
 from assume_lint.engine import lint
 from assume_lint.findings import Finding, Location, Severity

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from assume_lint.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from assume_lint.cli import main
 
 REPO = Path(__file__).resolve().parents[1]

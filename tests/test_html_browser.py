@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from assume_lint.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent

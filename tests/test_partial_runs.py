@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from assume_lint.cli import main
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "repo-shaped"

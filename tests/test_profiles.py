@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from builders import profile
+
 from assume_lint.findings import Location
 from assume_lint.model import Profile
 from assume_lint.profiles import (
@@ -13,7 +15,6 @@ from assume_lint.profiles import (
     resolve,
     source_assumes_role,
 )
-from builders import profile
 
 CFG = ".aws/config"
 CRED = ".aws/credentials"

@@ -6,6 +6,7 @@ import io
 import threading
 
 import pytest
+
 from assume_lint.progress import CLEAR, Progress, wanted
 
 

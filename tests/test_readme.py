@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from assume_lint.cli import main
 from conftest import REPO
+
+from assume_lint.cli import main
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 FLAG = re.compile(r"(?<![\w-])(--?[a-zA-Z][\w-]*)")
@@ -77,6 +78,9 @@ def test_github_workflow_parses_and_uploads_sarif() -> None:
     assert run[:3] == ["pipx", "run", "assume-lint"]
     assert run[run.index("--output") + 1] == upload["with"]["sarif_file"]
     assert run[run.index("--format") + 1] == "sarif"
+    summary = shlex.split(steps[2]["run"])
+    assert summary[summary.index("--format") + 1] == "markdown"
+    assert summary[-2:] == [">>", "$GITHUB_STEP_SUMMARY"]
 
 
 def test_workflow_uses_only_flags_the_cli_has(capsys: pytest.CaptureFixture[str]) -> None:
@@ -91,7 +95,7 @@ def test_workflow_uses_only_flags_the_cli_has(capsys: pytest.CaptureFixture[str]
                 for w in words[words.index("assume-lint") + 1 :]
                 if w.startswith("-")
             ]
-    assert used == ["--format", "--output", "--soft-fail"]
+    assert used == ["--format", "--output", "--soft-fail", "--format", "--soft-fail"]
     assert set(used) <= flags, set(used) - flags
 
 

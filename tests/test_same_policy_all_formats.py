@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from assume_lint.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "six_formats"

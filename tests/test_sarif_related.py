@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from assume_lint.cli import main
 
 REPO = Path(__file__).resolve().parents[1]

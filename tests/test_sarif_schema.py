@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jsonschema.validators import validator_for
+
 from assume_lint.findings import Finding, Hit, Location, Severity
 from assume_lint.formatters import render
 from assume_lint.model import Model
 from assume_lint.registry import Rule, RuleContext, RuleMeta
 from assume_lint.result import RunResult
-from jsonschema.validators import validator_for
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"

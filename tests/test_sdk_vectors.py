@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from assume_lint.findings import Hit
 from assume_lint.model import Model
 from assume_lint.parsers.aws_config import parse_unit

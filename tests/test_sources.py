@@ -6,6 +6,7 @@ import codecs
 from pathlib import Path
 
 import pytest
+
 from assume_lint.sources import ReadProblem, SourceFile, decode, read_source
 
 

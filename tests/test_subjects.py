@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from assume_lint.model import Model
 from assume_lint.parsers.github_actions import parse_unit
 from assume_lint.rules._helpers_match import subject_may_match

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from assume_lint.findings import Finding, Hit, Location, Severity
 from assume_lint.sources import SourceFile
 from assume_lint.suppress import (

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+
 from assume_lint.findings import Location
 from assume_lint.parsers.jsonloc import parse_json
 from assume_lint.parsers.located import Node

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from assume_lint import walk as walk_module
 from assume_lint.walk import walk
 

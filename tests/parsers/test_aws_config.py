@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from assume_lint.findings import Location
 from assume_lint.model import AssumeAttempt, Attr, Credential, ParseProblem, Profile
 from assume_lint.parsers import aws_config

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from assume_lint.findings import Location
 from assume_lint.model import Model, Role
 from assume_lint.parsers import detect_by_path, sniff

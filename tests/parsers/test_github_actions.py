@@ -6,12 +6,13 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from assume_lint.findings import Location
 from assume_lint.model import AssumeAttempt, Attr, Credential, Model, ParseProblem, WorkflowJob
 from assume_lint.parsers.github_actions import parse_unit
 from assume_lint.sources import SourceFile
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 FIXTURES = Path(__file__).parent / "fixtures" / "github_actions"
 REL = ".github/workflows/deploy.yml"

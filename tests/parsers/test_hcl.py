@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from assume_lint.findings import Location
 from assume_lint.model import ParseProblem
 from assume_lint.parsers import hcl

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from assume_lint.parsers.hcl_blocks import keep_relevant
 
 TEXT = '''\

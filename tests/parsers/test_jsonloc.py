@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from assume_lint.findings import Location
 from assume_lint.parsers.jsonloc import JsonError, line_locator, parse_json
 from assume_lint.parsers.located import Node
 from assume_lint.sources import decode
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 REL = "p.json"
 

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from assume_lint.cli import main
 from assume_lint.findings import Location
 from assume_lint.model import AssumeAttempt, Attr, Credential, Model, ParseProblem

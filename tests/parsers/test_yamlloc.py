@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from assume_lint.findings import Location
 from assume_lint.parsers import yamlloc
 from assume_lint.parsers.located import Node
 from assume_lint.parsers.yamlloc import YamlError, cfn_long_form, load
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 
 def _span(line: int, col: int, end_line: int, end_col: int) -> Location:

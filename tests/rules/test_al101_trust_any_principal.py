@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from builders import cond, model, principal, role, statement
+
 from assume_lint.model import Condition, Model, Role
 from assume_lint.registry import RuleContext
 from assume_lint.rules import al101_trust_any_principal as rule
-from builders import cond, model, principal, role, statement
 
 
 def run(m: Model, ctx: RuleContext | None = None) -> list[tuple[str, int]]:

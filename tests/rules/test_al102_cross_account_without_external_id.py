@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from builders import cond, model, principal, role, statement
+
 from assume_lint.model import Condition, Model, Role
 from assume_lint.registry import RuleContext, Trusted
 from assume_lint.rules import al102_cross_account_without_external_id as rule
-from builders import cond, model, principal, role, statement
 
 FOREIGN = "arn:aws:iam::999999999999:root"
 OWN = "111111111111"

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from builders import cond, model, principal, role, statement
+
 from assume_lint.model import Condition, Model, Role, Statement
 from assume_lint.registry import RuleContext, Trusted
 from assume_lint.rules import al102_cross_account_without_external_id as al102
 from assume_lint.rules import al103_assume_without_mfa as rule
-from builders import cond, model, principal, role, statement
 
 OWN = "111111111111"
 USER = f"arn:aws:iam::{OWN}:user/alice"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from builders import GH, cond, model, oidc_role, role, statement
+
 from assume_lint.findings import Severity
 from assume_lint.model import Model, Role
 from assume_lint.registry import RuleContext, Trusted
 from assume_lint.rules import al105_oidc_subject_unrestricted as rule
-from builders import GH, cond, model, oidc_role, role, statement
 
 AUD = cond("StringEquals", f"{GH}:aud", "sts.amazonaws.com", line=9)
 EKS = "arn:aws:iam::111111111111:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123"

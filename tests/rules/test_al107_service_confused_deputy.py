@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from builders import cond, model, principal, role, statement
+
 from assume_lint.model import Condition
 from assume_lint.registry import RuleContext
 from assume_lint.rules import al107_service_confused_deputy as rule
-from builders import cond, model, principal, role, statement
 
 
 def run(service: str | None, *conds: Condition, **extra: object) -> list[tuple[str, int]]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from builders import attr, cond, model, principal, role, statement
+
 from assume_lint.model import Condition
 from assume_lint.registry import RuleContext
 from assume_lint.rules import al108_broad_trust_action as rule
-from builders import attr, cond, model, principal, role, statement
 
 USER = principal("arn:aws:iam::111111111111:role/ci", line=4)
 SERVICE = principal("ecs-tasks.amazonaws.com", kind="Service", line=4)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from builders import GITHUB_OIDC, loc, model, principal, role, statement
+
 from assume_lint.model import Model, Principal
 from assume_lint.parsers.trust_json import parse_file
 from assume_lint.registry import RuleContext
 from assume_lint.rules import al109_invalid_trust_policy as rule
 from assume_lint.sources import SourceFile
-from builders import GITHUB_OIDC, loc, model, principal, role, statement
 
 SAML = "arn:aws:iam::111111111111:saml-provider/Okta"
 

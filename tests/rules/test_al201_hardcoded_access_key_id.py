@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from builders import credential, model
+
 from assume_lint.findings import Severity
 from assume_lint.model import Credential
 from assume_lint.registry import RuleContext
 from assume_lint.rules import al201_hardcoded_access_key_id as rule
-from builders import credential, model
 
 REAL = "AKIA2E3F4G5H6J7K2L3M"
 TEMP = "ASIA2E3F4G5H6J7K2L3M"

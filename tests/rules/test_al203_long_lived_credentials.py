@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from builders import credential, model
+
 from assume_lint.findings import Severity
 from assume_lint.model import Credential
 from assume_lint.registry import RuleContext
 from assume_lint.rules import al203_long_lived_credentials as rule
-from builders import credential, model
 
 PROVIDER = 'provider "aws"'
 BACKEND = 'backend "s3"'

@@ -6,13 +6,14 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
+from builders import WORKFLOW_PATH, loc, workflow_job, workflow_model, workflow_step
+
 from assume_lint.findings import Severity
 from assume_lint.model import AssumeAttempt, Model, WorkflowJob
 from assume_lint.parsers.github_actions import parse_unit
 from assume_lint.registry import RuleContext, find_rule
 from assume_lint.rules import al207_workflow_oidc_permissions as rule
 from assume_lint.sources import SourceFile
-from builders import WORKFLOW_PATH, loc, workflow_job, workflow_model, workflow_step
 
 Expected = list[tuple[str, int, Severity | None]]
 

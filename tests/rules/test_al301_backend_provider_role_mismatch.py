@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from builders import attempt, attr, model
+
 from assume_lint.findings import Location, Severity
 from assume_lint.model import AssumeAttempt
 from assume_lint.registry import RuleContext
 from assume_lint.rules import al301_backend_provider_role_mismatch as rule
-from builders import attempt, attr, model
 
 STATE = "arn:aws:iam::111111111111:role/tf-state"
 DEPLOY_A = "arn:aws:iam::111111111111:role/deploy"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from builders import attempt, attr, cond, model, principal, role, statement
+
 from assume_lint.findings import Location
 from assume_lint.model import AssumeAttempt, Role
 from assume_lint.registry import RuleContext
 from assume_lint.rules import al302_caller_missing_external_id as rule
-from builders import attempt, attr, cond, model, principal, role, statement
 
 ARN = "arn:aws:iam::444444444444:role/tf-deploy"
 EXT = "5d0c8e7a-2f4b-4c1e-9a6d-3b8f1e2c7d90"

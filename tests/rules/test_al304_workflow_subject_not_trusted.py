@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from assume_lint.findings import Location
-from assume_lint.model import Condition, Role, WorkflowJob
-from assume_lint.registry import RuleContext
-from assume_lint.rules import al304_workflow_subject_not_trusted as rule
 from builders import (
     attr,
     cond,
@@ -17,6 +13,11 @@ from builders import (
     workflow_model,
     workflow_step,
 )
+
+from assume_lint.findings import Location
+from assume_lint.model import Condition, Role, WorkflowJob
+from assume_lint.registry import RuleContext
+from assume_lint.rules import al304_workflow_subject_not_trusted as rule
 
 ARN = "arn:aws:iam::444444444444:role/gha-deploy"
 PROVIDER = "arn:aws:iam::444444444444:oidc-provider/token.actions.githubusercontent.com"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from builders import attempt, attr, model, principal, role, statement
+
 from assume_lint.findings import Location
 from assume_lint.model import AssumeAttempt, Attr, Role
 from assume_lint.registry import RuleContext
 from assume_lint.rules import al305_duration_exceeds_role_max as rule
-from builders import attempt, attr, model, principal, role, statement
 
 ARN = "arn:aws:iam::444444444444:role/audit"
 IAM = "infra/iam.tf"

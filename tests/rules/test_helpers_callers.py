@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from assume_lint.rules._helpers_callers import (
     RoleArn,
     account_of,
