@@ -317,7 +317,10 @@ def lint(
     finisher = _Finisher(inputs.sources, config, secrets)
     rules = select_rules(config)
     findings = run_rules(model, rules, config, finisher)
-    errors = [f for f in findings if f.rule_id == PARSE_ERROR_ID]
+    # Files read only as context (siblings of a changed file) are not reported on, not
+    # even for their parse errors: a partial run speaks only about the files it was given.
+    context = set(inputs.sources) - inputs.reported
+    errors = [f for f in findings if f.rule_id == PARSE_ERROR_ID and f.location.path not in context]
     reported = _dedupe(
         f for f in findings if f.location.path in inputs.reported and f.rule_id != PARSE_ERROR_ID
     )
@@ -338,7 +341,7 @@ def lint(
         findings=sorted(visible),
         suppressed=sorted(suppressed),
         files_scanned=inputs.scanned,
-        errors=len(model.problems) + len(walked.missing),
+        errors=sum(p.location.path not in context for p in model.problems) + len(walked.missing),
         missing=tuple(walked.missing),
         secrets=finisher.secrets,
         root=root.as_posix(),

@@ -121,3 +121,14 @@ def test_folder_run_does_not_reach_outside(
 ) -> None:
     root = copy_sample(tmp_path)
     assert findings(capsys, root, str(root / ".github")) == []
+
+
+def test_a_broken_sibling_does_not_fail_a_partial_run(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    (tmp_path / "backend.tf").write_text(
+        'terraform {\n  backend "s3" {\n    bucket = "b"\n  }\n}\n')
+    (tmp_path / "providers.tf").write_text('provider "aws" {\n  region = \n')
+    monkeypatch.chdir(tmp_path)
+    assert main(["backend.tf", "--no-config", "--repo-root", str(tmp_path), "-q"]) == 0
+    assert main([".", "--no-config", "--repo-root", str(tmp_path), "-q"]) == 2
