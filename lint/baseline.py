@@ -56,8 +56,13 @@ class BaselineEntry:
     @classmethod
     def of(cls, finding: Finding) -> BaselineEntry:
         """The entry recording ``finding`` (its message is already masked by the engine)."""
-        return cls(path=finding.location.path, rule_id=finding.rule_id, key=finding.key,
-                   fingerprint=finding.fingerprint, message=finding.message)
+        return cls(
+            path=finding.location.path,
+            rule_id=finding.rule_id,
+            key=finding.key,
+            fingerprint=finding.fingerprint,
+            message=finding.message,
+        )
 
 
 class BaselineSplit(NamedTuple):
@@ -104,8 +109,11 @@ class Baseline:
 def render_baseline(findings: Iterable[Finding]) -> str:
     """The file's exact text: sorted entries, indent 2, trailing newline."""
     entries = sorted(BaselineEntry.of(f) for f in findings)
-    document = {"version": VERSION, "tool": TOOL,
-                "findings": [entry.as_json() for entry in entries]}
+    document = {
+        "version": VERSION,
+        "tool": TOOL,
+        "findings": [entry.as_json() for entry in entries],
+    }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -145,8 +153,9 @@ def load_baseline(path: Path) -> Baseline:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise BaselineError(f"{path}:{exc.lineno}:{exc.colno}: baseline is not valid JSON: "
-                            f"{exc.msg}") from None
+        raise BaselineError(
+            f"{path}:{exc.lineno}:{exc.colno}: baseline is not valid JSON: {exc.msg}"
+        ) from None
     except RecursionError:
         raise BaselineError(f"{path}: baseline is nested too deeply") from None
     return Baseline(entries=_entries(path, data), path=str(path))
@@ -156,13 +165,15 @@ def _entries(path: Path, data: Any) -> tuple[BaselineEntry, ...]:
     if not isinstance(data, dict):
         raise BaselineError(f"{path}: baseline must be a JSON object")
     if data.get("tool") != TOOL:
-        raise BaselineError(f"{path}: not an assume-lint baseline (\"tool\" is not {TOOL!r})")
+        raise BaselineError(f'{path}: not an assume-lint baseline ("tool" is not {TOOL!r})')
     if data.get("version") != VERSION:
-        raise BaselineError(f"{path}: unsupported baseline version {data.get('version')!r} "
-                            f"(expected {VERSION}); rewrite it with --write-baseline")
+        raise BaselineError(
+            f"{path}: unsupported baseline version {data.get('version')!r} "
+            f"(expected {VERSION}); rewrite it with --write-baseline"
+        )
     findings = data.get("findings")
     if not isinstance(findings, list):
-        raise BaselineError(f"{path}: \"findings\" must be a list")
+        raise BaselineError(f'{path}: "findings" must be a list')
     return tuple(_entry(path, position, item) for position, item in enumerate(findings))
 
 

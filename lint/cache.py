@@ -65,9 +65,32 @@ def unit_digest(unit: Unit) -> UnitKey:
     for source in unit.files:
         digest.update(b"\0" + source.rel.encode("utf-8", "surrogatepass") + b"\0")
         digest.update(source.text.encode("utf-8", "surrogatepass"))
+    for extra in _extra_inputs(unit):
+        where = os.path.relpath(extra, unit.files[0].path.parent)  # checkout-independent
+        digest.update(b"\0extra\0" + os.fsencode(where) + b"\0" + _content(extra))
     material = digest.digest()
     name = hashlib.sha256(b"name\0" + material).hexdigest()
     return UnitKey(name, hashlib.sha256(b"secret\0" + material).digest())
+
+
+def _extra_inputs(unit: Unit) -> list[Path]:
+    """Files outside the unit its model depends on (a Terragrunt include's parent)."""
+    if unit.kind != "terragrunt":
+        return []
+    from assume_lint.parsers import terragrunt  # lazily: it imports the HCL parser
+
+    try:
+        return terragrunt.extra_inputs(unit) if unit.files else []
+    except (OSError, ValueError):
+        return []
+
+
+def _content(path: Path) -> bytes:
+    """A file's bytes, or a marker that it is missing or unreadable."""
+    try:
+        return b"present\0" + path.read_bytes()
+    except OSError:
+        return b"missing"
 
 
 def _xor(data: bytes, secret: bytes) -> bytes:

@@ -144,6 +144,7 @@ class AssumeAttempt:
     deprecated: tuple[tuple[str, Location], ...] = ()
     job: str | None = None  # "<workflow path>#<job id>" for workflow steps
     uses_oidc: bool = False  # a workflow step assuming a role with no static keys
+    audience: Attr | None = None  # OIDC token audience; None: GitHub's sts.amazonaws.com
 
 
 @dataclass(frozen=True)

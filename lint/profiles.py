@@ -182,9 +182,7 @@ def static_keys(section: Section) -> Step:
         )
     for missing in ("aws_access_key_id", "aws_secret_access_key"):
         if section.get(missing) is None:
-            raise _fail(
-                f"profile missing {missing}", section, present[0], keys_could_fix=True
-            )
+            raise _fail(f"profile missing {missing}", section, present[0], keys_could_fix=True)
     names = {
         "aws_access_key_id": "access_key_id",
         "aws_secret_access_key": "secret_access_key",
@@ -288,8 +286,7 @@ def _next_profile(section: Section) -> str | None:
         )
     if source is None and section.get("credential_source") is None:
         raise _fail(
-            "profile must contain `source_profile` or `credential_source` but neither "
-            "were defined",
+            "profile must contain `source_profile` or `credential_source` but neither were defined",
             section,
             "role_arn",
         )

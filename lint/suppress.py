@@ -64,7 +64,8 @@ _MARKERS: dict[str, tuple[str, ...]] = {
 # class: no nested quantifiers, so matching is linear in the line length.
 _MARKER_RE = {
     style: re.compile(
-        r"(?:^|(?<=[ \t]))(?:" + "|".join(re.escape(m) for m in markers)
+        r"(?:^|(?<=[ \t]))(?:"
+        + "|".join(re.escape(m) for m in markers)
         + r")[ \t]*assume-lint[ \t]*:",
         re.IGNORECASE,
     )
@@ -192,12 +193,11 @@ def parse_directives(source: SourceFile, style: Style | None = None) -> list[Dir
         if match is None:
             continue
         trailing = bool(line[: match.start()].strip())
-        rest = line[match.end():]
+        rest = line[match.end() :]
         parsed = bodies.get(rest)
         if parsed is None:
             parsed = bodies[rest] = _parse_body(rest)
-        out.append(_directive(source.rel, layout, index, match.start(), line, trailing,
-                              parsed))
+        out.append(_directive(source.rel, layout, index, match.start(), line, trailing, parsed))
     return out
 
 
@@ -220,14 +220,23 @@ def _parse_body(rest: str) -> _Body:
     kind = kind_match.group(1).lower()
     pos = kind_match.end()
     if kind not in ("ignore", "ignore-file"):
-        return _Body(kind, (), None, None,
-                     f"unknown directive {kind_match.group(1)!r} "
-                     "(expected ignore[RULES] or ignore-file[RULES])")
+        return _Body(
+            kind,
+            (),
+            None,
+            None,
+            f"unknown directive {kind_match.group(1)!r} "
+            "(expected ignore[RULES] or ignore-file[RULES])",
+        )
     list_match = _LIST.match(rest, pos)
     if list_match is None:
-        return _Body(kind, (), None, None,
-                     f"{kind} needs a rule list, e.g. {kind}[AL102]: blanket ignores "
-                     "are not supported")
+        return _Body(
+            kind,
+            (),
+            None,
+            None,
+            f"{kind} needs a rule list, e.g. {kind}[AL102]: blanket ignores are not supported",
+        )
     selectors = tuple(s.strip() for s in list_match.group(1).split(","))
     pos = list_match.end()
     problem = None
@@ -258,15 +267,18 @@ def _parse_reason(rest: str, pos: int) -> tuple[str | None, str | None]:
     if match is None:
         leftover = rest[pos:].strip()
         if leftover:
-            return None, (f"unexpected text {leftover[:40]!r} after the rule list "
-                          "(expected until=YYYY-MM-DD and/or -- reason)")
+            return None, (
+                f"unexpected text {leftover[:40]!r} after the rule list "
+                "(expected until=YYYY-MM-DD and/or -- reason)"
+            )
         return None, None
-    reason = rest[match.end():].strip()
+    reason = rest[match.end() :].strip()
     return (reason or None), None
 
 
-def _directive(rel: str, layout: _Layout, index: int, start: int, line: str,
-               trailing: bool, body: _Body) -> Directive:
+def _directive(
+    rel: str, layout: _Layout, index: int, start: int, line: str, trailing: bool, body: _Body
+) -> Directive:
     """Attach scope and covered lines to a parsed directive body."""
     number = index + 1
     text = line[start:].lstrip("#/; \t").rstrip()
@@ -276,8 +288,10 @@ def _directive(rel: str, layout: _Layout, index: int, start: int, line: str,
     if body.kind == "ignore-file":
         scope, first, last = "file", 1, sys.maxsize
         if trailing or index >= layout.header_end:
-            problem = problem or ("ignore-file is only honoured in the leading comment lines "
-                                  "of the file (before the first line of content)")
+            problem = problem or (
+                "ignore-file is only honoured in the leading comment lines "
+                "of the file (before the first line of content)"
+            )
     elif trailing:
         scope, first, last = "line", number, number
     else:
@@ -287,8 +301,9 @@ def _directive(rel: str, layout: _Layout, index: int, start: int, line: str,
             first, last = number, number - 1  # covers nothing: reported as unused
         else:
             first, last = target + 1, layout.block_end(target) + 1
-    return Directive(loc, scope, body.selectors, first, last, body.reason, body.until,
-                     problem, text)
+    return Directive(
+        loc, scope, body.selectors, first, last, body.reason, body.until, problem, text
+    )
 
 
 class _Layout:
@@ -449,8 +464,9 @@ def _depth_change(line: str, style: Style) -> int:
         if token.startswith('"'):
             continue
         if token in ("#", "//"):
-            if style == "hcl" or (token == "#" and (match.start() == 0
-                                                      or line[match.start() - 1] in " \t")):
+            if style == "hcl" or (
+                token == "#" and (match.start() == 0 or line[match.start() - 1] in " \t")
+            ):
                 break
             continue
         if style == "yaml" and token in "()":
@@ -471,8 +487,9 @@ def _indent(line: str) -> int:
 # --------------------------------------------------------------------------- config ignores
 
 
-def config_ignores_from(entries: Sequence[Mapping[str, Any]], config_rel: str,
-                        config_text: str | None = None) -> list[ConfigIgnore]:
+def config_ignores_from(
+    entries: Sequence[Mapping[str, Any]], config_rel: str, config_text: str | None = None
+) -> list[ConfigIgnore]:
     """Build :class:`ConfigIgnore` objects from validated ``[[ignores]]`` tables.
 
     ``config_rel`` is the config file's repo-relative path (the location of AL901/AL902
@@ -487,16 +504,18 @@ def config_ignores_from(entries: Sequence[Mapping[str, Any]], config_rel: str,
         until = None
         if until_text is not None:
             until = _config_date(position, until_text)
-        out.append(ConfigIgnore(
-            rule=str(entry["rule"]),
-            path=str(entry.get("path", "*")),
-            sid=_opt_str(entry.get("sid")),
-            role=_opt_str(entry.get("role")),
-            profile=_opt_str(entry.get("profile")),
-            reason=_opt_str(entry.get("reason")) or None,
-            until=until,
-            location=Location(config_rel, line, 1),
-        ))
+        out.append(
+            ConfigIgnore(
+                rule=str(entry["rule"]),
+                path=str(entry.get("path", "*")),
+                sid=_opt_str(entry.get("sid")),
+                role=_opt_str(entry.get("role")),
+                profile=_opt_str(entry.get("profile")),
+                reason=_opt_str(entry.get("reason")) or None,
+                until=until,
+                location=Location(config_rel, line, 1),
+            )
+        )
     return out
 
 
@@ -516,26 +535,28 @@ def _opt_str(value: Any) -> str | None:
 
 
 _IGNORES_HEADER = re.compile(
-    r"^[ \t]*\[\[[ \t]*(?:tool\.[\"']?assume-lint[\"']?\.)?ignores[ \t]*\]\]", re.MULTILINE)
+    r"^[ \t]*\[\[[ \t]*(?:tool\.[\"']?assume-lint[\"']?\.)?ignores[ \t]*\]\]", re.MULTILINE
+)
 
 
 def ignore_entry_lines(config_text: str) -> list[int]:
     """1-based line of each ``[[ignores]]`` (or ``[[tool.assume-lint.ignores]]``) header."""
-    return [config_text.count("\n", 0, m.start()) + 1
-            for m in _IGNORES_HEADER.finditer(config_text)]
+    return [
+        config_text.count("\n", 0, m.start()) + 1 for m in _IGNORES_HEADER.finditer(config_text)
+    ]
 
 
 def path_matches(rel: str, pattern: str) -> bool:
     """The ``exclude`` glob semantics: fnmatch, and a folder pattern covers its contents."""
-    return fnmatch.fnmatchcase(rel, pattern) or fnmatch.fnmatchcase(
-        rel, pattern.rstrip("/") + "/*")
+    return fnmatch.fnmatchcase(rel, pattern) or fnmatch.fnmatchcase(rel, pattern.rstrip("/") + "/*")
 
 
 _PROFILE_SEGMENT = re.compile(r"(?:^|/)profile ([^/]+)")
 
 
-def key_matches(key: str, *, sid: str | None = None, role: str | None = None,
-                profile: str | None = None) -> bool:
+def key_matches(
+    key: str, *, sid: str | None = None, role: str | None = None, profile: str | None = None
+) -> bool:
     """Match a finding's key (its logical location) against ``[[ignores]]`` narrowing.
 
     Every value is a case-sensitive ``fnmatch`` glob; given fields must all match.
@@ -576,15 +597,19 @@ def _profile_matches(key: str, profile: str) -> bool:
     for match in _PROFILE_SEGMENT.finditer(key):
         if fnmatch.fnmatchcase(match.group(1), profile):
             return True
-    return key.startswith("profile ") and "/" in key and fnmatch.fnmatchcase(
-        key.rsplit("/", 1)[1], profile)
+    return (
+        key.startswith("profile ")
+        and "/" in key
+        and fnmatch.fnmatchcase(key.rsplit("/", 1)[1], profile)
+    )
 
 
 def _ignore_matches(ignore: ConfigIgnore, finding: Finding) -> bool:
-    return (selector_matches(ignore.rule, finding.rule_id, finding.rule_name)
-            and path_matches(finding.location.path, ignore.path)
-            and key_matches(finding.key, sid=ignore.sid, role=ignore.role,
-                            profile=ignore.profile))
+    return (
+        selector_matches(ignore.rule, finding.rule_id, finding.rule_name)
+        and path_matches(finding.location.path, ignore.path)
+        and key_matches(finding.key, sid=ignore.sid, role=ignore.role, profile=ignore.profile)
+    )
 
 
 # --------------------------------------------------------------------------- applying
@@ -619,8 +644,12 @@ def apply(
     Expired suppressions (``today`` after ``until``) do not apply and are AL901.
     """
     state = _State(finish or _plain_finding, active or (lambda _selector: True), rule_lookup)
-    live_directives = [d for path in sorted(directives) for d in directives[path]
-                       if d.problem is None and not _expired(d.until, today)]
+    live_directives = [
+        d
+        for path in sorted(directives)
+        for d in directives[path]
+        if d.problem is None and not _expired(d.until, today)
+    ]
     live_ignores = [i for i in config_ignores if not _expired(i.until, today)]
     outcome = SuppressionOutcome()
     for finding in findings:
@@ -649,16 +678,18 @@ def _plain_finding(rule_id: str, name: str, severity: Severity, hit: Hit) -> Fin
 class _State:
     """Which selectors of which suppressions were used, and note building."""
 
-    def __init__(self, finish: FinishFn, active: Callable[[str], bool],
-                 known: Callable[[str], bool]) -> None:
+    def __init__(
+        self, finish: FinishFn, active: Callable[[str], bool], known: Callable[[str], bool]
+    ) -> None:
         self.finish = finish
         self.active = active
         self.known = known
         self.used_selectors: set[tuple[int, str]] = set()  # (id(directive), selector)
         self.used_ignores: set[int] = set()
 
-    def suppress(self, finding: Finding, directives: list[Directive],
-                 ignores: list[ConfigIgnore]) -> str | None:
+    def suppress(
+        self, finding: Finding, directives: list[Directive], ignores: list[ConfigIgnore]
+    ) -> str | None:
         """Mark every suppression matching the finding as used; the first one's reason."""
         reasons: list[str] = []
         for directive in directives:
@@ -677,62 +708,120 @@ class _State:
     def note(self, rule_id: str, location: Location, message: str, key: str) -> Finding:
         if rule_id == UNUSED_ID:
             return self.finish(UNUSED_ID, UNUSED_NAME, Severity.INFO, Hit(location, message, key))
-        return self.finish(NO_REASON_ID, NO_REASON_NAME, Severity.LOW,
-                           Hit(location, message, key))
+        return self.finish(NO_REASON_ID, NO_REASON_NAME, Severity.LOW, Hit(location, message, key))
 
-    def directive_notes(self, directive: Directive, today: date,
-                        require_reason: bool) -> list[Finding]:
+    def directive_notes(
+        self, directive: Directive, today: date, require_reason: bool
+    ) -> list[Finding]:
         loc = directive.location
         key = f"suppression/{_short(directive.text, 200)}"
         written = f"'{_short(directive.text)}'"
         out: list[Finding] = []
         if directive.problem is not None:
-            out.append(self.note(UNUSED_ID, loc, f"Invalid suppression {written}: "
-                                 f"{directive.problem}; it suppresses nothing", key))
+            out.append(
+                self.note(
+                    UNUSED_ID,
+                    loc,
+                    f"Invalid suppression {written}: {directive.problem}; it suppresses nothing",
+                    key,
+                )
+            )
         elif _expired(directive.until, today):
-            out.append(self.note(UNUSED_ID, loc, f"Suppression {written} expired on "
-                                 f"{directive.until}: it no longer applies; fix the findings "
-                                 "or extend the date", key))
+            out.append(
+                self.note(
+                    UNUSED_ID,
+                    loc,
+                    f"Suppression {written} expired on "
+                    f"{directive.until}: it no longer applies; fix the findings "
+                    "or extend the date",
+                    key,
+                )
+            )
         else:
             out.extend(self._unused_selectors(directive, written, key))
         if require_reason and directive.reason is None and directive.problem is None:
-            out.append(self.note(NO_REASON_ID, loc, f"Suppression {written} gives no reason: "
-                                 "add ' -- why this is acceptable'", key))
+            out.append(
+                self.note(
+                    NO_REASON_ID,
+                    loc,
+                    f"Suppression {written} gives no reason: add ' -- why this is acceptable'",
+                    key,
+                )
+            )
         return out
 
     def _unused_selectors(self, directive: Directive, written: str, key: str) -> list[Finding]:
         unknown = [s for s in directive.selectors if not self.known(s)]
-        unused = [s for s in directive.selectors
-                  if self.known(s) and self.active(s)
-                  and (id(directive), s) not in self.used_selectors]
+        unused = [
+            s
+            for s in directive.selectors
+            if self.known(s) and self.active(s) and (id(directive), s) not in self.used_selectors
+        ]
         out = []
         if unknown:
-            out.append(self.note(UNUSED_ID, directive.location,
-                                 f"Suppression {written} names no known rule: "
-                                 f"{', '.join(unknown)}", key))
+            out.append(
+                self.note(
+                    UNUSED_ID,
+                    directive.location,
+                    f"Suppression {written} names no known rule: {', '.join(unknown)}",
+                    key,
+                )
+            )
         if unused:
             where = _coverage(directive)
-            out.append(self.note(UNUSED_ID, directive.location,
-                                 f"Unused suppression {written}: {', '.join(unused)} "
-                                 f"reported nothing {where}; remove it", key))
+            out.append(
+                self.note(
+                    UNUSED_ID,
+                    directive.location,
+                    f"Unused suppression {written}: {', '.join(unused)} "
+                    f"reported nothing {where}; remove it",
+                    key,
+                )
+            )
         return out
 
-    def ignore_notes(self, ignore: ConfigIgnore, today: date,
-                     require_reason: bool) -> list[Finding]:
+    def ignore_notes(
+        self, ignore: ConfigIgnore, today: date, require_reason: bool
+    ) -> list[Finding]:
         key = f"ignores/{ignore.label}"
         out: list[Finding] = []
         if _expired(ignore.until, today):
-            out.append(self.note(UNUSED_ID, ignore.location, f"Config ignore ({ignore.label}) "
-                                 f"expired on {ignore.until}: it no longer applies", key))
+            out.append(
+                self.note(
+                    UNUSED_ID,
+                    ignore.location,
+                    f"Config ignore ({ignore.label}) "
+                    f"expired on {ignore.until}: it no longer applies",
+                    key,
+                )
+            )
         elif not self.known(ignore.rule):
-            out.append(self.note(UNUSED_ID, ignore.location, f"Config ignore ({ignore.label}) "
-                                 "names no known rule", key))
+            out.append(
+                self.note(
+                    UNUSED_ID,
+                    ignore.location,
+                    f"Config ignore ({ignore.label}) names no known rule",
+                    key,
+                )
+            )
         elif self.active(ignore.rule) and id(ignore) not in self.used_ignores:
-            out.append(self.note(UNUSED_ID, ignore.location, f"Unused config ignore "
-                                 f"({ignore.label}): it matched no finding; remove it", key))
+            out.append(
+                self.note(
+                    UNUSED_ID,
+                    ignore.location,
+                    f"Unused config ignore ({ignore.label}): it matched no finding; remove it",
+                    key,
+                )
+            )
         if require_reason and ignore.reason is None:
-            out.append(self.note(NO_REASON_ID, ignore.location, f"Config ignore "
-                                 f"({ignore.label}) gives no reason: add reason = \"...\"", key))
+            out.append(
+                self.note(
+                    NO_REASON_ID,
+                    ignore.location,
+                    f'Config ignore ({ignore.label}) gives no reason: add reason = "..."',
+                    key,
+                )
+            )
         return out
 
 

@@ -112,9 +112,7 @@ def _too_broad(jobs: dict[str, WorkflowJob]) -> Iterator[Hit]:
     for job in jobs.values():
         by_workflow.setdefault(job.workflow, []).append(job)
     for workflow, members in sorted(by_workflow.items()):
-        granted = [
-            j for j in members if j.id_token_scope == "workflow" and j.id_token == "write"
-        ]
+        granted = [j for j in members if j.id_token_scope == "workflow" and j.id_token == "write"]
         idle = [j.job for j in granted if not j.assumes]
         location = granted[0].id_token_location if granted else None
         if location is None or not idle:

@@ -153,7 +153,7 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
                 f"S3 backend and {other} of module {backend.module} act as different "
                 f"identities: {detail}; state and resources should use the same role"
             ),
-            key=f"{backend.address}~{provider.address}",
+            key=f"{backend.module}:{backend.address}~{provider.address}",
             related=(attempt_anchor(provider),),
             severity=severity,
         )

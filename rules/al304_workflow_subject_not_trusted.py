@@ -22,6 +22,11 @@ related locations. Negated operators, unresolved values, an `environment` given 
 expression, reusable workflows and organizations that customise the subject template
 (assume-lint cannot see that setting) are silent or, for the last, need a suppression.
 
+The same goes for the token's audience: the step's `audience` input (GitHub's default
+`sts.amazonaws.com` when absent) must satisfy the trust's
+`token.actions.githubusercontent.com:aud` condition; when the subjects fit but no
+statement admits the audience, the finding is at the `audience` input (or the step).
+
 ## Why is this bad?
 `AssumeRoleWithWebIdentity` fails with "Not authorized to perform
 sts:AssumeRoleWithWebIdentity", which does not say that the subject was the problem.
@@ -67,6 +72,9 @@ from assume_lint.rules._helpers_match import (
     related_locations,
     subject_may_match,
 )
+
+AUD_KEY = "token.actions.githubusercontent.com:aud"
+DEFAULT_AUDIENCE = "sts.amazonaws.com"
 
 RULE = RuleMeta(
     id="AL304",
@@ -123,6 +131,42 @@ def _statement_may_admit(statement: Statement, subjects: Sequence[str]) -> bool 
     return tri_and(_condition_may_hold(c, subjects) for c in conditions)
 
 
+def _audience(attempt: AssumeAttempt) -> str | None:
+    """The token's audience: the step's ``audience`` input, GitHub's default when absent,
+    None when it is an unresolved expression (then: silent)."""
+    if attempt.audience is None:
+        return DEFAULT_AUDIENCE
+    return attempt.audience.value
+
+
+def _audience_may_match(statement: Statement, audience: str) -> bool | None:
+    """Can the statement's ``aud`` conditions hold for a token with this audience?"""
+    if statement.unknown_conditions:
+        return None
+    return tri_and(_condition_may_hold(c, [audience]) for c in conditions_on(statement, AUD_KEY))
+
+
+def _audience_hit(
+    match: Match, job: WorkflowJob, audience: str, statements: Sequence[Statement]
+) -> Hit:
+    attempt: AssumeAttempt = match.attempt
+    values: list[str] = []
+    for statement in statements:
+        for condition in conditions_on(statement, AUD_KEY):
+            values.extend(v for v in condition.values if v is not None and v not in values)
+    return Hit(
+        location=attempt.audience.location if attempt.audience else attempt_anchor(attempt),
+        message=(
+            f"{_describe(job)} of {job.workflow} requests an OIDC token for audience "
+            f"{audience}, which the aud condition of role {match.role.label} "
+            f"({match.role.address}) does not admit ({', '.join(values[:4])}): "
+            "AssumeRoleWithWebIdentity will be denied; set the step's audience input to match"
+        ),
+        key=f"{attempt.address}~{match.role.address}~aud",
+        related=related_locations(statements),
+    )
+
+
 def _jobs(model: Model) -> dict[str, WorkflowJob]:
     return {f"{job.workflow}#{job.job}": job for job in model.jobs}
 
@@ -175,3 +219,12 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
         verdicts = [_statement_may_admit(s, job.subjects) for s in statements]
         if all(verdict is False for verdict in verdicts):
             yield _hit(match, job, statements)
+            continue
+        admitting = [s for s, v in zip(statements, verdicts, strict=True) if v is not False]
+        audience = _audience(attempt)
+        if (
+            audience is not None
+            and admitting
+            and all(_audience_may_match(s, audience) is False for s in admitting)
+        ):
+            yield _audience_hit(match, job, audience, admitting)

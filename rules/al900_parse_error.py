@@ -55,5 +55,8 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
     """One finding per parse problem the parsers (and the file reader) recorded."""
     del ctx
     for problem in model.problems:
-        yield Hit(problem.location, f"cannot parse: {problem.message}",
-                  key=f"parse-error/{problem.message}")
+        yield Hit(
+            problem.location,
+            f"cannot parse: {problem.message}",
+            key=f"parse-error/{problem.message}",
+        )

@@ -103,9 +103,7 @@ def detect_by_path(rel: str) -> str | None:
         return SNIFF_JSON
     if lower.endswith(".json.tpl"):
         return SNIFF_TPL
-    if lower.endswith((".yml", ".yaml", ".template")) and ".github/workflows/" not in (
-        "/" + rel
-    ):
+    if lower.endswith((".yml", ".yaml", ".template")) and ".github/workflows/" not in ("/" + rel):
         return SNIFF_YAML
     if name in ("config", "credentials") or lower.endswith((".aws-config", ".ini", ".cfg")):
         return SNIFF_INI

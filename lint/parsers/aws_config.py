@@ -302,13 +302,13 @@ def _properties(
     return tuple(merged.items())
 
 
-def normalise(
-    sections: Sequence[RawSection], kind: str, rel: str, group: str
-) -> list[Profile]:
+def normalise(sections: Sequence[RawSection], kind: str, rel: str, group: str) -> list[Profile]:
     """Turn one file's raw sections into Profiles, the ignored ones flagged."""
     headers = [(section, classify(section.text, kind)) for section in sections]
     prefixed_default = any(
-        header.kind == "profile" and header.name == "default" and header.problem is None
+        header.kind == "profile"
+        and header.name == "default"
+        and header.problem is None
         and split_header(section.text)[0] == "profile"
         for section, header in headers
     )
@@ -333,8 +333,15 @@ def normalise(
             continue
         valid.setdefault((header.kind, header.name), []).append(section)
     profiles = [
-        Profile(name, group, kind, same[0].location, _properties(same, section_kind, rel),
-                None, section_kind)
+        Profile(
+            name,
+            group,
+            kind,
+            same[0].location,
+            _properties(same, section_kind, rel),
+            None,
+            section_kind,
+        )
         for (section_kind, name), same in valid.items()
     ]
     return sorted(profiles + ignored, key=lambda p: p.location)

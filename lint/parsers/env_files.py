@@ -101,14 +101,14 @@ class _Reader:
         if match is None:
             return None, 1
         key = match["key"]
-        key_location = Location(self.rel, number + 1, match.start("key") + 1,
-                                number + 1, match.end("key") + 1)
+        key_location = Location(
+            self.rel, number + 1, match.start("key") + 1, number + 1, match.end("key") + 1
+        )
         start = match.end()
-        quote = line[start:start + 1]
+        quote = line[start : start + 1]
         if quote not in ("'", '"'):
             value = _unquoted(line[start:])
-            location = Location(self.rel, number + 1, start + 1, number + 1,
-                                start + 1 + len(value))
+            location = Location(self.rel, number + 1, start + 1, number + 1, start + 1 + len(value))
             entry = Entry(key, value, key_location, location, bool(_REFERENCE.search(value)))
             return entry, 1
         return self.quoted(number, start, quote, key, key_location)
@@ -121,10 +121,10 @@ class _Reader:
         end = _closing_quote(rest, start + 1, quote)
         if end < 0:
             return None, 1  # unterminated: dotenv skips the line
-        raw = rest[start + 1:end]
+        raw = rest[start + 1 : end]
         used = raw.count("\n") + 1
         last_line = number + used
-        end_column = (len(raw) - raw.rfind("\n") if "\n" in raw else start + 2 + len(raw))
+        end_column = len(raw) - raw.rfind("\n") if "\n" in raw else start + 2 + len(raw)
         location = Location(self.rel, number + 1, start + 2, last_line, end_column)
         if quote == "'":
             return Entry(key, raw, key_location, location, False), used
@@ -152,8 +152,14 @@ def parse_file(source: SourceFile) -> Model:
             continue
         value = None if entry.from_variable else entry.value
         model.credentials.append(
-            Credential(kind, entry.key, value, entry.location, f"env file {source.rel}",
-                       entry.from_variable)
+            Credential(
+                kind,
+                entry.key,
+                value,
+                entry.location,
+                f"env file {source.rel}",
+                entry.from_variable,
+            )
         )
     for key, (session_key, duration_key) in ROLE_KEYS.items():
         role = _attr(latest.get(key))

@@ -90,9 +90,7 @@ def id_token_of(permissions: Node, key_location: Location) -> tuple[str | None, 
     return text, key_location
 
 
-def effective_id_token(
-    workflow: Node, job: Node
-) -> tuple[str | None, Location | None, str | None]:
+def effective_id_token(workflow: Node, job: Node) -> tuple[str | None, Location | None, str | None]:
     """(level, location, scope) of the job's effective ``id-token`` permission."""
     for scope, holder in (("job", job), ("workflow", workflow)):
         permissions = holder.get("permissions")
@@ -195,6 +193,7 @@ def attempt(rel: str, job_id: str, step: Node, number: int) -> AssumeAttempt | N
         chained=chaining is not None and (chaining.text() or "").lower() == "true",
         job=f"{rel}#{job_id}",
         uses_oidc=not static and not web_identity_file,
+        audience=scalar_attr(inputs.get("audience")),
     )
 
 

@@ -147,8 +147,11 @@ class _Parser:
     def number(self, pos: int) -> tuple[Node, int]:
         match = _NUMBER.match(self.text, pos)
         end = match.end() if match else pos
-        if match is None or end == pos or self.peek(end) in _NUMBER_TAIL or _word_char(
-            self.peek(end)
+        if (
+            match is None
+            or end == pos
+            or self.peek(end) in _NUMBER_TAIL
+            or _word_char(self.peek(end))
         ):
             raise self.error("invalid number", pos)
         raw = match.group(0)

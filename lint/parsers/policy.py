@@ -139,9 +139,7 @@ def _elements(
     return found
 
 
-def _version(
-    doc: Node, node: Node | None, problems: list[Problem]
-) -> tuple[Attr | None, bool]:
+def _version(doc: Node, node: Node | None, problems: list[Problem]) -> tuple[Attr | None, bool]:
     """The Version element as an Attr, and whether it was written at all."""
     if node is None:
         problems.append(
@@ -152,9 +150,7 @@ def _version(
     attr = Attr(text, node.location, node.source or (text or ""))
     if node.known and (not isinstance(node.value, str) or text not in KNOWN_VERSIONS):
         shown = repr(text) if text is not None else _kind(node)
-        problems.append(
-            (node.location, f'unknown policy Version {shown}: use "2012-10-17"')
-        )
+        problems.append((node.location, f'unknown policy Version {shown}: use "2012-10-17"'))
     return attr, True
 
 
@@ -196,8 +192,11 @@ def _statement(node: Node, index: int, problems: list[Problem]) -> Statement:
     resource = elements.get("resource") or elements.get("notresource")
     if resource is not None:
         problems.append(
-            (_where(resource), f"{prefix}a trust policy must not have a Resource element "
-             "(the role itself is the resource)")
+            (
+                _where(resource),
+                f"{prefix}a trust policy must not have a Resource element "
+                "(the role itself is the resource)",
+            )
         )
     return Statement(
         effect=_effect(elements.get("effect"), prefix, problems),
@@ -287,13 +286,17 @@ def _principals(
         if node.value == "*":
             return (Principal("*", "*", node.location),), False
         problems.append(
-            (node.location, f'{prefix}Principal must be "*" or an object such as '
-             '{"AWS": "arn:aws:iam::111122223333:root"}, not a plain string')
+            (
+                node.location,
+                f'{prefix}Principal must be "*" or an object such as '
+                '{"AWS": "arn:aws:iam::111122223333:root"}, not a plain string',
+            )
         )
         return (), False
     if not node.is_map:
-        problems.append((node.location, f'{prefix}Principal must be "*" or an object, not '
-                         f"{_kind(node)}"))
+        problems.append(
+            (node.location, f'{prefix}Principal must be "*" or an object, not {_kind(node)}')
+        )
         return (), False
     if not node.value:
         problems.append((node.location, f"{prefix}the Principal object is empty"))
@@ -303,8 +306,13 @@ def _principals(
     for name, values in node.items():
         kind = PRINCIPAL_KINDS.get(name.lower())
         if kind is None:
-            problems.append((_where(values), f"{prefix}unknown principal type {name!r} "
-                             "(expected AWS, Service, Federated or CanonicalUser)"))
+            problems.append(
+                (
+                    _where(values),
+                    f"{prefix}unknown principal type {name!r} "
+                    "(expected AWS, Service, Federated or CanonicalUser)",
+                )
+            )
             continue
         found, missing = _principal_values(kind, values, prefix, problems)
         principals.extend(found)
@@ -356,8 +364,10 @@ def _actions(
             actions.append(Attr(item.value, item.location, item.value))
         else:
             problems.append(
-                (item.location, f"{prefix}{title} must be a string or a list of strings, "
-                 f"not {_kind(item)}")
+                (
+                    item.location,
+                    f"{prefix}{title} must be a string or a list of strings, not {_kind(item)}",
+                )
             )
     return tuple(actions)
 
@@ -384,8 +394,13 @@ def _conditions(
             unknown = True
             continue
         if not block.is_map:
-            problems.append((block.location, f"{prefix}condition operator {operator!r} must "
-                             f"map condition keys to values, not {_kind(block)}"))
+            problems.append(
+                (
+                    block.location,
+                    f"{prefix}condition operator {operator!r} must "
+                    f"map condition keys to values, not {_kind(block)}",
+                )
+            )
             continue
         _report_duplicates(block, prefix, problems)
         for key, values in block.items():
@@ -404,8 +419,13 @@ def _condition(
         if not item.known:
             texts.append(None)
         elif item.value is None or item.is_map or item.is_list:
-            problems.append((item.location, f"{prefix}condition {operator} {key!r}: a value "
-                             f"must be a string, number or boolean, not {_kind(item)}"))
+            problems.append(
+                (
+                    item.location,
+                    f"{prefix}condition {operator} {key!r}: a value "
+                    f"must be a string, number or boolean, not {_kind(item)}",
+                )
+            )
         else:
             texts.append(_scalar_text(item))
     return Condition(operator, key, tuple(texts), _where(values))

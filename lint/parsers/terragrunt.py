@@ -15,25 +15,48 @@ AL301 compares the unit's identities with each other:
 
 Terragrunt functions are resolved only where that is certain: ``get_env("X", "d")``
 gives its literal default, ``local.x`` the unit's own locals. ``include.*``,
-``dependency.*``, ``find_in_parent_folders()`` and the rest stay unknown (silent). Files
-pulled in by ``include`` are not merged: each file reports what it itself configures.
+``dependency.*`` and the rest stay unknown (silent).
+
+``include`` blocks are merged the way Terragrunt's default shallow merge does for the
+parts we read: the parent's ``iam_role``, ``remote_state`` and each ``generate "label"``
+are inherited when the child has none of its own (a child ``generate`` overrides the
+parent's block of the same label). The parent is found from ``path``: a literal path
+(relative to the child's folder), ``find_in_parent_folders()`` (the nearest
+``terragrunt.hcl`` in a folder above the child) or ``find_in_parent_folders("root.hcl")``,
+never above the repository root. It is read from disk; a parent that is missing,
+unreadable or not HCL contributes nothing (it reports its own problems as its own
+unit). Inherited attempts keep their Location in the parent file but get ``module`` =
+the child's folder, so AL301 compares them with the child's own identities.
+``merge_strategy = "no_merge"`` (or an unresolved strategy) inherits nothing. Because a
+unit's model then depends on the parent's text, :func:`extra_inputs` names every file an
+include might resolve to, and the model cache keys the unit by their content too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import PurePosixPath
-from typing import Any
+import dataclasses
+import os
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
 
 from assume_lint.findings import Location
 from assume_lint.model import AssumeAttempt, Attr, Model, ParseProblem
 from assume_lint.parsers import hcl, terraform
 from assume_lint.parsers.hcl import Attribute, Block, Evaluator, HclFile, Scope, TemplateNode
 from assume_lint.parsers.located import Node
-from assume_lint.sources import SourceFile
+from assume_lint.sources import SourceFile, read_source
+
+if TYPE_CHECKING:
+    from assume_lint.parsers import Unit
 
 _MAX_LOCAL_PASSES = 50
 _ROLE_FIELDS = ("role_arn", "external_id", "session_name")
+_PARENT_NAME = "terragrunt.hcl"
+_MAX_PARENT_LEVELS = 100  # Terragrunt's own default for find_in_parent_folders
+_MERGING = frozenset({"shallow", "deep"})
+_HCL_LITERAL = re.compile(r'"([^"$\n{}]{1,400}\.hcl)"')
 
 
 def parse_unit(files: Sequence[SourceFile]) -> Model:
@@ -51,6 +74,8 @@ def parse_file(source: SourceFile) -> Model:
         return Model(problems=[parsed])
     unit = _Unit(source, parsed)
     unit.collect()
+    for block in parsed.body.blocks_of("include"):
+        unit.model.attempts.extend(_inherited(unit, block))
     return unit.model
 
 
@@ -105,22 +130,43 @@ class _Unit:
         self.folder = str(PurePosixPath(source.rel).parent)
         self.scope = Scope()
         self.model = Model()
+        self.origin: list[str] = []  # the section each attempt of the model comes from
         self.evaluator = TerragruntEvaluator(parsed, self.scope)
+
+    def sections(self) -> set[str]:
+        """The parts an include merge lets this file override: ``iam_role``,
+        ``remote_state`` and ``generate:<label>``."""
+        body = self.file.body
+        own: set[str] = {n for n in ("iam_role", "remote_state") if n in body.attributes}
+        for block in body.blocks:
+            if block.type == "remote_state":
+                own.add("remote_state")
+            elif block.type == "generate":
+                own.add(f"generate:{block.labels[0] if block.labels else ''}")
+        return own
+
+    def _mark(self, section: str) -> None:
+        """Attribute the attempts added since the last mark to ``section``."""
+        self.origin.extend([section] * (len(self.model.attempts) - len(self.origin)))
 
     def collect(self) -> None:
         """Locals first (everything may refer to them), then the interesting parts."""
         self._resolve_locals()
         body = self.file.body
         self._iam_role(body.attributes)
+        self._mark("iam_role")
         remote = body.attributes.get("remote_state")
         if remote is not None:  # the `remote_state = {...}` attribute form
             node = self.evaluator.attribute(remote)
             self._remote_state(_fields_of(node), remote.location)
+            self._mark("remote_state")
         for block in body.blocks:
             if block.type == "remote_state":
                 self._remote_state(self._fields(block), block.location)
+                self._mark("remote_state")
             elif block.type == "generate":
                 self._generate(block)
+                self._mark(f"generate:{block.labels[0] if block.labels else ''}")
 
     def _fields(self, block: Block) -> dict[str, Node]:
         return {name: self.evaluator.attribute(a) for name, a in block.attributes.items()}
@@ -248,6 +294,134 @@ class _Unit:
             if not contents.holes
         ]
         self.model.extend(generated)
+
+
+# --------------------------------------------------------------------------- include
+
+
+def _repo_root(source: SourceFile) -> Path | None:
+    """The folder ``source.rel`` is relative to (None when ``path`` does not end in it)."""
+    parts = PurePosixPath(source.rel).parts
+    path = source.path.absolute()
+    if not parts or ".." in parts or path.parts[-len(parts) :] != parts:
+        return None
+    return path.parents[len(parts) - 1]
+
+
+def _ancestors(source: SourceFile, root: Path) -> Iterator[Path]:
+    """The folders above the file's own, nearest first, up to the repository root."""
+    folder = source.path.absolute().parent
+    for parent in list(folder.parents)[:_MAX_PARENT_LEVELS]:
+        if parent != root and root not in parent.parents:
+            return
+        yield parent
+
+
+def _inside(path: Path, root: Path) -> str | None:
+    """``path`` normalised, as a POSIX path relative to ``root`` (None when outside)."""
+    normal = Path(os.path.normpath(path))
+    try:
+        rel = normal.relative_to(root)
+    except ValueError:
+        return None
+    return rel.as_posix() if rel.parts else None
+
+
+class _IncludeEvaluator(TerragruntEvaluator):
+    """Evaluates an include's ``path``: ``find_in_parent_folders`` searches the disk."""
+
+    def __init__(self, parsed: HclFile, scope: Scope, source: SourceFile, root: Path) -> None:
+        super().__init__(parsed, scope)
+        self.child = source
+        self.root = root
+
+    def _e_function_call(self, tree: Any) -> Node:
+        name = str(tree.children[0].children[0])
+        if name != "find_in_parent_folders":
+            return super()._e_function_call(tree)
+        args = _arguments(tree)
+        target = _PARENT_NAME
+        if args:
+            first = self.evaluate(args[0])
+            if not first.known or not isinstance(first.value, str) or not first.value:
+                return self.unknown(tree)
+            target = first.value
+        for folder in _ancestors(self.child, self.root):
+            candidate = folder / target
+            try:
+                found = candidate.is_file()
+            except OSError:
+                found = False
+            if found:
+                return Node(str(candidate), self.loc(tree), source=self.source(tree))
+        return self.unknown(tree)  # Terragrunt fails here (or uses a fallback argument)
+
+
+def _parent_source(unit: _Unit, block: Block) -> SourceFile | None:
+    """The file an include block names, read from disk; None when it cannot be."""
+    root = _repo_root(unit.source)
+    path_attr = block.attributes.get("path")
+    if root is None or path_attr is None:
+        return None
+    evaluator = _IncludeEvaluator(unit.file, unit.scope, unit.source, root)
+    strategy = block.attributes.get("merge_strategy")
+    if strategy is not None:
+        value = evaluator.attribute(strategy)
+        if not value.known or value.text() not in _MERGING:
+            return None
+    node = evaluator.attribute(path_attr)
+    if not node.known or not isinstance(node.value, str) or not node.value:
+        return None
+    rel = _inside(unit.source.path.absolute().parent / node.value, root)
+    if rel is None or rel == unit.source.rel:
+        return None
+    loaded = read_source(root / rel, rel)
+    return loaded if isinstance(loaded, SourceFile) else None
+
+
+def _inherited(unit: _Unit, block: Block) -> list[AssumeAttempt]:
+    """The parent's attempts for the parts the child does not configure itself."""
+    try:
+        parent = _parent_source(unit, block)
+    except (OSError, ValueError, RecursionError):
+        return []
+    if parent is None:
+        return []
+    parsed = hcl.parse_hcl(parent.text, parent.rel)
+    if isinstance(parsed, ParseProblem):
+        return []
+    source = _Unit(parent, parsed)
+    source.collect()
+    own = unit.sections()
+    return [
+        dataclasses.replace(attempt, module=unit.folder)
+        for attempt, section in zip(source.model.attempts, source.origin, strict=True)
+        if section not in own
+    ]
+
+
+def extra_inputs(unit: Unit) -> list[Path]:
+    """Every file an ``include`` of the unit may resolve to, for the model cache key.
+
+    A cheap superset, found without parsing: ``terragrunt.hcl`` and every quoted
+    ``*.hcl`` name of the file in each folder above it (up to the repository root), and
+    those names relative to the file's own folder. Missing files count too, so creating
+    a parent changes the key.
+    """
+    found: list[Path] = []
+    for source in unit.files:
+        root = _repo_root(source)
+        if root is None or "include" not in source.text:
+            continue
+        names = sorted({_PARENT_NAME, *_HCL_LITERAL.findall(source.text)})
+        candidates = [source.path.absolute().parent / name for name in names]
+        for folder in _ancestors(source, root):
+            candidates.extend(folder / name for name in names)
+        for candidate in candidates:
+            rel = _inside(candidate, root)
+            if rel is not None and rel != source.rel:
+                found.append(root / rel)
+    return sorted(set(found))
 
 
 def _located_text(contents: TemplateNode) -> str | None:

@@ -268,4 +268,3 @@ def _in_range(hex_digits: str, low: int, high: int) -> bool:
         return low <= int(hex_digits, 16) <= high
     except ValueError:
         return False
-

@@ -83,9 +83,7 @@ def cfn_long_form(tag: str, node: Node) -> Node:
     inner = dataclasses.replace(node, source="")
     if name == "GetAtt" and isinstance(node.value, str) and "." in node.value:
         first, _, rest = node.value.partition(".")
-        inner = Node(
-            [Node(first, node.location), Node(rest, node.location)], node.location
-        )
+        inner = Node([Node(first, node.location), Node(rest, node.location)], node.location)
     key = name if name in ("Ref", "Condition") else f"Fn::{name}"
     return Node({key: inner}, node.location, source=node.source)
 

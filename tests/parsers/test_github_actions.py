@@ -397,3 +397,25 @@ def test_parse_problem_message_never_holds_a_secret() -> None:
 def test_arbitrary_text_never_raises(text: str) -> None:
     model = _parse(text)
     assert all(p.location.line >= 1 for p in model.problems)
+
+
+def test_audience_input_is_read_with_its_location() -> None:
+    model = _parse("""\
+        on: push
+        jobs:
+          deploy:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: aws-actions/configure-aws-credentials@v4
+                with:
+                  role-to-assume: arn:aws:iam::444444444444:role/gha-deploy
+                  audience: my-audience
+              - uses: aws-actions/configure-aws-credentials@v4
+                with:
+                  role-to-assume: arn:aws:iam::444444444444:role/other
+        """)
+    first, second = model.attempts
+    assert first.audience is not None
+    assert first.audience.value == "my-audience"
+    assert (first.audience.location.line, first.audience.location.column) == (9, 21)
+    assert second.audience is None

@@ -375,20 +375,30 @@ def test_samples_layout_end_to_end(
         ("AL301", "live/prod/legacy-db/terragrunt.hcl", 16, 5),
         ("AL208", "live/prod/legacy-db/terragrunt.hcl", 17, 5),
         ("AL301", "live/staging/app/terragrunt.hcl", 18, 7),
+        # live/prod/app inherits the root's remote_state (and generated provider): its
+        # iam_role and the generated provider both differ from the state role
+        ("AL301", "terragrunt.hcl", 21, 7),
+        ("AL301", "terragrunt.hcl", 21, 7),
         ("AL301", "terragrunt.hcl", 21, 7),
     ]
-    related = {
-        f["path"].removeprefix("samples/terragrunt/"): [
-            (r["line"], r["column"]) for r in f["related"]
-        ]
+    related = sorted(
+        (
+            f["path"].removeprefix("samples/terragrunt/"),
+            r["path"].removeprefix("samples/terragrunt/"),
+            r["line"],
+            r["column"],
+        )
         for f in result["findings"]
         if f["rule_id"] == "AL301"
-    }
-    assert related == {
-        "live/prod/legacy-db/terragrunt.hcl": [(7, 1)],  # the iam_role
-        "live/staging/app/terragrunt.hcl": [(31, 5)],  # role_arn inside the plain heredoc
-        "terragrunt.hcl": [(35, 9)],  # role_arn inside the <<- heredoc
-    }
+        for r in f["related"]
+    )
+    assert related == [
+        ("live/prod/legacy-db/terragrunt.hcl", "live/prod/legacy-db/terragrunt.hcl", 7, 1),
+        ("live/staging/app/terragrunt.hcl", "live/staging/app/terragrunt.hcl", 31, 5),
+        ("terragrunt.hcl", "live/prod/app/terragrunt.hcl", 11, 1),  # the child's iam_role
+        ("terragrunt.hcl", "terragrunt.hcl", 35, 9),  # role_arn inside the <<- heredoc
+        ("terragrunt.hcl", "terragrunt.hcl", 35, 9),  # (root and inherited by live/prod/app)
+    ]
     assert all("ambient" not in f["message"] for f in result["findings"])
 
 
@@ -408,3 +418,166 @@ def test_inherited_iam_role_end_to_end(
     )
     assert [(r["line"], r["column"]) for r in finding["related"]] == [(18, 9)]
     assert "account 111111111111 versus 999999999999" in finding["message"]
+
+
+# --------------------------------------------------------------------------- include
+
+ROOT_HCL = """\
+remote_state {
+  backend = "s3"
+  config = {
+    bucket = "state"
+    assume_role = {
+      role_arn = "arn:aws:iam::111111111111:role/tf-state"
+    }
+  }
+}
+"""
+
+CHILD_INCLUDE = """\
+include "root" {
+  path = find_in_parent_folders()
+}
+
+iam_role = "arn:aws:iam::222222222222:role/deploy"
+"""
+
+
+def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    return tmp_path
+
+
+def _unit(tmp_path: Path, rel: str) -> Model:
+    loaded = read_source(tmp_path / rel, rel)
+    assert isinstance(loaded, SourceFile)
+    return terragrunt.parse_unit([loaded])
+
+
+def test_child_inherits_parent_remote_state(tmp_path: Path) -> None:
+    _tree(tmp_path, {"terragrunt.hcl": ROOT_HCL, "live/app/terragrunt.hcl": CHILD_INCLUDE})
+    model = _unit(tmp_path, "live/app/terragrunt.hcl")
+    found = [(a.kind, a.module, a.location.path, a.location.line) for a in model.attempts]
+    assert found == [
+        ("terragrunt", "live/app", "live/app/terragrunt.hcl", 5),
+        ("backend", "live/app", "terragrunt.hcl", 5),
+    ]
+    backend = model.attempts[1]
+    assert backend.role_arn is not None
+    assert backend.role_arn.value == "arn:aws:iam::111111111111:role/tf-state"
+    assert backend.role_arn.location.line == 6
+
+
+def test_named_and_literal_include_paths(tmp_path: Path) -> None:
+    named = CHILD_INCLUDE.replace("find_in_parent_folders()", 'find_in_parent_folders("root.hcl")')
+    literal = CHILD_INCLUDE.replace("find_in_parent_folders()", '"../../root.hcl"')
+    _tree(
+        tmp_path,
+        {"root.hcl": ROOT_HCL, "a/b/terragrunt.hcl": named, "c/d/terragrunt.hcl": literal},
+    )
+    for rel, module in (("a/b/terragrunt.hcl", "a/b"), ("c/d/terragrunt.hcl", "c/d")):
+        model = _unit(tmp_path, rel)
+        assert [(a.kind, a.module, a.location.path) for a in model.attempts] == [
+            ("terragrunt", module, rel),
+            ("backend", module, "root.hcl"),
+        ]
+
+
+def test_child_overrides_parent_sections(tmp_path: Path) -> None:
+    parent = ROOT_HCL + 'iam_role = "arn:aws:iam::333333333333:role/parent"\n'
+    child = CHILD_INCLUDE + (
+        'remote_state {\n  backend = "s3"\n  config = {\n'
+        '    role_arn = "arn:aws:iam::444444444444:role/own"\n  }\n}\n'
+    )
+    _tree(tmp_path, {"terragrunt.hcl": parent, "live/app/terragrunt.hcl": child})
+    model = _unit(tmp_path, "live/app/terragrunt.hcl")
+    assert [(a.kind, a.location.path, a.location.line) for a in model.attempts] == [
+        ("terragrunt", "live/app/terragrunt.hcl", 5),
+        ("backend", "live/app/terragrunt.hcl", 9),
+    ]
+
+
+def test_parent_iam_role_inherited_when_child_has_none(tmp_path: Path) -> None:
+    parent = 'iam_role = "arn:aws:iam::333333333333:role/parent"\n'
+    child = 'include "root" {\n  path = find_in_parent_folders()\n}\n' + ROOT_HCL
+    _tree(tmp_path, {"terragrunt.hcl": parent, "live/app/terragrunt.hcl": child})
+    model = _unit(tmp_path, "live/app/terragrunt.hcl")
+    assert [(a.kind, a.module, a.location.path, a.location.line) for a in model.attempts] == [
+        ("backend", "live/app", "live/app/terragrunt.hcl", 8),
+        ("terragrunt", "live/app", "terragrunt.hcl", 1),
+    ]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "find_in_parent_folders()",
+        'find_in_parent_folders("absent.hcl")',
+        '"../../absent.hcl"',
+        '"../../../../outside.hcl"',
+        "local.unknown",
+        '"../../broken.hcl"',
+    ],
+)
+def test_missing_or_unusable_parent_contributes_nothing(tmp_path: Path, path: str) -> None:
+    child = CHILD_INCLUDE.replace("find_in_parent_folders()", path)
+    _tree(tmp_path / "repo", {"live/app/terragrunt.hcl": child, "broken.hcl": "a = {\n"})
+    (tmp_path / "outside.hcl").write_text(ROOT_HCL)
+    model = _unit(tmp_path / "repo", "live/app/terragrunt.hcl")
+    assert [(a.kind, a.location.path) for a in model.attempts] == [
+        ("terragrunt", "live/app/terragrunt.hcl")
+    ]
+    assert model.problems == []
+
+
+def test_no_merge_strategy_inherits_nothing(tmp_path: Path) -> None:
+    child = CHILD_INCLUDE.replace("\n}", '\n  merge_strategy = "no_merge"\n}', 1)
+    _tree(tmp_path, {"terragrunt.hcl": ROOT_HCL, "live/app/terragrunt.hcl": child})
+    model = _unit(tmp_path, "live/app/terragrunt.hcl")
+    assert [a.kind for a in model.attempts] == ["terragrunt"]
+
+
+def _al301(capsys: pytest.CaptureFixture[str], *extra: str) -> list[tuple[str, int, int]]:
+    main([".", "--no-config", "--format", "json", "--select", "AL301", *extra])
+    result = json.loads(capsys.readouterr().out)
+    return [(f["path"], f["line"], f["column"]) for f in result["findings"]]
+
+
+def test_al301_child_iam_role_against_parent_remote_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _tree(tmp_path, {"terragrunt.hcl": ROOT_HCL, "live/app/terragrunt.hcl": CHILD_INCLUDE})
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    code = main([".", "--no-config", "--format", "json", "--select", "AL301"])
+    result = json.loads(capsys.readouterr().out)
+    [finding] = result["findings"]
+    assert code == 1
+    assert (finding["path"], finding["line"], finding["column"]) == ("terragrunt.hcl", 6, 7)
+    assert [(r["path"], r["line"], r["column"]) for r in finding["related"]] == [
+        ("live/app/terragrunt.hcl", 5, 1)
+    ]
+    assert "module live/app" in finding["message"]
+    assert "account 111111111111 versus 222222222222" in finding["message"]
+
+
+def test_cache_key_covers_the_parent_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A warm run after editing only the parent must see the parent's new role."""
+    tree = _tree(
+        tmp_path / "tree", {"terragrunt.hcl": ROOT_HCL, "live/app/terragrunt.hcl": CHILD_INCLUDE}
+    )
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.chdir(tree)
+    assert _al301(capsys) == [("terragrunt.hcl", 6, 7)]
+    assert _al301(capsys) == [("terragrunt.hcl", 6, 7)]  # warm
+    fixed = ROOT_HCL.replace("111111111111:role/tf-state", "222222222222:role/deploy")
+    (tree / "terragrunt.hcl").write_text(fixed)
+    assert _al301(capsys) == []
+    (tree / "terragrunt.hcl").write_text(ROOT_HCL)
+    assert _al301(capsys) == [("terragrunt.hcl", 6, 7)]
+    (tree / "terragrunt.hcl").unlink()  # the parent is gone: nothing inherited
+    assert _al301(capsys) == []

@@ -147,7 +147,7 @@ def test_account_mismatch_location_related_and_message() -> None:
     assert hit.related == (Location("providers.tf", 12, 5),)
     assert "account 111111111111 versus 222222222222" in hit.message
     assert f"module {MOD}" in hit.message and "default aws provider" in hit.message
-    assert hit.key == "terraform.backend.s3~provider.aws"
+    assert hit.key == "infra/network:terraform.backend.s3~provider.aws"
 
 
 def test_role_mismatch_message() -> None:

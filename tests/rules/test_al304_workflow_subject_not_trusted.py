@@ -169,3 +169,48 @@ def test_related_and_message() -> None:
     assert "environment production" in hits[0].message
     assert MAIN in hits[0].message
     assert hits[0].key == ".github/workflows/deploy.yml#deploy/1~aws_iam_role.gha_deploy"
+
+
+AUD = "token.actions.githubusercontent.com:aud"
+WORKFLOW = ".github/workflows/deploy.yml"
+
+
+def _run_audience(trust_aud: str | None, audience: str | None, *, unknown: bool = False
+                  ) -> list[tuple[str, int, int, str]]:
+    conditions = [sub("repo:example-org/app:environment:production")]
+    if trust_aud is not None:
+        conditions.append(cond("StringEquals", AUD, trust_aud, line=16, path=IAM))
+    given = None
+    if audience is not None or unknown:
+        given = attr(None if unknown else audience, 26, 21, WORKFLOW,
+                     source="${{ vars.AUD }}" if unknown else audience or "")
+    step = workflow_step("deploy", 22, role=ARN, audience=given)
+    m = workflow_model([job(ENV)], [step])
+    m.roles.append(gha_role(*conditions))
+    return [(rule.RULE.id, h.location.line, h.location.column, h.message)
+            for h in rule.check(m, RuleContext())]
+
+
+@pytest.mark.parametrize(
+    ("trust_aud", "audience", "expected"),
+    [
+        ("sts.amazonaws.com", None, []),  # GitHub's default audience matches
+        (None, "my-audience", []),  # no aud condition: any audience passes this rule
+        ("sts.amazonaws.com", "sts.amazonaws.com", []),
+        ("my-audience", None, [("AL304", 24, 27)]),  # default vs custom trust: at the step
+        ("sts.amazonaws.com", "other", [("AL304", 26, 21)]),  # at the audience input
+    ],
+)
+def test_audience_against_the_trust_aud(
+    trust_aud: str | None, audience: str | None, expected: list[tuple[str, int, int]]
+) -> None:
+    assert [h[:3] for h in _run_audience(trust_aud, audience)] == expected
+
+
+def test_audience_message_names_both_sides() -> None:
+    [(_, _, _, message)] = _run_audience("sts.amazonaws.com", "other")
+    assert "audience other" in message and "sts.amazonaws.com" in message
+
+
+def test_unresolved_audience_is_silent() -> None:
+    assert _run_audience("sts.amazonaws.com", None, unknown=True) == []

@@ -1,4 +1,5 @@
-# A clean unit: the state and the deployment both use the deploy role.
+# The unit itself only sets iam_role; it inherits remote_state and the generated provider
+# from the root terragrunt.hcl, whose roles it does not match (AL301, reported there).
 include "root" {
   path = find_in_parent_folders()
 }
