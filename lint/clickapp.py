@@ -52,6 +52,34 @@ def resolve_config(config_file: Path | None, no_config: bool, root: Path) -> Con
     return load_config(path)
 
 
+def prepare(
+    paths: tuple[Path, ...],
+    repo_root: Path | None,
+    config_file: Path | None,
+    no_config: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+) -> tuple[list[Path], Path, Config]:
+    """What every linting command starts from: targets, repository root, and the config
+    file's settings with ``--select``/``--ignore`` applied (the CLI wins)."""
+    from assume_lint.walk import find_repo_root
+
+    targets = list(paths) or [Path(".")]
+    root = repo_root or find_repo_root(targets[0] if targets[0].exists() else Path.cwd())
+    root = root.resolve()
+    try:
+        config = resolve_config(config_file, no_config, root)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    selected, ignored = _split(select), _split(ignore)
+    _check_selectors("--select", selected)
+    _check_selectors("--ignore", ignored)
+    config = config.with_overrides(
+        select=selected or None, ignore=(config.ignore + ignored) if ignored else None
+    )
+    return targets, root, config
+
+
 def build_app() -> click.Group:
     """Build the click command group (called once per process)."""
 
@@ -175,21 +203,9 @@ def build_app() -> click.Group:
         from assume_lint.progress import Progress
         from assume_lint.progress import wanted as progress_wanted
         from assume_lint.registry import all_rules
-        from assume_lint.walk import find_repo_root
 
-        targets = list(paths) or [Path(".")]
-        root = repo_root or find_repo_root(targets[0] if targets[0].exists() else Path.cwd())
-        root = root.resolve()
-        try:
-            config = resolve_config(config_file, no_config, root)
-        except ConfigError as exc:
-            raise click.ClickException(str(exc)) from None
-        selected, ignored = _split(select), _split(ignore)
-        _check_selectors("--select", selected)
-        _check_selectors("--ignore", ignored)
+        targets, root, config = prepare(paths, repo_root, config_file, no_config, select, ignore)
         config = config.with_overrides(
-            select=selected or None,
-            ignore=(config.ignore + ignored) if ignored else None,
             min_severity=Severity.parse(min_severity) if min_severity else None,
             fail_on=Severity.parse(fail_on) if fail_on else None,
             soft_fail=soft_fail,
@@ -288,21 +304,8 @@ def build_app() -> click.Group:
         from assume_lint.engine import lint
         from assume_lint.graph import build_graph
         from assume_lint.model import Model
-        from assume_lint.walk import find_repo_root
 
-        targets = list(paths) or [Path(".")]
-        root = repo_root or find_repo_root(targets[0] if targets[0].exists() else Path.cwd())
-        root = root.resolve()
-        try:
-            config = resolve_config(config_file, no_config, root)
-        except ConfigError as exc:
-            raise click.ClickException(str(exc)) from None
-        selected, ignored = _split(select), _split(ignore)
-        _check_selectors("--select", selected)
-        _check_selectors("--ignore", ignored)
-        config = config.with_overrides(
-            select=selected or None, ignore=(config.ignore + ignored) if ignored else None
-        )
+        targets, root, config = prepare(paths, repo_root, config_file, no_config, select, ignore)
         models: list[Model] = []
         result = lint(targets, root, config, use_cache=not no_cache, model_out=models)
         for target in result.missing:

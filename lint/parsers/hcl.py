@@ -841,8 +841,9 @@ def _next_template(text: str, start: int) -> int:
         return j
 
 
-def _matching_brace(text: str, start: int) -> int:
-    """Index just after the ``}`` closing an interpolation opened before ``start``."""
+def closing_brace(text: str, start: int) -> int:
+    """Index of the ``}`` closing an interpolation whose body starts at ``start`` (braces
+    inside quoted strings skipped), or -1 when it never closes."""
     depth, i, n = 1, start, len(text)
     while i < n:
         ch = text[i]
@@ -855,9 +856,15 @@ def _matching_brace(text: str, start: int) -> int:
         elif ch == "}":
             depth -= 1
             if depth == 0:
-                return i + 1
+                return i
         i += 1
-    return n
+    return -1
+
+
+def _matching_brace(text: str, start: int) -> int:
+    """Index just after the closing ``}``, or the end of the text when it never closes."""
+    end = closing_brace(text, start)
+    return end + 1 if end >= 0 else len(text)
 
 
 # --------------------------------------------------------------------------- JSON

@@ -31,7 +31,15 @@ from assume_lint.findings import Location
 from assume_lint.model import AssumeAttempt, Model, ParseProblem, Role
 from assume_lint.parsers import hcl
 from assume_lint.parsers import terraform as tf_parser
-from assume_lint.parsers.hcl import Block, EncodedNode, Evaluator, HclFile, Scope, TemplateNode
+from assume_lint.parsers.hcl import (
+    Block,
+    EncodedNode,
+    Evaluator,
+    HclFile,
+    Scope,
+    TemplateNode,
+    closing_brace,
+)
 from assume_lint.parsers.jsonloc import JsonError, line_locator, parse_json
 from assume_lint.parsers.located import Node
 from assume_lint.secrets import mask_text
@@ -234,7 +242,7 @@ def _split(text: str) -> list[str | tuple[int, str]] | None:
         if text.startswith("%{", i):
             return None
         if text.startswith("${", i):
-            end = _closing(text, i + 2)
+            end = closing_brace(text, i + 2)
             if end < 0:
                 return None
             if literal:
@@ -248,25 +256,6 @@ def _split(text: str) -> list[str | tuple[int, str]] | None:
     if literal:
         parts.append("".join(literal))
     return parts
-
-
-def _closing(text: str, start: int) -> int:
-    """Index of the ``}`` closing an interpolation whose body starts at ``start``, or -1."""
-    depth, i, n = 1, start, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == '"':
-            i += 1
-            while i < n and text[i] != '"':
-                i += 2 if text[i] == "\\" else 1
-        elif ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return -1
 
 
 def _snippet(expr: str, offset: int, node: Node, scope: Scope, source: SourceFile) -> Node | None:
@@ -688,7 +677,7 @@ def _punch_holes(text: str) -> tuple[str, list[str], bool]:
         start = match.start()
         if start < i:
             continue
-        end = _closing(text, start + 2)
+        end = closing_brace(text, start + 2)
         if end < 0 or "\n" in text[start:end]:
             continue
         directives = directives or text[start] == "%"
