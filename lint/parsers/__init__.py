@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Protocol
@@ -151,6 +151,15 @@ def unit_key(kind: str, rel: str) -> str:
         parent = str(PurePosixPath(rel).parent)
         return parent
     return rel
+
+
+def per_file(parse: Callable[[SourceFile], Model], files: Sequence[SourceFile]) -> Model:
+    """``parse`` applied to each file, merged: the ``parse_unit`` of the kinds whose unit
+    is a single file (one file per unit in practice, but a unit may hold several)."""
+    model = Model()
+    for source in files:
+        model.extend(parse(source))
+    return model
 
 
 def load_parser(kind: str) -> ParserModule:

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 from assume_lint.findings import Location
 from assume_lint.model import Attr, Model, ParseProblem, Role
+from assume_lint.parsers import per_file
 from assume_lint.parsers.jsonloc import JsonError, parse_json
 from assume_lint.parsers.located import Node
 from assume_lint.parsers.policy import build_trust
@@ -54,10 +55,7 @@ class _Template:
 
 def parse_unit(files: Sequence[SourceFile]) -> Model:
     """Parse each template of the unit (one file, normally)."""
-    model = Model()
-    for source in files:
-        model.extend(parse_file(source))
-    return model
+    return per_file(parse_file, files)
 
 
 def parse_file(source: SourceFile) -> Model:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from assume_lint.findings import Location
 from assume_lint.model import AssumeAttempt, Attr, Credential, Model
+from assume_lint.parsers import per_file
 from assume_lint.sources import SourceFile
 
 CREDENTIAL_KEYS = {
@@ -181,7 +182,4 @@ def parse_file(source: SourceFile) -> Model:
 
 def parse_unit(files: Sequence[SourceFile]) -> Model:
     """Parse each dotenv file of the unit (one file per unit in practice)."""
-    model = Model()
-    for source in files:
-        model.extend(parse_file(source))
-    return model
+    return per_file(parse_file, files)

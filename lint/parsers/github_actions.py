@@ -24,6 +24,7 @@ from collections.abc import Iterator, Sequence
 
 from assume_lint.findings import Location
 from assume_lint.model import AssumeAttempt, Attr, Credential, Model, ParseProblem, WorkflowJob
+from assume_lint.parsers import per_file
 from assume_lint.parsers.located import Node
 from assume_lint.parsers.yamlloc import YamlError, load
 from assume_lint.secrets import mask_text
@@ -257,7 +258,4 @@ def parse_workflow(source: SourceFile) -> Model:
 
 def parse_unit(files: Sequence[SourceFile]) -> Model:
     """Parse each workflow file of the unit (one file per unit in practice)."""
-    model = Model()
-    for source in files:
-        model.extend(parse_workflow(source))
-    return model
+    return per_file(parse_workflow, files)

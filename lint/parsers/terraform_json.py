@@ -29,7 +29,7 @@ from typing import Any
 
 from assume_lint.findings import Location
 from assume_lint.model import AssumeAttempt, Model, ParseProblem, Role
-from assume_lint.parsers import hcl
+from assume_lint.parsers import hcl, per_file
 from assume_lint.parsers import terraform as tf_parser
 from assume_lint.parsers.hcl import (
     Block,
@@ -635,10 +635,7 @@ _PLACEHOLDER = re.compile(r"(?<![$%])[$%]\{")
 
 def parse_unit(files: Sequence[SourceFile]) -> Model:
     """``.json.tpl`` trust templates: each file is one unit (kind ``json-template``)."""
-    model = Model()
-    for source in files:
-        model.extend(parse_template(source))
-    return model
+    return per_file(parse_template, files)
 
 
 def parse_template(source: SourceFile) -> Model:

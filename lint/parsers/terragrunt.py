@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 from assume_lint.findings import Location
 from assume_lint.model import AssumeAttempt, Attr, Model, ParseProblem
-from assume_lint.parsers import hcl, terraform
+from assume_lint.parsers import hcl, per_file, terraform
 from assume_lint.parsers.hcl import Attribute, Block, Evaluator, HclFile, Scope, TemplateNode
 from assume_lint.parsers.located import Node
 from assume_lint.sources import SourceFile, read_source
@@ -61,10 +61,7 @@ _HCL_LITERAL = re.compile(r'"([^"$\n{}]{1,400}\.hcl)"')
 
 def parse_unit(files: Sequence[SourceFile]) -> Model:
     """Parse each Terragrunt file of the unit (one file per unit in practice)."""
-    model = Model()
-    for source in files:
-        model.extend(parse_file(source))
-    return model
+    return per_file(parse_file, files)
 
 
 def parse_file(source: SourceFile) -> Model:

@@ -28,6 +28,7 @@ from pathlib import PurePosixPath
 
 from assume_lint.findings import Location
 from assume_lint.model import Attr, Model, ParseProblem, Role, Statement
+from assume_lint.parsers import per_file
 from assume_lint.parsers.jsonloc import JsonError, Locator, line_locator, parse_json
 from assume_lint.parsers.located import Node
 from assume_lint.parsers.policy import build_trust
@@ -50,10 +51,7 @@ class _RoleDoc:
 
 def parse_unit(files: Sequence[SourceFile]) -> Model:
     """Parse each file of the unit (one file, normally) into roles and problems."""
-    model = Model()
-    for source in files:
-        model.extend(parse_file(source))
-    return model
+    return per_file(parse_file, files)
 
 
 def parse_file(source: SourceFile) -> Model:
