@@ -48,7 +48,6 @@ def arn_problem(value: str) -> str | None:
         return None
     from policyuniverse.arn import ARN  # lazily: ~200 ms of imports and data
 
-
     parsed = ARN(text)
     if parsed.error:
         return (

@@ -21,9 +21,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from assume_lint.conditions import grants_action, is_allow
-from assume_lint.findings import Location
+from assume_lint.findings import Hit, Location
 from assume_lint.model import AssumeAttempt, Model, Role, Statement
-from assume_lint.rules._helpers_callers import RoleArn, parse_role_arn
+from assume_lint.rules._helpers_callers import RoleArn, attempt_anchor, parse_role_arn
 
 __all__ = [
     "ASSUME_ROLE",
@@ -163,6 +163,21 @@ def matched_callers(model: Model) -> Iterator[Match]:
         statements = admitting_statements(role, action)
         if statements:
             yield Match(attempt, role, statements, action)
+
+
+def denied_hit(match: Match, requirement: str, problem: str) -> Hit:
+    """The AL302/AL303 finding: a caller that cannot meet what the role's trust requires,
+    at the caller, with the trust statements as related locations."""
+    attempt, role = match.attempt, match.role
+    return Hit(
+        location=attempt_anchor(attempt),
+        message=(
+            f"{attempt.caller} assumes role {role.label} ({role.address}), whose trust "
+            f"requires {requirement}, but {problem}: the call will be denied"
+        ),
+        key=f"{attempt.address}~{role.address}",
+        related=related_locations(match.statements),
+    )
 
 
 def related_locations(statements: Sequence[Statement]) -> tuple[Location, ...]:

@@ -63,8 +63,7 @@ from assume_lint.conditions import (
 from assume_lint.findings import Hit, Severity
 from assume_lint.model import Model
 from assume_lint.registry import RuleContext, RuleMeta
-from assume_lint.rules._helpers_callers import attempt_anchor
-from assume_lint.rules._helpers_match import Match, matched_callers, related_locations
+from assume_lint.rules._helpers_match import Match, denied_hit, matched_callers
 
 RULE = RuleMeta(
     id="AL302",
@@ -106,13 +105,4 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
         problem = _problem(match)
         if problem is None:
             continue
-        attempt, role = match.attempt, match.role
-        yield Hit(
-            location=attempt_anchor(attempt),
-            message=(
-                f"{attempt.caller} assumes role {role.label} ({role.address}), whose trust "
-                f"requires sts:ExternalId, but {problem}: the call will be denied"
-            ),
-            key=f"{attempt.address}~{role.address}",
-            related=related_locations(match.statements),
-        )
+        yield denied_hit(match, "sts:ExternalId", problem)

@@ -49,8 +49,7 @@ from assume_lint.conditions import allows_without_mfa, deny_blocks_without_mfa, 
 from assume_lint.findings import Hit, Severity
 from assume_lint.model import AssumeAttempt, Model, Statement
 from assume_lint.registry import RuleContext, RuleMeta
-from assume_lint.rules._helpers_callers import attempt_anchor
-from assume_lint.rules._helpers_match import Match, matched_callers, related_locations
+from assume_lint.rules._helpers_match import Match, denied_hit, matched_callers
 
 RULE = RuleMeta(
     id="AL303",
@@ -94,13 +93,4 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
         reason = _why_not(match.attempt)
         if reason is None or not _required(match):
             continue
-        attempt, role = match.attempt, match.role
-        yield Hit(
-            location=attempt_anchor(attempt),
-            message=(
-                f"{attempt.caller} assumes role {role.label} ({role.address}), whose trust "
-                f"requires MFA, but {reason}: the call will be denied"
-            ),
-            key=f"{attempt.address}~{role.address}",
-            related=related_locations(match.statements),
-        )
+        yield denied_hit(match, "MFA", reason)
