@@ -24,7 +24,7 @@ from assume_lint.parsers import FOLDER_UNITS, Unit, detect_by_path, load_parser,
 from assume_lint.partial import with_role_context
 from assume_lint.registry import Rule, RuleContext, all_rules, is_valid_selector, matches
 from assume_lint.result import RunResult
-from assume_lint.secrets import ACCESS_KEY_ID, mask_text
+from assume_lint.secrets import ACCESS_KEY_ID, mask_path, mask_text
 from assume_lint.sources import ReadProblem, SourceFile, read_source
 from assume_lint.subjects import derive_subjects, repository_name
 from assume_lint.suppress import SuppressionOutcome, apply, config_ignores_from, parse_directives
@@ -337,16 +337,23 @@ def lint(
         if not f.rule_id.startswith("AL9")
     ]
     visible = [f for f in kept + outcome.notes + errors if f.severity >= config.min_severity]
+    secrets = finisher.secrets
+
+    def masked(found: Iterable[Finding]) -> list[Finding]:
+        # A path named after a key must not print it (paths are masked last, after every
+        # step that looks files up by path; fingerprints were taken from the real path).
+        return sorted(f.masked_paths(secrets) for f in found)
+
     return RunResult(
-        findings=sorted(visible),
-        suppressed=sorted(suppressed),
+        findings=masked(visible),
+        suppressed=masked(suppressed),
         files_scanned=inputs.scanned,
         errors=sum(p.location.path not in context for p in model.problems) + len(walked.missing),
-        missing=tuple(walked.missing),
-        secrets=finisher.secrets,
+        missing=tuple(mask_path(m, secrets) for m in walked.missing),
+        secrets=secrets,
         root=root.as_posix(),
         stale=len(stale),
-        baselinable=sorted(baselinable),
+        baselinable=masked(baselinable),
     )
 
 

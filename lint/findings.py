@@ -8,7 +8,7 @@ severity out of the rules lets users override it in config without touching rule
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 class Severity(enum.IntEnum):
@@ -52,6 +52,13 @@ class Location:
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}"
 
+    def masked(self, secrets: tuple[str, ...] = ()) -> Location:
+        """This location with any access key id or known secret in its path masked."""
+        from assume_lint.secrets import mask_path
+
+        path = mask_path(self.path, secrets)
+        return self if path == self.path else replace(self, path=path)
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -83,3 +90,13 @@ class Finding:
     related: tuple[Location, ...] = field(default=(), compare=False)
     suppressed: str | None = field(default=None, compare=False)
     fingerprint: str = field(default="", compare=False)
+
+    def masked_paths(self, secrets: tuple[str, ...] = ()) -> Finding:
+        """This finding with key ids masked in the paths of its locations (see
+        :func:`assume_lint.secrets.mask_path`); the fingerprint is kept as computed."""
+        location = self.location.masked(secrets)
+        related = tuple(loc.masked(secrets) for loc in self.related)
+        same = all(a is b for a, b in zip(related, self.related, strict=True))
+        if location is self.location and same:
+            return self
+        return replace(self, location=location, related=related)

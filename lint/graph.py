@@ -28,7 +28,7 @@ from typing import Any
 
 from assume_lint.findings import Finding, Location
 from assume_lint.model import AssumeAttempt, Condition, Model, Principal, Role, Statement
-from assume_lint.secrets import mask_text
+from assume_lint.secrets import mask_path, mask_text
 
 # Node kinds, in the order they are listed (callers left, roles middle, principals right).
 CALLER_KINDS = ("caller",)
@@ -257,14 +257,19 @@ class _Builder:
             self.edges[key] = existing
         return existing
 
-    def finish(self) -> Graph:
-        """Sort, then replace keys by short unique ids (Mermaid/DOT-safe)."""
+    def finish(self, secrets: tuple[str, ...] = ()) -> Graph:
+        """Sort, then replace keys by short unique ids (Mermaid/DOT-safe).
+
+        Ids are slugs of the (masked) labels: an id is printed too, so a principal
+        named by an access key id must not carry it.
+        """
         ids: dict[str, str] = {}
         used: set[str] = set()
         order = {kind: i for i, kind in enumerate(NODE_KINDS)}
         nodes = sorted(self.nodes.values(), key=lambda n: (order.get(n.kind, 99), n.key))
         for node in nodes:
-            base = f"{node.kind.replace('-', '_')}_{_slug(self.hints[node.key])}"
+            hint = mask_text(self.hints[node.key], secrets)
+            base = f"{node.kind.replace('-', '_')}_{_slug(hint)}"
             candidate, n = base, 2
             while candidate in used:
                 candidate, n = f"{base}_{n}", n + 1
@@ -427,8 +432,14 @@ def _span_end(start: Location, later: Iterable[Location]) -> int:
     return min(nexts) - 1 if nexts else 1 << 30
 
 
-def _attach(graph: Graph, model: Model, findings: Iterable[Finding]) -> None:
-    """Mark the most specific element that contains each finding's location."""
+def _attach(
+    graph: Graph, model: Model, findings: Iterable[Finding], secrets: tuple[str, ...]
+) -> None:
+    """Mark the most specific element that contains each finding's location.
+
+    Findings arrive with key ids masked in their paths, so the spans are compared by
+    masked path too.
+    """
     by_key = {n.key: n for n in graph.nodes}
     edges_by_loc: dict[Location, list[Edge]] = {}
     for edge in graph.edges:
@@ -458,9 +469,10 @@ def _attach(graph: Graph, model: Model, findings: Iterable[Finding]) -> None:
         if caller is None:
             caller = by_key.get(f"caller:{attempt.job}") if attempt.job else None
         spans.append((attempt.location.path, attempt.location.line, end, list(edges), caller))
+    masked_path = {path: mask_path(path, secrets) for path in {s[0] for s in spans}}
     for finding in findings:
-        loc = finding.location
-        inside = [s for s in spans if s[0] == loc.path and s[1] <= loc.line <= s[2]]
+        loc = finding.location.masked(secrets)
+        inside = [s for s in spans if masked_path[s[0]] == loc.path and s[1] <= loc.line <= s[2]]
         if not inside:
             continue
         path, start, _end, edges, node = max(inside, key=lambda s: (s[1], -s[2]))
@@ -488,12 +500,15 @@ def build_graph(
     builder = _Builder()
     _add_roles(builder, model)
     _add_attempts(builder, model)
-    graph = builder.finish()
-    _attach(graph, model, findings)
+    graph = builder.finish(known)
+    _attach(graph, model, findings, known)
     for node in graph.nodes:
+        node.location = node.location.masked(known) if node.location else None
+        node.key = mask_text(node.key, known)  # graph JSON prints it; it names paths
         node.label = mask_text(node.label, known)
         node.details = [mask_text(d, known) for d in node.details]
     for edge in graph.edges:
+        edge.location = edge.location.masked(known) if edge.location else None
         edge.labels = [mask_text(label, known) for label in edge.labels]
     return graph
 

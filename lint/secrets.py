@@ -63,3 +63,19 @@ def mask_text(text: str, extra: tuple[str, ...] = ()) -> str:
     return SECRET_KEY.sub(
         lambda m: mask(m.group(0)) if _looks_secret(m.group(0)) else m.group(0), text
     )
+
+
+def mask_path(path: str, extra: tuple[str, ...] = ()) -> str:
+    """``path`` with access key ids and known secret values masked.
+
+    A file or folder named after a key would otherwise print it into CI logs and SARIF
+    uploads. Only key ids and literal secrets are masked here, never the looser
+    secret-key and token shapes: a long run of path segments can look like those, and a
+    needlessly masked path no longer leads the reader (or code scanning) to the file.
+    """
+    pattern = _extras_pattern(extra)
+    if pattern is not None:
+        path = pattern.sub(lambda m: mask(m.group(0)), path)
+    if "A" not in path:
+        return path
+    return ACCESS_KEY_ID.sub(lambda m: mask(m.group(0)), path)

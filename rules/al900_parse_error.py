@@ -5,6 +5,9 @@ Reports every file that assume-lint recognised (Terraform, an AWS profile file, 
 trust-policy JSON, ...) but could not read or parse: broken HCL or JSON, invalid UTF-8,
 a binary file with a policy's name, a file over the size limit, a folder or file that
 cannot be read. The location is the error's line and column where the file is readable.
+A single top-level HCL block of more than 50,000 tokens (about 250 KB of dense HCL, a
+crafted or generated expression) is not parsed either: it is reported at its first line
+and the rest of the file is still linted, so one file cannot hold a run for minutes.
 
 The run exits 2 whenever a parse error occurs, even when this rule is ignored: a file
 that was not understood is a file whose problems were not checked. Other files are still

@@ -196,6 +196,7 @@ class HclFile:
     text: str
     body: Block
     lines: list[str] = field(default_factory=list)
+    problems: list[ParseProblem] = field(default_factory=list)  # blocks left unparsed
 
 
 @dataclass
@@ -271,7 +272,24 @@ def _build_body(rel: str, body_tree: Any, target: Block) -> None:
 
 
 def parse_hcl(text: str, rel: str) -> HclFile | ParseProblem:
-    """Parse ``text``; a ParseProblem (masked, located) instead of any exception."""
+    """Parse ``text``; a ParseProblem (masked, located) instead of any exception.
+
+    Top-level blocks over the token budget are not parsed; each is reported in the
+    file's ``problems`` (the rest of the file is still analysed).
+    """
+    from assume_lint.parsers.hcl_blocks import MAX_BLOCK_TOKENS, over_budget
+
+    text, over = over_budget(text)
+    skipped = [
+        ParseProblem(
+            Location(rel, line, 1),
+            f"HCL too large to analyse: about {count:,} tokens in one block (the limit is "
+            f"{MAX_BLOCK_TOKENS:,}); the block was skipped",
+        )
+        for line, count in over
+    ]
+    if skipped and not text.strip():
+        return skipped[0]
     parser = get_parser()
     try:
         tree = parser.parse(text + "\n")
@@ -282,7 +300,7 @@ def parse_hcl(text: str, rel: str) -> HclFile | ParseProblem:
         return ParseProblem(Location(rel, 1, 1), "invalid HCL: nesting too deep to parse")
     except Exception as exc:  # lark raises several unrelated exception classes
         return _problem_from(exc, text, rel)
-    return HclFile(rel, text, top, text.split("\n"))
+    return HclFile(rel, text, top, text.split("\n"), skipped)
 
 
 def _problem_from(exc: Exception, text: str, rel: str) -> ParseProblem:

@@ -21,14 +21,12 @@ _KEEP_LABELS = {
     "resource": frozenset({"aws_iam_role"}),
     "data": frozenset({"aws_iam_policy_document", "terraform_remote_state"}),
 }
-# Tokens that change the brace depth or hide braces: strings, comments, heredoc starts.
-_TOKEN = re.compile(
-    r'"(?:[^"\\\n]|\\.)*"'
-    r"|#[^\n]*|//[^\n]*|/\*.*?\*/"
-    r"|<<-?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*\n"
-    r"|[{}]",
-    re.DOTALL,
-)
+# Where a token that changes the brace depth or hides braces starts: a string, a
+# comment, a heredoc, a brace. String and block-comment bodies are matched from their
+# start only (below), never searched for: a regex that tried each unterminated opener
+# in turn would be quadratic on a crafted file ('/* /* /* ...').
+_TOKEN = re.compile(r'"|#[^\n]*|//[^\n]*|/\*|<<-?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*\n|[{}]')
+_STRING_REST = re.compile(r'(?:[^"\\\n]|\\[^\n])*"')
 _HEADER = re.compile(r'[ \t]*([A-Za-z_][A-Za-z0-9_-]*)((?:[ \t]+(?:"[^"\n]*"|[A-Za-z_][\w-]*))*)')
 _LABEL = re.compile(r'"([^"\n]*)"|([A-Za-z_][\w-]*)')
 
@@ -55,7 +53,17 @@ def _blocks(text: str) -> list[tuple[int, int, str]] | None:
             break
         token = match.group(0)
         pos = match.end()
-        if match.group(1):  # a heredoc: jump past its closing marker line
+        if token == '"':
+            rest = _STRING_REST.match(text, pos)
+            if rest is None:
+                return None  # unterminated on its line
+            pos = rest.end()
+        elif token == "/*":
+            close = text.find("*/", pos)
+            if close < 0:
+                return None
+            pos = close + 2
+        elif match.group(1):  # a heredoc: jump past its closing marker line
             end = re.compile(rf"^[ \t]*{re.escape(match.group(1))}[ \t]*$", re.MULTILINE)
             closing = end.search(text, pos)
             if closing is None:
@@ -73,8 +81,6 @@ def _blocks(text: str) -> list[tuple[int, int, str]] | None:
             if depth == 0:
                 begin, _, header = blocks[-1]
                 blocks[-1] = (begin, pos, header)
-        elif token.startswith('"') and "\n" in token:
-            return None
     return None if depth else blocks
 
 
@@ -95,3 +101,63 @@ def keep_relevant(text: str) -> str:
         last = end
     parts.append(text[last:])
     return "".join(parts)
+
+
+# --- the token budget ------------------------------------------------------------------
+
+# lark's LALR parser costs 15-50 us per token in pure Python: one crafted expression of a
+# million tokens would hold a run for a minute. A top-level block of more tokens than
+# this (about 250 KB of dense HCL, a second of parsing) is not parsed but reported;
+# real blocks, even large generated policies, stay far below it.
+MAX_BLOCK_TOKENS = 50_000
+# Texts shorter than this cannot reach the budget (a token is at least one character
+# plus separators): they are not counted at all, so normal files pay nothing.
+_COUNT_FROM = MAX_BLOCK_TOKENS
+# A line comment is one token to lark; block comments and heredocs are over-counted
+# (word by word), which errs on the safe side and keeps the pattern linear.
+_TOKENISH = re.compile(r'"[^"\n]*"|#[^\n]*|//[^\n]*|\w+|\S')
+
+
+def _tokens(text: str) -> int:
+    """An estimate of lark's token count (a quoted string counts as one)."""
+    return _TOKENISH.subn("", text)[1]
+
+
+def over_budget(text: str, limit: int = MAX_BLOCK_TOKENS) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` with every top-level block of more than ``limit`` tokens blanked.
+
+    Returns the new text and, for each blanked block, (line of its header, its token
+    estimate). When the blocks cannot be found (unbalanced braces), the whole text is
+    one block: a text over the limit comes back empty, reported at line 1.
+    """
+    if len(text) <= min(_COUNT_FROM, limit):
+        return text, []
+    blocks = _blocks(text)
+    if not blocks:
+        count = _tokens(text)
+        if count <= limit:
+            return text, []
+        return "\n" * text.count("\n"), [(1, count)]
+    parts: list[str] = []
+    over: list[tuple[int, int]] = []
+    outside: list[str] = []
+    last = 0
+    for start, end, _header in blocks:
+        outside.append(text[last:start])
+        count = _tokens(text[start:end]) if end - start > limit else 0
+        parts.append(text[last:start])
+        if count > limit:
+            parts.append("\n" * text.count("\n", start, end))
+            over.append((text.count("\n", 0, start) + 1, count))
+        else:
+            parts.append(text[start:end])
+        last = end
+    outside.append(text[last:])
+    rest = "".join(outside)
+    count = _tokens(rest) if len(rest) > limit else 0
+    if count > limit:  # a huge expression outside any block: nothing can be kept apart
+        return "\n" * text.count("\n"), [(1, count)]
+    if not over:
+        return text, []
+    parts.append(text[last:])
+    return "".join(parts), over

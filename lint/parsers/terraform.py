@@ -76,6 +76,7 @@ def parse_unit(files: Sequence[SourceFile]) -> Model:
         if isinstance(parsed, ParseProblem):
             module.model.problems.append(parsed)
         else:
+            module.model.problems.extend(parsed.problems)
             module.files.append(parsed)
     _build_scope(module, files)
     json_module = _json_module(module, json_files)

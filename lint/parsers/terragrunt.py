@@ -70,6 +70,7 @@ def parse_file(source: SourceFile) -> Model:
     if isinstance(parsed, ParseProblem):
         return Model(problems=[parsed])
     unit = _Unit(source, parsed)
+    unit.model.problems.extend(parsed.problems)
     unit.collect()
     for block in parsed.body.blocks_of("include"):
         unit.model.attempts.extend(_inherited(unit, block))
