@@ -4,8 +4,9 @@ pre-commit passes only the changed files. A workflow, provider or profile that a
 role defined elsewhere in the repository would then lose its cross-file checks (AL302 to
 AL305), because the role's definition was never read. When files are named explicitly
 and some caller names a role that the loaded model does not define, this pass walks the
-scan root for files that may define roles (a cheap text prefilter on
-``aws_iam_role``, ``AssumeRolePolicyDocument`` and ``AWS::IAM::Role``), loads them with
+scan root for files that may define those roles (a cheap text prefilter: the file names
+a role type, ``aws_iam_role``, ``AssumeRolePolicyDocument`` or ``AWS::IAM::Role``, and
+the name of a missing role), loads them with
 their Terraform module siblings, and rebuilds the model. The added files are context:
 they are not reported on (the engine reports only given files) and their parse problems
 are dropped, because the user did not ask about them.
@@ -31,18 +32,27 @@ ROLE_MARKERS = ("aws_iam_role", "AssumeRolePolicyDocument", "AWS::IAM::Role")
 _SUFFIXES = (".tf", ".tf.json", ".json", ".yaml", ".yml", ".template")
 
 
-def missing_roles(model: Model) -> bool:
-    """True when some caller names a role (by a resolved ARN) that the model lacks."""
+def missing_roles(model: Model) -> set[str]:
+    """Names of the roles that callers name (by a resolved ARN) and the model lacks."""
+    names: set[str] = set()
     for attempt in model.attempts:
-        if attempt.role_arn is None or parse_role_arn(attempt.role_arn.value) is None:
+        arn = parse_role_arn(attempt.role_arn.value) if attempt.role_arn else None
+        if arn is None or attempt.role_arn is None:
             continue
         if find_role(model, attempt.role_arn.value) is None:
-            return True
-    return False
+            names.add(arn.name)
+    return names
 
 
-def _may_define_role(candidate: Candidate, limit: int) -> bool:
-    """Path and text prefilter: a file of a role-defining format that names a role type."""
+def _may_define_role(candidate: Candidate, limit: int, names: set[str]) -> bool:
+    """Path and text prefilter: a file of a role-defining format that names a role type
+    and one of the missing roles' names.
+
+    Requiring the name keeps a pre-commit run in a monorepo from parsing every role
+    definition of the repository when a provider assumes a role of another account.
+    The cost: a role whose name is only built by interpolation (``"${var.env}-ci"``) is
+    not found by a partial run; a full run sees it.
+    """
     if not candidate.rel.lower().endswith(_SUFFIXES) or detect_by_path(candidate.rel) is None:
         return False
     try:
@@ -51,7 +61,7 @@ def _may_define_role(candidate: Candidate, limit: int) -> bool:
         text = candidate.path.read_text("utf-8", "replace")
     except OSError:
         return False
-    return any(marker in text for marker in ROLE_MARKERS)
+    return any(marker in text for marker in ROLE_MARKERS) and any(n in text for n in names)
 
 
 def _module_files(candidate: Candidate, everything: Sequence[Candidate]) -> list[Candidate]:
@@ -70,12 +80,15 @@ def role_candidates(
     given: Sequence[Candidate], model: Model, root: Path, config: Config, loaded: set[str]
 ) -> list[Candidate]:
     """Context files to load for a partial run (empty for folder runs or nothing missing)."""
-    if not any(c.explicit for c in given) or not missing_roles(model):
+    if not any(c.explicit for c in given):
+        return []
+    names = missing_roles(model)
+    if not names:
         return []
     everything = [c for c in walk([root], root, config.exclude).files if c.rel not in loaded]
     out: dict[str, Candidate] = {}
     for candidate in everything:
-        if candidate.rel in out or not _may_define_role(candidate, config.max_file_size):
+        if candidate.rel in out or not _may_define_role(candidate, config.max_file_size, names):
             continue
         for member in _module_files(candidate, everything):
             out.setdefault(member.rel, Candidate(member.path, member.rel, explicit=False))

@@ -132,3 +132,26 @@ def test_a_broken_sibling_does_not_fail_a_partial_run(tmp_path: Path,
     monkeypatch.chdir(tmp_path)
     assert main(["backend.tf", "--no-config", "--repo-root", str(tmp_path), "-q"]) == 0
     assert main([".", "--no-config", "--repo-root", str(tmp_path), "-q"]) == 2
+
+
+def test_role_context_is_only_read_from_files_naming_a_missing_role(tmp_path: Path) -> None:
+    from assume_lint.cache import ModelCache
+    from assume_lint.config import Config
+    from assume_lint.engine import build_model, collect
+    from assume_lint.partial import role_candidates
+    from assume_lint.walk import walk
+
+    module(tmp_path)
+    roles = tmp_path / "iam"
+    roles.mkdir()
+    role = 'resource "aws_iam_role" "{0}" {{\n  name = "{0}"\n  assume_role_policy = "{{}}"\n}}\n'
+    (roles / "deploy.tf").write_text(role.format("deploy"))
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "unrelated.tf").write_text(role.format("reporting"))
+    config = Config()
+    given = walk([tmp_path / "infra" / "app" / "providers.tf"], tmp_path, ()).files
+    model = build_model(collect(given, config), ModelCache(None))
+    chosen = role_candidates(given, model, tmp_path, config, {"infra/app/providers.tf"})
+    # backend.tf is read as the module sibling; the deploy role's file is found by its
+    # name; the file defining only an unrelated role is never read.
+    assert [c.rel for c in chosen] == ["iam/deploy.tf"]

@@ -290,9 +290,8 @@ def parse_hcl(text: str, rel: str) -> HclFile | ParseProblem:
     ]
     if skipped and not text.strip():
         return skipped[0]
-    parser = get_parser()
     try:
-        tree = parser.parse(text + "\n")
+        tree = parse_tree(text + "\n")
         top = Block("", (), Location(rel, 1, 1))
         body = next(c for c in tree.children if _is_tree(c) and c.data == "body")
         _build_body(rel, body, top)
@@ -301,6 +300,20 @@ def parse_hcl(text: str, rel: str) -> HclFile | ParseProblem:
     except Exception as exc:  # lark raises several unrelated exception classes
         return _problem_from(exc, text, rel)
     return HclFile(rel, text, top, text.split("\n"), skipped)
+
+
+def parse_tree(text: str) -> Any:
+    """The syntax tree of ``text``: the fast parser's when it handles the text, else
+    lark's (which also reports every syntax error). ``ASSUME_LINT_HCL_PARSER=lark``
+    forces lark, for comparisons and as an escape hatch."""
+    if os.environ.get("ASSUME_LINT_HCL_PARSER") != "lark":
+        from assume_lint.parsers import hcl_fast
+
+        try:
+            return hcl_fast.parse(text)
+        except hcl_fast.Fallback:
+            pass
+    return get_parser().parse(text)
 
 
 def _problem_from(exc: Exception, text: str, rel: str) -> ParseProblem:
@@ -669,7 +682,7 @@ class Evaluator:
         if "\n" in expr_text or len(expr_text) > 2000:
             return None
         try:
-            tree = get_parser().parse(f"x = {expr_text}\n")
+            tree = parse_tree(f"x = {expr_text}\n")
             attribute = next(
                 c for c in tree.children[0].children if _is_tree(c) and c.data == "attribute"
             )

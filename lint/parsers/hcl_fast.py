@@ -1,0 +1,610 @@
+"""A hand-written parser for the common subset of HCL, shaped like python-hcl2's trees.
+
+Why: lark's LALR parser runs in pure Python at 15-50 us per token, and loading it (with
+python-hcl2) costs ~0.2 s before the first file; together that was most of a cold run
+and of a pre-commit run. This recursive-descent parser reads the constructs Terraform
+and Terragrunt files are made of (bodies, blocks, attributes, strings with
+interpolation, heredocs, numbers, collections, references, calls, operators,
+conditionals and ``for`` expressions) several times faster, and builds trees with the
+same ``data`` names, the same children where the evaluator looks, and the same
+positions as python-hcl2's grammar, so ``hcl.py`` reads either.
+
+It never decides that a file is broken. Anything it does not handle (template
+directives, splats, provider functions, deep nesting, and every syntax error) raises
+:class:`Fallback`, and the caller hands the text to lark, which then parses it or
+reports the error exactly as before. Accepting less than lark is therefore only ever
+slower; the differential tests check that where both accept, the trees agree.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from assume_lint.parsers.jsonloc import Locator, line_locator
+
+
+class Fallback(Exception):
+    """This text is outside the fast subset (or not valid HCL): let lark parse it."""
+
+
+class Meta:
+    """A tree's span; line and column are computed only when asked for."""
+
+    __slots__ = ("_locate", "end_pos", "start_pos")
+
+    def __init__(self, locate: Locator, start: int, end: int) -> None:
+        self._locate = locate
+        self.start_pos = start
+        self.end_pos = end
+
+    @property
+    def line(self) -> int:
+        return self._locate(self.start_pos)[0]
+
+    @property
+    def column(self) -> int:
+        return self._locate(self.start_pos)[1]
+
+    @property
+    def end_line(self) -> int:
+        return self._locate(self.end_pos)[0]
+
+    @property
+    def end_column(self) -> int:
+        return self._locate(self.end_pos)[1]
+
+
+class Token(str):
+    """A token: its text, its terminal name and its span (the attributes lark's have)."""
+
+    type: str
+    meta: Meta
+
+    def __new__(cls, value: str, kind: str, meta: Meta) -> Token:
+        token = super().__new__(cls, value)
+        token.type = kind
+        token.meta = meta
+        return token
+
+    @property
+    def line(self) -> int:
+        return self.meta.line
+
+    @property
+    def column(self) -> int:
+        return self.meta.column
+
+    @property
+    def end_line(self) -> int:
+        return self.meta.end_line
+
+    @property
+    def end_column(self) -> int:
+        return self.meta.end_column
+
+    @property
+    def start_pos(self) -> int:
+        return self.meta.start_pos
+
+    @property
+    def end_pos(self) -> int:
+        return self.meta.end_pos
+
+
+class Tree:
+    """A node: ``data`` is python-hcl2's rule name, ``children`` trees and tokens."""
+
+    __slots__ = ("children", "data", "meta")
+
+    def __init__(self, data: str, children: list[Any], meta: Meta) -> None:
+        self.data = data
+        self.children = children
+        self.meta = meta
+
+    def __repr__(self) -> str:
+        return f"Tree({self.data!r}, {self.children!r})"
+
+
+# Terminals, as in python-hcl2's grammar (hcl2.lark), matched at a position only.
+_WS = re.compile(r"[ \t\r]*")
+_NL_RUN = re.compile(r"(?:[ \t\r]*(?:\n[ \t]*|#[^\n]*\n|//[^\n]*\n|/\*(?:.|\n)*?\*/))+")
+_NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_-]*")
+_NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?")
+_DIGITS = re.compile(r"[0-9]+")
+_EQ = re.compile(r"[ \t]*=(?!=|>)")
+_COLON = re.compile(r"[ \t]*:(?!:)")
+_STRING_CHARS = re.compile(
+    r"(?:(?!\$\$\{)(?!\$\{)(?!%%\{)(?!%\{)[^\"\\]|\\.|(?:\$(?!\$?\{))|(?:%(?!%?\{)))+"
+)
+_ESCAPED_INTERPOLATION = re.compile(r"\$\$\{[^}]*\}")
+_ESCAPED_DIRECTIVE = re.compile(r"%%\{[^}]*\}")
+_HEREDOC = re.compile(
+    r"<<(?P<heredoc>[a-zA-Z][a-zA-Z0-9._-]*)\r?\n(?:(?:.|\n)*?\r?\n)??\s*(?P=heredoc)\r?\n"
+)
+_HEREDOC_TRIM = re.compile(
+    r"<<-(?P<heredoc_trim>[a-zA-Z][a-zA-Z0-9._-]*)\r?\n(?:(?:.|\n)*?\r?\n)??\s*"
+    r"(?P=heredoc_trim)\r?\n"
+)
+# Binary operators by precedence level (python-hcl2's ladder, lowest first), longest
+# spellings first within the pattern.
+_OPERATOR = re.compile(r"\|\||&&|==|!=|<=|>=|<|>|\+|-|\*|/|%")
+_LEVEL = {
+    "||": 0, "&&": 1, "==": 2, "!=": 2, "<": 3, ">": 3, "<=": 3, ">=": 3,
+    "+": 4, "-": 4, "*": 5, "/": 5, "%": 5,
+}  # fmt: skip
+# Operators a preceding newline merges into (python-hcl2's postlexer): a line that
+# starts with one of them continues the expression above. Not "-": that may be a
+# negative number starting the next attribute.
+_CONTINUES = re.compile(r"[ \t\r]*(?:\|\||&&|==|!=|<=|>=|<|>|\+|\*|/(?![/*])|%|\?)")
+_LITERALS = frozenset({"true", "false", "null"})
+_KEYWORDS = frozenset({"in", "for", "if", "for_each", "else", "endif", "endfor"})
+
+
+class _Parser:
+    """One text. Every ``_p_*`` method starts at ``self.pos`` (after any whitespace)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.n = len(text)
+        self.pos = 0
+        self.lines = line_locator(text)
+
+    # -- scanning
+    def meta(self, start: int, end: int) -> Meta:
+        return Meta(self.lines, start, end)
+
+    def span(self, first: Tree, last: Tree) -> Meta:
+        return Meta(self.lines, first.meta.start_pos, last.meta.end_pos)
+
+    def ws(self) -> None:
+        self.pos = _WS.match(self.text, self.pos).end()  # type: ignore[union-attr]
+
+    def nl(self) -> int:
+        """Skip newlines and comments (and spaces); the end of the last one, else -1."""
+        match = _NL_RUN.match(self.text, self.pos)
+        if match is None:
+            self.ws()
+            return -1
+        self.pos = match.end()
+        self.ws()
+        return match.end()
+
+    def peek(self, literal: str) -> bool:
+        return self.text.startswith(literal, self.pos)
+
+    def expect(self, literal: str) -> None:
+        if not self.text.startswith(literal, self.pos):
+            raise Fallback(f"expected {literal!r} at {self.pos}")
+        self.pos += len(literal)
+
+    def name(self, kind: str = "NAME") -> Token:
+        match = _NAME.match(self.text, self.pos)
+        if match is None:
+            raise Fallback(f"expected a name at {self.pos}")
+        self.pos = match.end()
+        return Token(match.group(0), kind, self.meta(match.start(), match.end()))
+
+    def identifier(self) -> Tree:
+        token = self.name()
+        return Tree("identifier", [token], token.meta)
+
+    # -- bodies
+    def body(self, top: bool) -> Tree:
+        items: list[Any] = []
+        start = self.pos
+        while True:
+            self.nl()
+            if self.pos >= self.n:
+                if not top:
+                    raise Fallback("unclosed block")
+                break
+            if self.text[self.pos] == "}":
+                if top:
+                    raise Fallback("unexpected '}'")
+                break
+            items.append(self.item())
+        return Tree("body", items, self.meta(start, self.pos))
+
+    def header_name(self) -> Tree:
+        """A name in a body: an attribute name, block type or unquoted label. Keywords
+        and literals may be names here; python-hcl2 keeps their own node kinds."""
+        token = self.name()
+        word = str(token)
+        if word in _KEYWORDS:
+            return Tree("keyword", [Token(word, word.upper(), token.meta)], token.meta)
+        if word in _LITERALS:
+            return Tree("literal_value", [Token(word, word.upper(), token.meta)], token.meta)
+        return Tree("identifier", [token], token.meta)
+
+    def item(self) -> Tree:
+        name = self.header_name()
+        equals = _EQ.match(self.text, self.pos)
+        if equals is not None:
+            self.pos = equals.end()
+            self.ws()
+            value = self.expression()
+            return Tree("attribute", [name, value], self.span(name, value))
+        parts: list[Any] = [name]
+        while True:
+            self.ws()
+            char = self.text[self.pos] if self.pos < self.n else ""
+            if char == '"':
+                label = self.string()
+                if any(isinstance(part.children[0], Tree) for part in label.children):
+                    raise Fallback("interpolation in a block label")
+                parts.append(label)
+            elif char == "{":
+                break
+            elif char in ("\n", "#", "/"):
+                self.nl()
+                if not self.peek("{"):
+                    raise Fallback("block header without '{'")
+                break
+            else:
+                parts.append(self.header_name())
+        self.pos += 1
+        body = self.body(top=False)
+        self.pos += 1  # the "}"
+        parts.append(body)
+        return Tree("block", parts, self.meta(name.meta.start_pos, self.pos))
+
+    # -- expressions
+    def expression(self) -> Tree:
+        condition = self.binary(0)
+        after = self.pos
+        self.continuation()
+        if not self.peek("?"):
+            self.pos = after
+            return condition
+        self.pos += 1
+        self.nl()
+        yes = self.expression()
+        self.nl()
+        colon = _COLON.match(self.text, self.pos)
+        if colon is None:
+            raise Fallback("conditional without ':'")
+        self.pos = colon.end()
+        self.nl()
+        no = self.expression()
+        return Tree("conditional", [condition, yes, no], self.span(condition, no))
+
+    def continuation(self) -> None:
+        """Skip a newline run when an operator that continues the expression follows."""
+        match = _NL_RUN.match(self.text, self.pos)
+        if match is not None and _CONTINUES.match(self.text, match.end()):
+            self.pos = match.end()
+        self.ws()
+
+    def binary(self, level: int) -> Tree:
+        left = self.unary() if level == 5 else self.binary(level + 1)
+        while True:
+            before = self.pos
+            self.continuation()
+            match = _OPERATOR.match(self.text, self.pos)
+            if match is None or _LEVEL[match.group(0)] != level or self.text.startswith(
+                ("//", "/*"), self.pos
+            ):
+                self.pos = before
+                return left
+            self.pos = match.end()
+            self.nl()
+            right = self.unary() if level == 5 else self.binary(level + 1)
+            end = right.meta.end_pos
+            if right.data != "binary_op":  # the innermost operation takes a newline after it
+                absorbed = _NL_RUN.match(self.text, self.pos)
+                if absorbed is not None and not _CONTINUES.match(self.text, absorbed.end()):
+                    end = self.pos = absorbed.end()
+            left = Tree("binary_op", [left, right], self.meta(left.meta.start_pos, end))
+
+    def unary(self) -> Tree:
+        char = self.text[self.pos] if self.pos < self.n else ""
+        if char in ("-", "!"):
+            start = self.pos
+            self.pos += 1
+            operator = Token(char, "MINUS" if char == "-" else "NOT", self.meta(start, start + 1))
+            self.ws()
+            operand = self.term()
+            return Tree("unary_op", [operator, operand], self.meta(start, operand.meta.end_pos))
+        return self.term()
+
+    def term(self) -> Tree:
+        """An ``expr_term`` with its trailing attribute accesses and indexes."""
+        start = self.pos
+        inner = self.primary()
+        node = inner if inner.data == "expr_term" else self.wrap(inner)
+        while True:
+            before = self.pos
+            self.ws()
+            if self.peek(".") and not self.peek("..."):
+                following = self.text[self.pos + 1 : self.pos + 2]
+                if following in ("*", "."):
+                    raise Fallback("splat")
+                step = self.short_index() if following.isdigit() else self.get_attr()
+            elif self.peek("["):
+                step = self.braces_index()
+            else:
+                self.pos = before
+                return node
+            kind = "get_attr_expr_term" if step.data == "get_attr" else "index_expr_term"
+            node = self.wrap(Tree(kind, [node, step], self.meta(start, self.pos)))
+
+    def short_index(self) -> Tree:
+        """``.0``: an index written as an attribute."""
+        dot = self.pos
+        digits = _DIGITS.match(self.text, dot + 1)
+        assert digits is not None
+        self.pos = digits.end()
+        if self.peek(".") and self.text[self.pos + 1 : self.pos + 2].isdigit():
+            raise Fallback("a number after an index")
+        token = Token(digits.group(0), "INT_LITERAL", self.meta(digits.start(), self.pos))
+        return Tree("short_index", [token], self.meta(dot, self.pos))
+
+    def get_attr(self) -> Tree:
+        dot = self.pos
+        self.pos += 1
+        attr = self.identifier()
+        word = str(attr.children[0])
+        if word in _LITERALS:
+            attr = Tree("literal_value", [Token(word, word.upper(), attr.meta)], attr.meta)
+        return Tree("get_attr", [attr], self.meta(dot, self.pos))
+
+    def braces_index(self) -> Tree:
+        if self.text.startswith("[*]", self.pos):
+            raise Fallback("full splat")
+        bracket = self.pos
+        self.pos += 1
+        self.nl()
+        key = self.expression()
+        self.nl()
+        self.expect("]")
+        return Tree("braces_index", [key], self.meta(bracket, self.pos))
+
+    def wrap(self, inner: Tree) -> Tree:
+        return Tree("expr_term", [inner], inner.meta)
+
+    def primary(self) -> Tree:
+        if self.pos >= self.n:
+            raise Fallback("expression expected at end of file")
+        char = self.text[self.pos]
+        if char == '"':
+            return self.string()
+        if char == "<" and self.peek("<<"):
+            return self.heredoc()
+        if char.isdigit():
+            return self.number()
+        if char == "[":
+            return self.tuple()
+        if char == "{":
+            return self.object()
+        if char == "(":
+            start = self.pos
+            self.pos += 1
+            self.nl()
+            inner = self.expression()
+            self.nl()
+            self.expect(")")
+            opening = Token("(", "LPAR", self.meta(start, start + 1))
+            closing = Token(")", "RPAR", self.meta(self.pos - 1, self.pos))
+            return Tree("expr_term", [opening, inner, closing], self.meta(start, self.pos))
+        token = self.name()
+        word = str(token)
+        if word in _LITERALS:
+            return Tree("literal_value", [Token(word, word.upper(), token.meta)], token.meta)
+        name = Tree("identifier", [token], token.meta)
+        after = self.pos
+        self.ws()
+        if self.peek("::"):
+            raise Fallback("provider function")
+        if not self.peek("("):
+            self.pos = after
+            return name
+        return self.call(name)
+
+    def call(self, name: Tree) -> Tree:
+        self.pos += 1
+        self.nl()
+        children: list[Any] = [name]
+        if not self.peek(")"):
+            arguments: list[Any] = []
+            args_start = self.pos
+            while True:
+                arguments.append(self.expression())
+                args_end = self.pos
+                self.nl()
+                if self.peek("..."):
+                    self.pos += 3
+                    args_end = self.pos
+                    self.nl()
+                    break
+                if not self.peek(","):
+                    break
+                self.pos += 1
+                args_end = self.pos
+                self.nl()
+                if self.peek(")"):
+                    break
+            children.append(Tree("arguments", arguments, self.meta(args_start, args_end)))
+        self.expect(")")
+        return Tree("function_call", children, self.meta(name.meta.start_pos, self.pos))
+
+    def number(self) -> Tree:
+        match = _NUMBER.match(self.text, self.pos)
+        assert match is not None
+        self.pos = match.end()
+        meta = self.meta(match.start(), match.end())
+        if match.group(1) or match.group(2):
+            return Tree("float_lit", [Token(match.group(0), "FLOAT_LITERAL", meta)], meta)
+        return Tree("int_lit", [Token(match.group(0), "INT_LITERAL", meta)], meta)
+
+    def heredoc(self) -> Tree:
+        trim = self.peek("<<-")
+        match = (_HEREDOC_TRIM if trim else _HEREDOC).match(self.text, self.pos)
+        if match is None:
+            raise Fallback("heredoc without its closing marker")
+        self.pos = match.end()
+        kind = "heredoc_template_trim" if trim else "heredoc_template"
+        meta = self.meta(match.start(), match.end())
+        token = Token(match.group(0), "HEREDOC_TEMPLATE_TRIM" if trim else "HEREDOC_TEMPLATE", meta)
+        return Tree(kind, [token], meta)
+
+    def string(self) -> Tree:
+        start = self.pos
+        self.pos += 1
+        parts: list[Any] = []
+        text = self.text
+        while True:
+            if self.pos >= self.n:
+                raise Fallback("unterminated string")
+            char = text[self.pos]
+            if char == '"':
+                self.pos += 1
+                return Tree("string", parts, self.meta(start, self.pos))
+            if text.startswith("${", self.pos):
+                parts.append(self.interpolation())
+                continue
+            if text.startswith("%{", self.pos):
+                raise Fallback("template directive")
+            match = _STRING_CHARS.match(text, self.pos)
+            kind = "STRING_CHARS"
+            if match is None:
+                match = _ESCAPED_INTERPOLATION.match(text, self.pos)
+                kind = "ESCAPED_INTERPOLATION"
+            if match is None:
+                match = _ESCAPED_DIRECTIVE.match(text, self.pos)
+                kind = "ESCAPED_DIRECTIVE"
+            if match is None:
+                raise Fallback("string")
+            self.pos = match.end()
+            meta = self.meta(match.start(), match.end())
+            parts.append(Tree("string_part", [Token(match.group(0), kind, meta)], meta))
+
+    def interpolation(self) -> Tree:
+        start = self.pos
+        self.pos += 2
+        self.ws()
+        inner = self.expression()
+        self.ws()
+        self.expect("}")
+        meta = self.meta(start, self.pos)
+        opening = Token("${", "INTERP_START", self.meta(start, start + 2))
+        closing = Token("}", "RBRACE", self.meta(self.pos - 1, self.pos))
+        return Tree("string_part", [Tree("interpolation", [opening, inner, closing], meta)], meta)
+
+    def tuple(self) -> Tree:
+        start = self.pos
+        self.pos += 1
+        self.nl()
+        if self.is_for():
+            return self.for_expression(start, "]", "for_tuple_expr")
+        items: list[Any] = []
+        while not self.peek("]"):
+            items.append(self.expression())
+            self.nl()
+            if self.peek(","):
+                self.pos += 1
+                self.nl()
+            elif not self.peek("]"):
+                raise Fallback("tuple element not followed by ',' or ']'")
+        self.pos += 1
+        return Tree("tuple", items, self.meta(start, self.pos))
+
+    def object(self) -> Tree:
+        start = self.pos
+        self.pos += 1
+        self.nl()
+        if self.is_for():
+            return self.for_expression(start, "}", "for_object_expr")
+        elements: list[Any] = []
+        while not self.peek("}"):
+            if self.is_for():
+                raise Fallback("'for' as an object key")
+            key = self.expression()
+            separator = _EQ.match(self.text, self.pos) or _COLON.match(self.text, self.pos)
+            if separator is None:
+                raise Fallback("object key without '=' or ':'")
+            self.pos = separator.end()
+            self.ws()
+            value = self.expression()
+            key_tree = Tree("object_elem_key", [_keyword(key)], key.meta)
+            elements.append(Tree("object_elem", [key_tree, value], self.span(key, value)))
+            self.nl()
+            if self.peek(","):
+                self.pos += 1
+                self.nl()
+        self.pos += 1
+        return Tree("object", elements, self.meta(start, self.pos))
+
+    def is_for(self) -> bool:
+        match = _NAME.match(self.text, self.pos)
+        return match is not None and match.group(0) == "for"
+
+    def for_expression(self, start: int, closer: str, data: str) -> Tree:
+        """``[for v in x : e if c]`` / ``{for k, v in x : k => v... if c}``, checked in
+        full; the evaluator treats it as unknown, so only its span is kept."""
+        self.pos += 3
+        self.nl()
+        self.name()
+        self.ws()
+        if self.peek(","):
+            self.pos += 1
+            self.ws()
+            self.name()
+            self.nl()
+        self.nl()
+        if self.name() != "in":
+            raise Fallback("for without 'in'")
+        self.nl()
+        self.expression()
+        self.nl()
+        colon = _COLON.match(self.text, self.pos)
+        if colon is None:
+            raise Fallback("for without ':'")
+        self.pos = colon.end()
+        self.nl()
+        self.expression()
+        if closer == "}":
+            self.ws()
+            self.expect("=>")
+            self.nl()
+            self.expression()
+            self.nl()
+            if self.peek("..."):
+                self.pos += 3
+        self.nl()
+        if self.is_for_cond():
+            self.pos += 2
+            self.nl()
+            self.expression()
+        self.nl()
+        self.expect(closer)
+        return self.wrap(Tree(data, [], self.meta(start, self.pos)))
+
+    def is_for_cond(self) -> bool:
+        match = _NAME.match(self.text, self.pos)
+        return match is not None and match.group(0) == "if"
+
+
+def _keyword(key: Tree) -> Tree:
+    """A bare object key that is an HCL keyword (``in``, ``if``, ...) is a ``keyword``
+    tree in python-hcl2's grammar, not an expression."""
+    inner = key.children[0] if len(key.children) == 1 else None
+    if key.data != "expr_term" or not isinstance(inner, Tree) or inner.data != "identifier":
+        return key
+    word = str(inner.children[0])
+    if word not in _KEYWORDS:
+        return key
+    return Tree("keyword", [Token(word, word.upper(), inner.meta)], inner.meta)
+
+
+def parse(text: str) -> Tree:
+    """The ``start`` tree of ``text`` (a whole file, ending in a newline).
+
+    Raises :class:`Fallback` for anything outside the subset, including any error.
+    """
+    parser = _Parser(text)
+    try:
+        body = parser.body(top=True)
+    except (RecursionError, IndexError) as exc:
+        raise Fallback(type(exc).__name__) from None
+    return Tree("start", [body], parser.meta(0, len(text)))
