@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from assume_lint.cli import main
+from assume_lint.cli import console
 
-raise SystemExit(main())
+console()

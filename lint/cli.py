@@ -45,6 +45,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _handle(exc)
 
 
+def console() -> None:
+    """The console script (and ``python -m assume_lint``): :func:`main` in a process
+    that ends as soon as its output is flushed.
+
+    Two costs of a large run are not the linter's work: Python's cyclic garbage
+    collector, which re-scans the growing heap every 700 allocations while millions of
+    short-lived parse objects are made (a fifth of a warm run over 2,000 files), and the
+    teardown that frees every object at exit (another second). The collector runs 300
+    times less often here, and the process exits without the teardown. In-process
+    callers of :func:`main` (tests, embedders) keep Python's defaults.
+    """
+    import gc
+
+    gc.set_threshold(200_000, 50, 1000)
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:
+            silence_stdout()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
+
+
 def _handle(exc: Exception) -> int:
     import click
 

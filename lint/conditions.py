@@ -166,6 +166,8 @@ def glob_match(pattern: str, value: str, ignore_case: bool = False) -> bool:
     """
     if ignore_case:
         pattern, value = pattern.casefold(), value.casefold()
+    if "*" not in pattern and "?" not in pattern:
+        return pattern == value
     p = v = 0
     star, mark = -1, 0
     while v < len(value):
@@ -427,6 +429,7 @@ NO_EXTERNAL_ID: tuple[Mapping[str, ScenarioValue], ...] = ({EXTERNAL_ID: ABSENT}
 # --------------------------------------------------------------------------- actions, principals
 
 
+@lru_cache(maxsize=4096)
 def action_matches(pattern: str, action: str) -> bool:
     """IAM action match: case-insensitive glob (``sts:AssumeRole*``, ``sts:*``, ``*``)."""
     return glob_match(pattern.strip(), action, ignore_case=True)

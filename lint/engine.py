@@ -183,13 +183,14 @@ def parse_all(units: Sequence[Unit], jobs: int) -> list[tuple[Model, bool]]:
 def scan_access_keys(source: SourceFile) -> list[Credential]:
     """Access key ids anywhere in a recognised file (AL201 looks beyond key fields)."""
     found: list[Credential] = []
-    if "A" not in source.text:
-        return found
-    for line_no, line in enumerate(source.text.split("\n"), start=1):
-        for match in ACCESS_KEY_ID.finditer(line):
-            end = match.end() + 1
-            loc = Location(source.rel, line_no, match.start() + 1, line_no, end)
-            found.append(Credential("access-key-id", "", match.group(0), loc, context="text"))
+    text = source.text
+    line_no, line_start = 1, 0
+    for match in ACCESS_KEY_ID.finditer(text):  # one pass; lines counted only for hits
+        line_no += text.count("\n", line_start, match.start())
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        column = match.start() - line_start + 1
+        loc = Location(source.rel, line_no, column, line_no, column + len(match.group(0)))
+        found.append(Credential("access-key-id", "", match.group(0), loc, context="text"))
     return found
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Any
 
 # Access key ids: a 4-letter prefix + 16 base32 characters (gitleaks' shape).
 ACCESS_KEY_ID = re.compile(
@@ -37,14 +38,38 @@ def _looks_secret(candidate: str) -> bool:
     return has_digit and has_alpha
 
 
+def _trie(words: list[str]) -> str:
+    """A regex matching any of ``words``, as a trie (longest match first at each step):
+    the engine follows one branch per character instead of trying every word at every
+    position, which kept masking slow when a tree holds hundreds of keys."""
+    tree: dict[str, Any] = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        ends = "" in node
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return f"(?:{body})?" if len(branches) == 1 else body + "?"
+        return body
+
+    return build(tree)
+
+
 @functools.lru_cache(maxsize=8)
 def _extras_pattern(extra: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One alternation for all known secrets (longest first), compiled once per run, so
+    """One pattern for all known secrets (longest match wins), compiled once per run, so
     masking costs one scan per text rather than one per secret."""
-    values = sorted({v for v in extra if v and len(v) >= 4}, key=lambda v: (-len(v), v))
+    values = sorted({v for v in extra if v and len(v) >= 4})
     if not values:
         return None
-    return re.compile("|".join(re.escape(v) for v in values))
+    return re.compile(_trie(values))
 
 
 def mask_text(text: str, extra: tuple[str, ...] = ()) -> str:

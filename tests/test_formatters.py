@@ -268,10 +268,27 @@ def test_json_exact_document() -> None:
     }
 
 
-def test_json_is_indented_and_key_sorted() -> None:
+def test_json_has_one_finding_per_line_and_sorted_keys() -> None:
     out = render("json", sample_result(), RULES)
     doc = json.loads(out)
-    assert out == json.dumps(doc, indent=2, sort_keys=True) + "\n"
+    lines = out.split("\n")
+    assert lines[:2] == ["{", '  "findings": [']
+    findings = lines[2 : 2 + len(doc["findings"])]
+    assert [json.loads(line.strip().rstrip(",")) for line in findings] == doc["findings"]
+    assert all(line.startswith("    {") for line in findings)
+    assert [json.dumps(f, sort_keys=True) for f in doc["findings"]] == [
+        line.strip().rstrip(",") for line in findings]
+    assert lines[2 + len(doc["findings"])] == "  ],"
+    assert lines[-4:] == ['  "summary": ' + json.dumps(doc["summary"], sort_keys=True) + ",",
+                          f'  "version": "{doc["version"]}"', "}", ""]
+
+
+def test_json_without_findings_is_one_line_per_key() -> None:
+    from assume_lint.result import RunResult
+
+    out = render("json", RunResult(files_scanned=2), RULES)
+    assert out.split("\n")[:2] == ["{", '  "findings": [],']
+    assert json.loads(out)["summary"]["files"] == 2
 
 
 def test_json_order_and_suppressed_hidden_by_default() -> None:

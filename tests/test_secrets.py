@@ -31,3 +31,20 @@ def test_extra_values_are_masked_whatever_their_shape() -> None:
     assert mask_text("secret_key = 123XXXX", ("123XXXX",)) == "secret_key = *******"
     assert mask_text("token = my-session-token-value", ("my-session-token-value",)) == (
         "token = my-s**************alue")
+
+
+def test_the_known_secrets_pattern_prefers_the_longest_secret() -> None:
+    import random
+    import re
+
+    from assume_lint.secrets import _trie
+
+    rng = random.Random(3)
+    for _ in range(300):
+        words = sorted({"".join(rng.choice("ab/+.*?(") for _ in range(rng.randint(4, 9)))
+                        for _ in range(rng.randint(1, 12))})
+        trie = re.compile(_trie(words))
+        plain = re.compile("|".join(re.escape(w) for w in sorted(words, key=lambda w: -len(w))))
+        for _ in range(30):
+            text = "".join(rng.choice("ab/+.*?( x") for _ in range(40))
+            assert trie.findall(text) == plain.findall(text), (words, text)

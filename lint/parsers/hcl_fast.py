@@ -276,20 +276,24 @@ class _Parser:
             self.pos = match.end()
         self.ws()
 
-    def binary(self, level: int) -> Tree:
-        left = self.unary() if level == 5 else self.binary(level + 1)
+    def binary(self, lowest: int) -> Tree:
+        """Operators of precedence ``lowest`` and above (precedence climbing: an operand
+        with no operator after it costs one check, not a descent through six levels)."""
+        left = self.unary()
         while True:
             before = self.pos
             self.continuation()
             match = _OPERATOR.match(self.text, self.pos)
-            if match is None or _LEVEL[match.group(0)] != level or self.text.startswith(
-                ("//", "/*"), self.pos
-            ):
+            if match is None or self.text.startswith(("//", "/*"), self.pos):
+                self.pos = before
+                return left
+            level = _LEVEL[match.group(0)]
+            if level < lowest:
                 self.pos = before
                 return left
             self.pos = match.end()
             self.nl()
-            right = self.unary() if level == 5 else self.binary(level + 1)
+            right = self.binary(level + 1)
             end = right.meta.end_pos
             if right.data != "binary_op":  # the innermost operation takes a newline after it
                 absorbed = _NL_RUN.match(self.text, self.pos)
