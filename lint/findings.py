@@ -35,7 +35,7 @@ class Severity(enum.IntEnum):
             raise ValueError(f"unknown severity {text!r} (expected one of: {names})") from None
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Location:
     """A place in a file: POSIX path relative to the scan root, 1-based line and column.
 
@@ -60,7 +60,7 @@ class Location:
         return self if path == self.path else replace(self, path=path)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hit:
     """What a rule reports: where, what, and optionally where else (cross-file rules).
 
@@ -77,7 +77,7 @@ class Hit:
     severity: Severity | None = None
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Finding:
     """A reported problem. Ordered by location first, so sorting gives file order."""
 

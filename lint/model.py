@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from assume_lint.findings import Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attr:
     """One configured value. ``value`` is None when the expression cannot be resolved."""
 
@@ -36,7 +36,7 @@ class Attr:
 # --------------------------------------------------------------------------- trust side
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Principal:
     """One principal of a statement.
 
@@ -49,7 +49,7 @@ class Principal:
     location: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Condition:
     """One (operator, key) pair of a Condition block, with all its values (OR-ed).
 
@@ -63,7 +63,7 @@ class Condition:
     location: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Statement:
     """One statement of a trust policy, Allow or Deny."""
 
@@ -88,7 +88,7 @@ class Statement:
         return self.sid if self.sid else f"#{self.index}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Role:
     """An IAM role defined in the scanned tree, with its trust policy.
 
@@ -119,7 +119,7 @@ class Role:
 # --------------------------------------------------------------------------- caller side
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AssumeAttempt:
     """Somebody configured to assume a role: provider, backend, profile, workflow step.
 
@@ -147,7 +147,7 @@ class AssumeAttempt:
     audience: Attr | None = None  # OIDC token audience; None: GitHub's sts.amazonaws.com
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Credential:
     """Static credential material found in a file.
 
@@ -166,7 +166,7 @@ class Credential:
     from_variable: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Profile:
     """One section of an AWS ``config`` or ``credentials`` file.
 
@@ -192,7 +192,7 @@ class Profile:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WorkflowJob:
     """A GitHub Actions job (or another CI job) that may assume roles through OIDC.
 
@@ -216,7 +216,7 @@ class WorkflowJob:
     assumes: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParseProblem:
     """A file of a recognised format that could not be (fully) parsed: becomes AL900."""
 

@@ -272,4 +272,17 @@ def schema_problems(root: Node, already: Iterable[Location] = ()) -> list[Proble
                 continue
             reported.add(where)
             problems.append((where, mask_text(message)))
+    _release(errors)
     return problems
+
+
+def _release(errors: Iterable[Any]) -> None:
+    """Break jsonschema's error <-> sub-error links, so the errors are freed at once
+    instead of waiting for the cyclic garbage collector (which the CLI runs rarely)."""
+    stack = list(errors)
+    while stack:
+        error = stack.pop()
+        stack.extend(error.context)
+        if isinstance(error.context, list):
+            error.context.clear()
+        error.parent = None

@@ -163,6 +163,7 @@ def _file_reader(module: _Module, files: Sequence[SourceFile]) -> hcl.ReadFile:
     """Read ``file()`` targets from disk relative to the module folder."""
     base = files[0].path.parent
     folder = PurePosixPath(module.folder)
+    by_rel = module.by_rel  # not the module: the module holds this reader (no cycle)
 
     def read(path: str) -> tuple[str, str] | None:
         relative = PurePosixPath(path)
@@ -170,8 +171,8 @@ def _file_reader(module: _Module, files: Sequence[SourceFile]) -> hcl.ReadFile:
             return None
         target = base / relative
         rel = str(folder / relative) if str(folder) != "." else str(relative)
-        if rel in module.by_rel:
-            return module.by_rel[rel].text, rel
+        if rel in by_rel:
+            return by_rel[rel].text, rel
         from assume_lint.sources import read_source
 
         loaded = read_source(target, rel)
