@@ -156,6 +156,10 @@ def _walk_dir(
             result.problems.append((relative(folder, root), exc.strerror or "cannot read folder"))
             continue
         subdirs: list[Path] = []
+        # The folder is resolved once; an entry that is not a link resolves to the
+        # folder's real path plus its name (resolving each file was a tenth of a run).
+        base = relative(folder, root)
+        prefix = "" if base == "." else base + "/"
         for entry in entries:
             path = Path(entry.path)
             try:
@@ -165,12 +169,12 @@ def _walk_dir(
                 if entry.is_dir():
                     if _skip_dir(entry.name, folder.name):
                         continue
-                    rel = relative(path, root)
+                    rel = relative(path, root) if is_link else prefix + entry.name
                     if rel in ignored or _excluded(rel, patterns):
                         continue
                     subdirs.append(path)
                 elif entry.is_file():
-                    rel = relative(path, root) if not is_link else _link_rel(path, root)
+                    rel = prefix + entry.name if not is_link else _link_rel(path, root)
                     if rel in seen or rel in ignored or _excluded(rel, patterns):
                         continue
                     seen.add(rel)
