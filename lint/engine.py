@@ -141,7 +141,10 @@ def units_of(inputs: Inputs) -> list[Unit]:
     for rel in sorted(inputs.sources):
         kind = inputs.kinds[rel]
         grouped.setdefault((kind, unit_key(kind, rel)), []).append(inputs.sources[rel])
-    return [Unit(kind, key, tuple(files)) for (kind, key), files in sorted(grouped.items())]
+    return [
+        Unit(kind, key, tuple(files), frozenset(f.rel for f in files) - inputs.reported)
+        for (kind, key), files in sorted(grouped.items())
+    ]
 
 
 def parse_unit(unit: Unit) -> tuple[Model, bool]:
@@ -149,8 +152,11 @@ def parse_unit(unit: Unit) -> tuple[Model, bool]:
 
     The flag is False when the parser failed, so that such a model is never cached.
     """
+    from assume_lint.parsers.policy import schema_skipped
+
     try:
-        return load_parser(unit.kind).parse_unit(unit.files), True
+        with schema_skipped(unit.context):
+            return load_parser(unit.kind).parse_unit(unit.files), True
     except RecursionError:
         message = "input is nested too deeply to analyse"
     except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the run

@@ -155,3 +155,46 @@ def test_role_context_is_only_read_from_files_naming_a_missing_role(tmp_path: Pa
     # backend.tf is read as the module sibling; the deploy role's file is found by its
     # name; the file defining only an unrelated role is never read.
     assert [c.rel for c in chosen] == ["iam/deploy.tf"]
+
+
+INVALID_TRUST_ROLE = """\
+resource "aws_iam_role" "{name}" {{
+  name = "{name}"
+  assume_role_policy = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [{{
+      Sid       = "{name}-trust"
+      Effect    = "Allow"
+      Principal = {{ Service = "ec2.amazonaws.com" }}
+      Action    = "sts:AssumeRole"
+    }}]
+  }})
+}}
+"""
+
+
+def test_context_files_are_not_schema_checked_and_the_cache_keeps_runs_apart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assume_lint import trust_schema
+
+    folder = tmp_path / "iam"
+    folder.mkdir()
+    (folder / "given.tf").write_text(INVALID_TRUST_ROLE.format(name="given"))
+    (folder / "sibling.tf").write_text(INVALID_TRUST_ROLE.format(name="sibling"))
+    checked: list[str] = []
+    original = trust_schema.schema_problems
+
+    def spy(root: object, already: object = ()) -> object:
+        checked.append(root.location.path)  # type: ignore[attr-defined]
+        return original(root, already)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(trust_schema, "schema_problems", spy)
+    # A partial run: the sibling is read (module context) but its policy is not checked.
+    assert findings(capsys, tmp_path, "iam/given.tf") == [("AL109", "iam/given.tf", 6)]
+    assert checked == ["iam/given.tf"]
+    # The full run that follows is not served the partial run's cached model.
+    checked.clear()
+    assert findings(capsys, tmp_path, "iam") == [
+        ("AL109", "iam/given.tf", 6), ("AL109", "iam/sibling.tf", 6)]
+    assert sorted(checked) == ["iam/given.tf", "iam/sibling.tf"]

@@ -46,11 +46,17 @@ class ParserModule(Protocol):
 
 @dataclass(frozen=True)
 class Unit:
-    """Files parsed together. ``key`` is the folder (folder units) or the file's path."""
+    """Files parsed together. ``key`` is the folder (folder units) or the file's path.
+
+    ``context`` names the files read only as context (the siblings of a file a partial
+    run was given): their trust policies are not schema-checked, as their AL109
+    findings would be dropped anyway. It is part of the cache key.
+    """
 
     kind: str
     key: str
     files: tuple[SourceFile, ...]
+    context: frozenset[str] = frozenset()
 
 
 SNIFF_JSON = "sniff:json"

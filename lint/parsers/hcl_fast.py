@@ -142,7 +142,8 @@ _KEYWORDS = frozenset({"in", "for", "if", "for_each", "else", "endif", "endfor"}
 
 
 class _Parser:
-    """One text. Every ``_p_*`` method starts at ``self.pos`` (after any whitespace)."""
+    """One text, read from ``self.pos``; each method consumes one construct and leaves
+    ``self.pos`` after it (restoring it when what follows belongs to the caller)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -160,15 +161,12 @@ class _Parser:
     def ws(self) -> None:
         self.pos = _WS.match(self.text, self.pos).end()  # type: ignore[union-attr]
 
-    def nl(self) -> int:
-        """Skip newlines and comments (and spaces); the end of the last one, else -1."""
+    def nl(self) -> None:
+        """Skip newlines and comments (and the spaces around them), where HCL allows."""
         match = _NL_RUN.match(self.text, self.pos)
-        if match is None:
-            self.ws()
-            return -1
-        self.pos = match.end()
+        if match is not None:
+            self.pos = match.end()
         self.ws()
-        return match.end()
 
     def peek(self, literal: str) -> bool:
         return self.text.startswith(literal, self.pos)
@@ -178,12 +176,12 @@ class _Parser:
             raise Fallback(f"expected {literal!r} at {self.pos}")
         self.pos += len(literal)
 
-    def name(self, kind: str = "NAME") -> Token:
+    def name(self) -> Token:
         match = _NAME.match(self.text, self.pos)
         if match is None:
             raise Fallback(f"expected a name at {self.pos}")
         self.pos = match.end()
-        return Token(match.group(0), kind, self.meta(match.start(), match.end()))
+        return Token(match.group(0), "NAME", self.meta(match.start(), match.end()))
 
     def identifier(self) -> Tree:
         token = self.name()

@@ -14,7 +14,8 @@ unknown (``None``) so the other rules stay silent about them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from assume_lint.findings import Location
@@ -77,9 +78,27 @@ def build_trust(doc: Node) -> TrustDoc:
     return TrustDoc(statements, version, has_version, _with_schema(doc, problems), True, unknown)
 
 
+# Files whose trust policies are not schema-checked during the current parse (context
+# files of a partial run: see Unit.context). Set by the engine around each unit.
+_UNCHECKED: frozenset[str] = frozenset()
+
+
+@contextlib.contextmanager
+def schema_skipped(paths: frozenset[str]) -> Iterator[None]:
+    """Skip the schema check for trust policies written in ``paths`` while parsing."""
+    global _UNCHECKED
+    previous, _UNCHECKED = _UNCHECKED, paths
+    try:
+        yield
+    finally:
+        _UNCHECKED = previous
+
+
 def _with_schema(doc: Node, problems: list[Problem]) -> tuple[Problem, ...]:
     """Add what the shipped JSON Schema rejects beyond the hand-written checks above
     (same location = same mistake, reported once). See :mod:`assume_lint.trust_schema`."""
+    if doc.location.path in _UNCHECKED:
+        return tuple(problems)
     from assume_lint.trust_schema import schema_problems
 
     return (*problems, *schema_problems(doc, (where for where, _ in problems)))
