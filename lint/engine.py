@@ -259,7 +259,7 @@ class _Finisher:
 
     def line(self, path: str, number: int) -> str:
         """Line ``number`` of ``path`` ("" when out of range). Files are indexed by line
-        offsets (4 bytes a line), not split into lines: a tree of 2,000 files held
+        offsets (8 bytes a line), not split into lines: a tree of 2,000 files held
         30 MiB of line strings that way."""
         source = self.sources.get(path)
         if source is None:

@@ -51,7 +51,7 @@ def _trie(words: list[str]) -> str:
 
     def build(node: dict[str, Any]) -> str:
         ends = "" in node
-        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        branches = [chain(char, child) for char, child in sorted(node.items()) if char]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -59,17 +59,46 @@ def _trie(words: list[str]) -> str:
             return f"(?:{body})?" if len(branches) == 1 else body + "?"
         return body
 
+    def chain(char: str, node: dict[str, Any]) -> str:
+        # Follow a run of single-child nodes in a loop: recursion happens only where
+        # words branch, so a megabyte-long secret cannot exhaust the stack.
+        literal = [char]
+        while len(node) == 1 and "" not in node:
+            (char, node), = node.items()
+            literal.append(char)
+        return re.escape("".join(literal)) + build(node)
+
     return build(tree)
+
+
+# Known secrets longer than this are replaced with str.replace (a regex of a megabyte
+# literal takes seconds to compile); shorter ones go into one trie pattern.
+_LONG_SECRET = 1024
 
 
 @functools.lru_cache(maxsize=8)
 def _extras_pattern(extra: tuple[str, ...]) -> re.Pattern[str] | None:
     """One pattern for all known secrets (longest match wins), compiled once per run, so
     masking costs one scan per text rather than one per secret."""
-    values = sorted({v for v in extra if v and len(v) >= 4})
+    values = sorted({v for v in extra if v and 4 <= len(v) <= _LONG_SECRET})
     if not values:
         return None
     return re.compile(_trie(values))
+
+
+@functools.lru_cache(maxsize=8)
+def _long_secrets(extra: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted({v for v in extra if len(v) > _LONG_SECRET}, key=len, reverse=True))
+
+
+def _mask_extras(text: str, extra: tuple[str, ...]) -> str:
+    for value in _long_secrets(extra):
+        if value in text:
+            text = text.replace(value, mask(value))
+    pattern = _extras_pattern(extra)
+    if pattern is not None:
+        text = pattern.sub(lambda m: mask(m.group(0)), text)
+    return text
 
 
 def mask_text(text: str, extra: tuple[str, ...] = ()) -> str:
@@ -78,9 +107,7 @@ def mask_text(text: str, extra: tuple[str, ...] = ()) -> str:
     ``extra`` lists literal values known to be secrets (from parsed secret fields) that
     do not have the usual shape (``"123XXXX"``-style placeholders, short test keys).
     """
-    pattern = _extras_pattern(extra)
-    if pattern is not None:
-        text = pattern.sub(lambda m: mask(m.group(0)), text)
+    text = _mask_extras(text, extra)
     if _CANDIDATE.search(text) is None:
         return text  # no run long enough to be a key id, a secret key or a token
     text = SESSION_TOKEN.sub(lambda m: mask(m.group(0)), text)
@@ -98,9 +125,7 @@ def mask_path(path: str, extra: tuple[str, ...] = ()) -> str:
     secret-key and token shapes: a long run of path segments can look like those, and a
     needlessly masked path no longer leads the reader (or code scanning) to the file.
     """
-    pattern = _extras_pattern(extra)
-    if pattern is not None:
-        path = pattern.sub(lambda m: mask(m.group(0)), path)
+    path = _mask_extras(path, extra)
     if "A" not in path:
         return path
     return ACCESS_KEY_ID.sub(lambda m: mask(m.group(0)), path)

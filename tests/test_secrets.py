@@ -48,3 +48,15 @@ def test_the_known_secrets_pattern_prefers_the_longest_secret() -> None:
         for _ in range(30):
             text = "".join(rng.choice("ab/+.*?( x") for _ in range(40))
             assert trie.findall(text) == plain.findall(text), (words, text)
+
+
+def test_a_megabyte_long_known_secret_is_masked_quickly() -> None:
+    import time
+
+    from assume_lint.secrets import mask_text
+
+    huge = "Qx" * 500_000
+    start = time.perf_counter()
+    out = mask_text(f"token {huge} end", (huge, "abcd12345"))
+    assert time.perf_counter() - start < 2
+    assert huge not in out and out.startswith("token Qx") and out.endswith(" end")
