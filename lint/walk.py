@@ -37,8 +37,20 @@ class WalkResult:
 
 
 def find_repo_root(start: Path) -> Path:
-    """git's top-level folder for ``start``, else ``start`` itself."""
+    """git's top-level folder for ``start``, else ``start`` itself.
+
+    The nearest folder holding ``.git`` (a folder, or the file of a worktree or
+    submodule) is the answer git would give, found without starting git (a few ms of a
+    pre-commit run); git is asked only when ``GIT_DIR`` or ``GIT_WORK_TREE`` changes
+    the rules.
+    """
     probe = start if start.is_dir() else start.parent
+    if not {"GIT_DIR", "GIT_WORK_TREE"} & os.environ.keys():
+        folder = probe.resolve()
+        for candidate in (folder, *folder.parents):
+            if (candidate / ".git").exists():
+                return candidate
+        return folder
     try:
         out = subprocess.run(
             ["git", "-C", str(probe), "rev-parse", "--show-toplevel"],

@@ -105,3 +105,37 @@ def test_gitignored_files_are_skipped(tmp_path: Path) -> None:
     (tmp_path / "main.tf").write_text("x\n")
     found = walk([tmp_path], tmp_path)
     assert sorted(c.rel for c in found.files) == [".gitignore", "main.tf"]
+
+
+def test_repo_root_is_the_nearest_folder_with_git(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+
+    from assume_lint.walk import find_repo_root
+
+    for name in ("GIT_DIR", "GIT_WORK_TREE"):
+        monkeypatch.delenv(name, raising=False)
+    repo = tmp_path / "repo"
+    (repo / "infra" / "app").mkdir(parents=True)
+    (repo / "infra" / "app" / "main.tf").write_text("")
+    assert find_repo_root(repo / "infra" / "app" / "main.tf") == (repo / "infra" / "app").resolve()
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    assert find_repo_root(repo / "infra" / "app" / "main.tf") == repo.resolve()
+    assert find_repo_root(repo / "infra") == repo.resolve()
+    # A submodule or worktree has a .git file: its own folder is the top level.
+    (repo / "infra" / ".git").write_text("gitdir: ../.git/modules/infra\n")
+    assert find_repo_root(repo / "infra" / "app") == (repo / "infra").resolve()
+
+
+def test_repo_root_asks_git_when_git_dir_is_set(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+
+    from assume_lint.walk import find_repo_root
+
+    repo = tmp_path / "repo"
+    (repo / "sub").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    monkeypatch.setenv("GIT_DIR", str(repo / ".git"))
+    monkeypatch.setenv("GIT_WORK_TREE", str(repo))
+    assert find_repo_root(repo / "sub") == repo.resolve()

@@ -29,30 +29,42 @@ class Fallback(Exception):
 
 
 class Meta:
-    """A tree's span; line and column are computed only when asked for."""
+    """A tree's span; line and column are computed only when asked for, once."""
 
-    __slots__ = ("_locate", "end_pos", "start_pos")
+    __slots__ = ("_end", "_locate", "_start", "end_pos", "start_pos")
 
     def __init__(self, locate: Locator, start: int, end: int) -> None:
         self._locate = locate
         self.start_pos = start
         self.end_pos = end
+        self._start: tuple[int, int] | None = None
+        self._end: tuple[int, int] | None = None
+
+    def _first(self) -> tuple[int, int]:
+        if self._start is None:
+            self._start = self._locate(self.start_pos)
+        return self._start
+
+    def _last(self) -> tuple[int, int]:
+        if self._end is None:
+            self._end = self._locate(self.end_pos)
+        return self._end
 
     @property
     def line(self) -> int:
-        return self._locate(self.start_pos)[0]
+        return self._first()[0]
 
     @property
     def column(self) -> int:
-        return self._locate(self.start_pos)[1]
+        return self._first()[1]
 
     @property
     def end_line(self) -> int:
-        return self._locate(self.end_pos)[0]
+        return self._last()[0]
 
     @property
     def end_column(self) -> int:
-        return self._locate(self.end_pos)[1]
+        return self._last()[1]
 
 
 class Token(str):
@@ -159,7 +171,9 @@ class _Parser:
         return Meta(self.lines, first.meta.start_pos, last.meta.end_pos)
 
     def ws(self) -> None:
-        self.pos = _WS.match(self.text, self.pos).end()  # type: ignore[union-attr]
+        pos = self.pos
+        if pos < self.n and self.text[pos] in " \t\r":  # most calls find no space
+            self.pos = _WS.match(self.text, pos).end()  # type: ignore[union-attr]
 
     def nl(self) -> None:
         """Skip newlines and comments (and the spaces around them), where HCL allows."""
