@@ -7,7 +7,9 @@ Kept apart from ``cli.py`` so that ``--version`` never imports click. Commands: 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -23,6 +25,8 @@ from assume_lint.cli import (
 )
 from assume_lint.config import Config, ConfigError, find_config, load_config
 from assume_lint.findings import Severity
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -80,6 +84,40 @@ def prepare(
     return targets, root, config
 
 
+def _target_options(output_help: str, select_help: str, ignore_help: str) -> Callable[[F], F]:
+    """The options every linting command shares (check and graph): where to write, which
+    config, which rules, the repository root and the cache. One definition, so the two
+    commands cannot drift apart."""
+    options = [
+        click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
+        click.option(
+            "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help=output_help
+        ),
+        click.option(
+            "--config",
+            "config_file",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Config file (default: .assume-lint.toml or pyproject.toml).",
+        ),
+        click.option("--no-config", is_flag=True, help="Ignore config files."),
+        click.option("--select", multiple=True, help=select_help),
+        click.option("--ignore", multiple=True, help=ignore_help),
+        click.option(
+            "--repo-root",
+            type=click.Path(path_type=Path, file_okay=False, exists=True),
+            help="Base of reported paths (default: git top level, else cwd).",
+        ),
+        click.option("--no-cache", is_flag=True, help="Neither read nor write the parse cache."),
+    ]
+
+    def apply(func: F) -> F:
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return apply
+
+
 def build_app() -> click.Group:
     """Build the click command group (called once per process)."""
 
@@ -89,7 +127,6 @@ def build_app() -> click.Group:
         """Lint AWS assume-role setups: Terraform, AWS profiles and trust policies."""
 
     @app.command("check")
-    @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
     @click.option(
         "-f",
         "--format",
@@ -99,21 +136,11 @@ def build_app() -> click.Group:
         type=click.Choice(["text", "json", "sarif", "markdown", "html"]),
         help="Report format.",
     )
-    @click.option(
-        "-o",
-        "--output",
-        type=click.Path(path_type=Path, dir_okay=False),
-        help="Write the report to FILE (atomically) instead of stdout.",
+    @_target_options(
+        "Write the report to FILE (atomically) instead of stdout.",
+        "Only these rules (ids, names, prefixes).",
+        "Skip these rules (ids, names, prefixes).",
     )
-    @click.option(
-        "--config",
-        "config_file",
-        type=click.Path(path_type=Path, dir_okay=False),
-        help="Config file (default: .assume-lint.toml or pyproject.toml).",
-    )
-    @click.option("--no-config", is_flag=True, help="Ignore config files.")
-    @click.option("--select", multiple=True, help="Only these rules (ids, names, prefixes).")
-    @click.option("--ignore", multiple=True, help="Skip these rules (ids, names, prefixes).")
     @click.option(
         "--min-severity",
         type=click.Choice(SEVERITIES),
@@ -159,17 +186,11 @@ def build_app() -> click.Group:
         help="SARIF automationDetails id (NAME/).",
     )
     @click.option(
-        "--repo-root",
-        type=click.Path(path_type=Path, file_okay=False, exists=True),
-        help="Base of reported paths (default: git top level, else cwd).",
-    )
-    @click.option(
         "-j",
         "--jobs",
         type=click.IntRange(min=1),
         help="Parallel parser processes (default: by tree size).",
     )
-    @click.option("--no-cache", is_flag=True, help="Neither read nor write the parse cache.")
     @click.option("--no-color", is_flag=True, help="No colour (also: NO_COLOR).")
     @click.option("-q", "--quiet", is_flag=True, help="No summary line on stderr.")
     def check(
@@ -256,7 +277,6 @@ def build_app() -> click.Group:
         return code
 
     @app.command("graph")
-    @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
     @click.option(
         "-f",
         "--format",
@@ -266,27 +286,11 @@ def build_app() -> click.Group:
         type=click.Choice(["mermaid", "dot", "json"]),
         help="Graph format.",
     )
-    @click.option(
-        "-o",
-        "--output",
-        type=click.Path(path_type=Path, dir_okay=False),
-        help="Write the graph to FILE (atomically) instead of stdout.",
+    @_target_options(
+        "Write the graph to FILE (atomically) instead of stdout.",
+        "Mark findings of these rules only.",
+        "Do not mark findings of these rules.",
     )
-    @click.option(
-        "--config",
-        "config_file",
-        type=click.Path(path_type=Path, dir_okay=False),
-        help="Config file (default: .assume-lint.toml or pyproject.toml).",
-    )
-    @click.option("--no-config", is_flag=True, help="Ignore config files.")
-    @click.option("--select", multiple=True, help="Mark findings of these rules only.")
-    @click.option("--ignore", multiple=True, help="Do not mark findings of these rules.")
-    @click.option(
-        "--repo-root",
-        type=click.Path(path_type=Path, file_okay=False, exists=True),
-        help="Base of reported paths (default: git top level, else cwd).",
-    )
-    @click.option("--no-cache", is_flag=True, help="Neither read nor write the parse cache.")
     def graph_cmd(
         paths: tuple[Path, ...],
         fmt: str,
