@@ -27,7 +27,11 @@ never above the repository root. It is read from disk; a parent that is missing,
 unreadable or not HCL contributes nothing (it reports its own problems as its own
 unit). Inherited attempts keep their Location in the parent file but get ``module`` =
 the child's folder, so AL301 compares them with the child's own identities.
-``merge_strategy = "no_merge"`` (or an unresolved strategy) inherits nothing. Because a
+With ``merge_strategy = "deep"``, a ``remote_state`` in both files is one block: the
+parent's fields and ``config`` map merged with the child's (maps recursively, lists
+concatenated, the child winning on a conflict), as Terragrunt does; each value keeps the
+file and line it was written at. ``merge_strategy = "no_merge"`` (or an unresolved
+strategy) inherits nothing. Because a
 unit's model then depends on the parent's text, :func:`extra_inputs` names every file an
 include might resolve to, and the model cache keys the unit by their content too.
 """
@@ -73,7 +77,7 @@ def parse_file(source: SourceFile) -> Model:
     unit.model.problems.extend(parsed.problems)
     unit.collect()
     for block in parsed.body.blocks_of("include"):
-        unit.model.attempts.extend(_inherited(unit, block))
+        _include(unit, block)
     return unit.model
 
 
@@ -130,6 +134,7 @@ class _Unit:
         self.model = Model()
         self.origin: list[str] = []  # the section each attempt of the model comes from
         self.evaluator = TerragruntEvaluator(parsed, self.scope)
+        self.remote: tuple[dict[str, Node], Location] | None = None  # remote_state fields
 
     def sections(self) -> set[str]:
         """The parts an include merge lets this file override: ``iam_role``,
@@ -156,11 +161,13 @@ class _Unit:
         remote = body.attributes.get("remote_state")
         if remote is not None:  # the `remote_state = {...}` attribute form
             node = self.evaluator.attribute(remote)
-            self._remote_state(_fields_of(node), remote.location)
+            self.remote = (_fields_of(node), remote.location)
+            self._remote_state(*self.remote)
             self._mark("remote_state")
         for block in body.blocks:
             if block.type == "remote_state":
-                self._remote_state(self._fields(block), block.location)
+                self.remote = (self._fields(block), block.location)
+                self._remote_state(*self.remote)
                 self._mark("remote_state")
             elif block.type == "generate":
                 self._generate(block)
@@ -355,17 +362,20 @@ class _IncludeEvaluator(TerragruntEvaluator):
         return self.unknown(tree)  # Terragrunt fails here (or uses a fallback argument)
 
 
-def _parent_source(unit: _Unit, block: Block) -> SourceFile | None:
-    """The file an include block names, read from disk; None when it cannot be."""
+def _parent_source(unit: _Unit, block: Block) -> tuple[SourceFile, str] | None:
+    """The file an include block names, read from disk, and the merge strategy; None
+    when it cannot be read or nothing is merged."""
     root = _repo_root(unit.source)
     path_attr = block.attributes.get("path")
     if root is None or path_attr is None:
         return None
     evaluator = _IncludeEvaluator(unit.file, unit.scope, unit.source, root)
+    merge = "shallow"
     strategy = block.attributes.get("merge_strategy")
     if strategy is not None:
         value = evaluator.attribute(strategy)
-        if not value.known or value.text() not in _MERGING:
+        merge = (value.text() or "") if value.known else ""
+        if merge not in _MERGING:
             return None
     node = evaluator.attribute(path_attr)
     if not node.known or not isinstance(node.value, str) or not node.value:
@@ -374,28 +384,68 @@ def _parent_source(unit: _Unit, block: Block) -> SourceFile | None:
     if rel is None or rel == unit.source.rel:
         return None
     loaded = read_source(root / rel, rel)
-    return loaded if isinstance(loaded, SourceFile) else None
+    return (loaded, merge) if isinstance(loaded, SourceFile) else None
 
 
-def _inherited(unit: _Unit, block: Block) -> list[AssumeAttempt]:
-    """The parent's attempts for the parts the child does not configure itself."""
+def _include(unit: _Unit, block: Block) -> None:
+    """Add what an include merges in: the parent's attempts for the parts the child does
+    not configure itself, and with a deep merge a ``remote_state`` of both, merged."""
     try:
-        parent = _parent_source(unit, block)
+        found = _parent_source(unit, block)
     except (OSError, ValueError, RecursionError):
-        return []
-    if parent is None:
-        return []
+        return
+    if found is None:
+        return
+    parent, merge = found
     parsed = hcl.parse_hcl(parent.text, parent.rel)
     if isinstance(parsed, ParseProblem):
-        return []
+        return
     source = _Unit(parent, parsed)
     source.collect()
     own = unit.sections()
-    return [
+    unit.model.attempts.extend(
         dataclasses.replace(attempt, module=unit.folder)
         for attempt, section in zip(source.model.attempts, source.origin, strict=True)
         if section not in own
-    ]
+    )
+    if merge == "deep" and unit.remote is not None and source.remote is not None:
+        _merge_remote_state(unit, source.remote[0])
+
+
+def _merge_remote_state(unit: _Unit, inherited: dict[str, Node]) -> None:
+    """Replace the child's own remote_state attempts by those of the deep-merged block.
+
+    Credentials are not collected again: the child's were collected from its own block,
+    the parent's are reported when the parent is linted.
+    """
+    assert unit.remote is not None
+    fields, where = unit.remote
+    keep = [(a, o) for a, o in zip(unit.model.attempts, unit.origin, strict=True)
+            if o != "remote_state"]
+    unit.model.attempts = [a for a, _ in keep]
+    unit.origin = [o for _, o in keep]
+    credentials = list(unit.model.credentials)
+    unit._remote_state(_deep_merge(inherited, fields), where)
+    unit._mark("remote_state")
+    unit.model.credentials = credentials
+
+
+def _deep_merge(parent: dict[str, Node], child: dict[str, Node]) -> dict[str, Node]:
+    """Terragrunt's deep merge of two attribute maps: maps merged recursively, lists
+    concatenated, anything else the child's."""
+    merged = dict(parent)
+    for name, value in child.items():
+        base = merged.get(name)
+        if base is None or not base.known or not value.known:
+            merged[name] = value
+        elif base.is_map and value.is_map:
+            inner = _deep_merge(dict(base.items()), dict(value.items()))
+            merged[name] = dataclasses.replace(value, value=inner)
+        elif base.is_list and value.is_list:
+            merged[name] = dataclasses.replace(value, value=[*base.value, *value.value])
+        else:
+            merged[name] = value
+    return merged
 
 
 def extra_inputs(unit: Unit) -> list[Path]:

@@ -581,3 +581,76 @@ def test_cache_key_covers_the_parent_file(
     assert _al301(capsys) == [("terragrunt.hcl", 6, 7)]
     (tree / "terragrunt.hcl").unlink()  # the parent is gone: nothing inherited
     assert _al301(capsys) == []
+
+
+CHILD_STATE = """\
+include "root" {
+  path           = find_in_parent_folders()
+  merge_strategy = "deep"
+}
+
+remote_state {
+  backend = "s3"
+  config = {
+    key = "app.tfstate"
+    assume_role = {
+      session_name = "app"
+    }
+  }
+}
+"""
+
+
+def test_deep_merge_combines_the_remote_state_of_both_files(tmp_path: Path) -> None:
+    _tree(tmp_path, {"terragrunt.hcl": ROOT_HCL, "live/app/terragrunt.hcl": CHILD_STATE})
+    model = _unit(tmp_path, "live/app/terragrunt.hcl")
+    [backend] = model.attempts
+    assert (backend.kind, backend.module) == ("backend", "live/app")
+    # The merged assume_role map: the parent's role, the child's session name, each
+    # located where it was written.
+    assert backend.role_arn is not None and backend.session_name is not None
+    assert backend.role_arn.value == "arn:aws:iam::111111111111:role/tf-state"
+    assert (backend.role_arn.location.path, backend.role_arn.location.line) == (
+        "terragrunt.hcl", 6)
+    assert backend.session_name.value == "app"
+    assert (backend.session_name.location.path, backend.session_name.location.line) == (
+        "live/app/terragrunt.hcl", 11)
+
+
+def test_shallow_merge_lets_the_child_remote_state_replace_the_parents(tmp_path: Path) -> None:
+    child = CHILD_STATE.replace('  merge_strategy = "deep"\n', "")
+    _tree(tmp_path, {"terragrunt.hcl": ROOT_HCL, "live/app/terragrunt.hcl": child})
+    [backend] = _unit(tmp_path, "live/app/terragrunt.hcl").attempts
+    assert backend.role_arn is None  # the child's block alone names no role
+    assert backend.location.path == "live/app/terragrunt.hcl"
+
+
+def test_deep_merge_keeps_the_child_value_on_a_conflict(tmp_path: Path) -> None:
+    child = CHILD_STATE.replace(
+        'session_name = "app"', 'role_arn = "arn:aws:iam::222222222222:role/own"')
+    _tree(tmp_path, {"terragrunt.hcl": ROOT_HCL, "live/app/terragrunt.hcl": child})
+    [backend] = _unit(tmp_path, "live/app/terragrunt.hcl").attempts
+    assert backend.role_arn is not None
+    assert backend.role_arn.value == "arn:aws:iam::222222222222:role/own"
+    assert backend.role_arn.location.path == "live/app/terragrunt.hcl"
+    assert backend.session_name is None
+
+
+def test_deep_merge_end_to_end_gives_one_al204_less(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _tree(tmp_path, {"terragrunt.hcl": ROOT_HCL, "live/app/terragrunt.hcl": CHILD_STATE})
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    args = ["live/app", "--repo-root", str(tmp_path), "--no-config", "--format", "json",
+            "--select", "AL204"]
+    main(args)
+    # The merged block has the child's session name: no missing-session-name finding.
+    assert json.loads(capsys.readouterr().out)["findings"] == []
+    child = CHILD_STATE.replace('  merge_strategy = "deep"\n', "")
+    (tmp_path / "live/app/terragrunt.hcl").write_text(child.replace(
+        'session_name = "app"', 'role_arn = "arn:aws:iam::111111111111:role/x"'))
+    main(args)  # shallow, and the child's own assume_role has no session name
+    [finding] = json.loads(capsys.readouterr().out)["findings"]
+    assert (finding["rule_id"], finding["path"], finding["line"]) == (
+        "AL204", "live/app/terragrunt.hcl", 9)
