@@ -292,6 +292,69 @@ def line_locator(
     return locate
 
 
+def offset_of(text: str, location: Location) -> int:
+    """The offset in ``text`` of a 1-based (line, column)."""
+    offset = 0
+    for _ in range(location.line - 1):
+        offset = text.index("\n", offset) + 1
+    return offset + location.column - 1
+
+
+_STRING_ESCAPES = frozenset('"\\/bfnrt')
+
+
+def raw_positions(text: str, pos: int) -> list[int] | None:
+    """For each decoded character of the JSON string body at ``pos``, its raw offset
+    (+ the closing quote's); None when the body is not a well-formed string."""
+    positions: list[int] = []
+    n = len(text)
+    while pos < n:
+        ch = text[pos]
+        positions.append(pos)
+        if ch == '"':
+            return positions
+        if ch != "\\":
+            pos += 1
+            continue
+        escape = text[pos + 1 : pos + 2]
+        if escape in _STRING_ESCAPES:
+            pos += 2
+        elif escape == "u":
+            pos += 6
+            pair = text[pos : pos + 2] == "\\u" and _in_range(text[pos + 2 : pos + 6], 0xDC00)
+            if pair and _in_range(text[pos - 4 : pos], 0xD800):
+                pos += 6  # a surrogate pair decodes to one character
+        else:
+            return None
+    return None
+
+
+def _in_range(hex_digits: str, low: int) -> bool:
+    """``hex_digits`` is a code unit of the 1024 starting at ``low`` (a surrogate half)."""
+    try:
+        return low <= int(hex_digits, 16) < low + 0x400
+    except ValueError:
+        return False
+
+
+def fixed_locator(line: int, column: int) -> Locator:
+    """A locator that puts everything at one place (when characters cannot be mapped)."""
+    return lambda _offset: (line, column)
+
+
+def string_locator(text: str, start: int, decoded: str) -> Locator:
+    """Map offsets of a decoded JSON string literal (opening quote at ``start``) to the file.
+
+    Falls back to the string's own position when the re-decoding disagrees with the
+    parser (it should not), so locations are approximate rather than wrong.
+    """
+    positions = raw_positions(text, start + 1)
+    file_locate = line_locator(text)
+    if positions is None or len(positions) != len(decoded) + 1:
+        return fixed_locator(*file_locate(start))
+    return lambda offset: file_locate(positions[min(offset, len(positions) - 1)])
+
+
 def parse_json(
     text: str,
     rel: str,

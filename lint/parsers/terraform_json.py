@@ -40,7 +40,15 @@ from assume_lint.parsers.hcl import (
     TemplateNode,
     closing_brace,
 )
-from assume_lint.parsers.jsonloc import JsonError, line_locator, parse_json
+from assume_lint.parsers.jsonloc import (
+    JsonError,
+    fixed_locator,
+    line_locator,
+    offset_of,
+    parse_json,
+    raw_positions,
+    string_locator,
+)
 from assume_lint.parsers.located import Node
 from assume_lint.secrets import mask_text
 from assume_lint.sources import SourceFile
@@ -48,7 +56,6 @@ from assume_lint.sources import SourceFile
 JSON_SUFFIXES = (".tf.json", ".tfvars.json")
 _SNIPPET = "\0snippet"  # path suffix marking locations still in snippet coordinates
 _PREFIX = "x = "
-_ESCAPES = {'"', "\\", "/", "b", "f", "n", "r", "t"}
 
 
 @dataclass
@@ -285,7 +292,7 @@ def _snippet(expr: str, offset: int, node: Node, scope: Scope, source: SourceFil
 def _mapper(snippet: str, shift: int, node: Node, source: SourceFile) -> Any:
     """Snippet (line, column) -> file (line, column) through the string's raw characters."""
     snippet_locate = _offsets(snippet)
-    positions = _raw_positions(source.text, _offset(source.text, node.location) + 1)
+    positions = raw_positions(source.text, offset_of(source.text, node.location) + 1)
     file_locate = line_locator(source.text)
     fallback = (node.location.line, node.location.column)
 
@@ -322,39 +329,6 @@ def _relocate(value: Node, locate: Any, pseudo: str, rel: str) -> None:
             setattr(current, name, Location(rel, line, column, end[0], end[1]))
         if isinstance(current, TemplateNode) and current.location.path == rel:
             current.body_line, current.body_column = current.location.line, current.location.column
-
-
-def _offset(text: str, location: Location) -> int:
-    """The offset in ``text`` of a 1-based (line, column)."""
-    offset = 0
-    for _ in range(location.line - 1):
-        offset = text.index("\n", offset) + 1
-    return offset + location.column - 1
-
-
-def _raw_positions(text: str, pos: int) -> list[int] | None:
-    """For each decoded character of the JSON string body at ``pos``, its raw offset."""
-    positions: list[int] = []
-    n = len(text)
-    while pos < n:
-        ch = text[pos]
-        positions.append(pos)
-        if ch == '"':
-            return positions
-        if ch != "\\":
-            pos += 1
-            continue
-        escape = text[pos + 1 : pos + 2]
-        if escape in _ESCAPES:
-            pos += 2
-        elif escape == "u":
-            pos += 6
-        else:
-            return None
-    return None
-
-
-# --------------------------------------------------------------------------- collect
 
 
 def collect(module: JsonModule, tf: tf_parser._Module) -> None:
@@ -514,17 +488,10 @@ def _policy_node(policy: Node, source: SourceFile) -> Node | ParseProblem | None
 
 def _json_string(policy: Node, source: SourceFile) -> Node | ParseProblem:
     """A policy written as a JSON string literal in the file, located per character."""
-    positions = None
+    locate = fixed_locator(policy.location.line, policy.location.column)
     if policy.location.path == source.rel:
-        positions = _raw_positions(source.text, _offset(source.text, policy.location) + 1)
-    file_locate = line_locator(source.text)
-    at = (policy.location.line, policy.location.column)
-
-    def locate(offset: int) -> tuple[int, int]:
-        if positions is None or len(positions) != len(policy.value) + 1:
-            return at
-        return file_locate(positions[min(offset, len(positions) - 1)])
-
+        start = offset_of(source.text, policy.location)
+        locate = string_locator(source.text, start, policy.value)
     try:
         node = parse_json(policy.value, policy.location.path, locate=locate)
     except JsonError as exc:

@@ -29,7 +29,14 @@ from pathlib import PurePosixPath
 from assume_lint.findings import Location
 from assume_lint.model import Attr, Model, ParseProblem, Role, Statement
 from assume_lint.parsers import per_file
-from assume_lint.parsers.jsonloc import JsonError, Locator, line_locator, parse_json
+from assume_lint.parsers.jsonloc import (
+    JsonError,
+    Locator,
+    fixed_locator,
+    offset_of,
+    parse_json,
+    string_locator,
+)
 from assume_lint.parsers.located import Node
 from assume_lint.parsers.policy import build_trust
 from assume_lint.secrets import mask_text
@@ -37,7 +44,6 @@ from assume_lint.sources import SourceFile
 
 ASSUME_ACTIONS = ("sts:assumerole", "sts:assumerolewithwebidentity", "sts:assumerolewithsaml")
 ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):role/")
-_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 
 
 @dataclass(frozen=True)
@@ -185,13 +191,13 @@ def _policy_node(policy: Node, source: SourceFile) -> Node | ParseProblem:
     if not isinstance(policy.value, str):
         return policy
     raw = policy.value
-    start = _offset(source.text, policy.location)
+    start = offset_of(source.text, policy.location)
     locate: Locator
     if raw.lstrip()[:3].upper() == "%7B":
         raw = urllib.parse.unquote(raw)
-        locate = _fixed(policy.location.line, policy.location.column)  # no per-char map
+        locate = fixed_locator(policy.location.line, policy.location.column)  # no char map
     else:
-        locate = _string_locator(source.text, start, raw)
+        locate = string_locator(source.text, start, raw)
     try:
         node = parse_json(raw, source.rel, locate=locate)
     except JsonError as exc:
@@ -199,70 +205,3 @@ def _policy_node(policy: Node, source: SourceFile) -> Node | ParseProblem:
         return ParseProblem(Location(source.rel, exc.line, exc.column), message)
     node.key_location = policy.key_location
     return node
-
-
-def _offset(text: str, location: Location) -> int:
-    """The offset in ``text`` of a 1-based (line, column)."""
-    offset = 0
-    for _ in range(location.line - 1):
-        offset = text.index("\n", offset) + 1
-    return offset + location.column - 1
-
-
-def _string_locator(text: str, start: int, decoded: str) -> Locator:
-    """Map offsets of a decoded JSON string literal (opening quote at ``start``) to the file.
-
-    Falls back to the string's own position when the re-decoding disagrees with the
-    parser (it should not), so locations are approximate rather than wrong.
-    """
-    positions = _raw_positions(text, start + 1)
-    file_locate = line_locator(text)
-    if positions is None or len(positions) != len(decoded) + 1:
-        return _fixed(*file_locate(start))
-    return lambda offset: file_locate(positions[min(offset, len(positions) - 1)])
-
-
-def _fixed(line: int, column: int) -> Locator:
-    """A locator that puts everything at one place (when characters cannot be mapped)."""
-    return lambda _offset: (line, column)
-
-
-def _raw_positions(text: str, pos: int) -> list[int] | None:
-    """For each decoded character of the string body at ``pos``, its raw offset (+ the end)."""
-    positions: list[int] = []
-    n = len(text)
-    while pos < n:
-        ch = text[pos]
-        if ch == '"':
-            positions.append(pos)
-            return positions
-        positions.append(pos)
-        if ch != "\\":
-            pos += 1
-            continue
-        escape = text[pos + 1 : pos + 2]
-        if escape in _ESCAPES:
-            pos += 2
-        elif escape == "u":
-            pos += 6
-            pair = text[pos : pos + 2] == "\\u" and _is_low_surrogate(text[pos + 2 : pos + 6])
-            if pair and _is_high_surrogate(text[pos - 4 : pos]):
-                pos += 6  # a pair decodes to one character
-        else:
-            return None
-    return None
-
-
-def _is_high_surrogate(hex_digits: str) -> bool:
-    return _in_range(hex_digits, 0xD800, 0xDBFF)
-
-
-def _is_low_surrogate(hex_digits: str) -> bool:
-    return _in_range(hex_digits, 0xDC00, 0xDFFF)
-
-
-def _in_range(hex_digits: str, low: int, high: int) -> bool:
-    try:
-        return low <= int(hex_digits, 16) <= high
-    except ValueError:
-        return False

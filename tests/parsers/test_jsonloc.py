@@ -263,3 +263,20 @@ def test_accepts_exactly_what_strict_json_accepts(text: str) -> None:
         assert info.value.line >= 1 and info.value.column >= 1
     else:
         assert parse_json(text, REL).plain() == expected
+
+
+def test_string_positions_count_a_surrogate_pair_as_one_character() -> None:
+    import json
+
+    from assume_lint.parsers.jsonloc import raw_positions, string_locator
+
+    text = 'x = "a\\ud83d\\ude00b\\n\\u00e9c"\n'
+    start = text.index('"')
+    decoded = json.loads(text[start:].strip())
+    assert decoded == "a\U0001F600b\n\u00e9c"
+    positions = raw_positions(text, start + 1)
+    assert positions is not None and len(positions) == len(decoded) + 1
+    locate = string_locator(text, start, decoded)
+    assert [locate(i) for i in range(len(decoded) + 1)] == [
+        (1, 6), (1, 7), (1, 19), (1, 20), (1, 22), (1, 28), (1, 29)]
+    assert raw_positions('"\\x"', 1) is None  # not a JSON escape: no mapping
