@@ -19,6 +19,7 @@ hcl2 and lark are imported lazily so importing this module stays cheap.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import importlib
@@ -702,16 +703,7 @@ class Evaluator:
             else [c for c in args_tree.children if _is_tree(c) and c.data != "new_line_or_comment"]
         )
         if name == "jsonencode" and len(args) == 1:
-            inner = self.evaluate(args[0])
-            return EncodedNode(
-                inner.value,
-                inner.location,
-                inner.known,
-                inner.source,
-                None,
-                inner.duplicate_keys,
-                encoding="jsonencode",
-            )
+            return _encoded(self.evaluate(args[0]), "jsonencode")
         if name in ("file", "templatefile") and args:
             return self._read_json(tree, args[0])
         return self.unknown(tree)
@@ -729,15 +721,7 @@ class Evaluator:
         parsed = parse_json_text(text, rel)
         if isinstance(parsed, ParseProblem):
             return self.unknown(tree)
-        return EncodedNode(
-            parsed.value,
-            parsed.location,
-            parsed.known,
-            parsed.source,
-            None,
-            parsed.duplicate_keys,
-            encoding="file",
-        )
+        return _encoded(parsed, "file")
 
     def _e_get_attr_expr_term(self, tree: Any) -> Node:
         return self._reference(tree)
@@ -782,36 +766,19 @@ def _is_document_json(rest: list[str | int]) -> bool:
     )
 
 
-def _as_reference(node: Node, source: str) -> Node:
-    """A copy of a resolved Node that remembers the reference it came through."""
-    if isinstance(node, EncodedNode):
-        return EncodedNode(
-            node.value,
-            node.location,
-            node.known,
-            source,
-            node.key_location,
-            node.duplicate_keys,
-            encoding=node.encoding,
-        )
-    if isinstance(node, TemplateNode):
-        return TemplateNode(
-            node.value,
-            node.location,
-            node.known,
-            source,
-            node.key_location,
-            node.duplicate_keys,
-            template=node.template,
-            holes=node.holes,
-            body_line=node.body_line,
-            body_column=node.body_column,
-            indent=node.indent,
-            heredoc=node.heredoc,
-        )
-    return Node(
-        node.value, node.location, node.known, source, node.key_location, node.duplicate_keys
+def _encoded(node: Node, encoding: str) -> EncodedNode:
+    """``node``'s value as an encoded policy (``jsonencode(...)``, ``file(...)``); where
+    it is held (its key location) is the caller's business."""
+    return EncodedNode(
+        node.value, node.location, node.known, node.source, None, node.duplicate_keys,
+        encoding=encoding,
     )
+
+
+def _as_reference(node: Node, source: str) -> Node:
+    """A copy of a resolved Node (of whichever kind) that remembers the reference it
+    came through."""
+    return dataclasses.replace(node, source=source)
 
 
 def _step(node: Node, step: str | int) -> Node | None:
