@@ -20,34 +20,24 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 from assume_lint.findings import Location
 from assume_lint.parsers.located import Node
+from assume_lint.parsers.policy import PRINCIPAL_KINDS, STATEMENT_ELEMENTS, TOP_ELEMENTS
 from assume_lint.secrets import mask_text
 
 SCHEMA_FILE = "trust-policy.schema.json"
 Path = tuple[str | int, ...]
 Problem = tuple[Location, str]
 
-_TOP = {n.lower(): n for n in ("Version", "Id", "Statement")}
-_STATEMENT = {
-    n.lower(): n
-    for n in (
-        "Sid",
-        "Effect",
-        "Principal",
-        "NotPrincipal",
-        "Action",
-        "NotAction",
-        "Resource",
-        "NotResource",
-        "Condition",
-    )
-}
-_PRINCIPAL = {n.lower(): n for n in ("AWS", "Service", "Federated", "CanonicalUser")}
+# The canonical spellings of element names (IAM matches them case-insensitively).
+_TOP = {n.lower(): n for n in TOP_ELEMENTS}
+_STATEMENT = {n.lower(): n for n in STATEMENT_ELEMENTS}
+_PRINCIPAL = PRINCIPAL_KINDS
 _UNKNOWN = object()
 # Statement[i].Condition.op.key[j] is the deepest element the schema describes (6);
 # anything deeper is a placeholder, which keeps conversion linear on hostile nesting.
@@ -148,23 +138,39 @@ def convert(root: Node) -> tuple[Any, dict[Path, Node], set[Path]]:
 # --------------------------------------------------------------------------- fast path
 
 
+@dataclass(frozen=True)
+class _Rules:
+    """What the fast path checks, read from the schema itself (so it cannot drift)."""
+
+    top: frozenset[str]
+    versions: tuple[str, ...]  # enums: compared by equality (values may be unhashable)
+    statement: frozenset[str]  # the elements a trust statement may have
+    effects: tuple[str, ...]
+    principals: frozenset[str]
+    patterns: dict[str, re.Pattern[str]]
+
+
 @lru_cache(maxsize=1)
-def _patterns() -> dict[str, re.Pattern[str]]:
-    """The schema's own patterns (so the fast path cannot drift from the schema)."""
-    defs = load_schema()["$defs"]
+def _rules() -> _Rules:
+    schema = load_schema()
+    defs = schema["$defs"]
+    statement = defs["statement"]["properties"]
     principal = defs["principal"]["properties"]
-    return {
-        "sid": re.compile(defs["statement"]["properties"]["Sid"]["pattern"]),
-        "star": re.compile(defs["principal"]["pattern"]),
-        "Service": re.compile(principal["Service"]["pattern"]),
-        "CanonicalUser": re.compile(principal["CanonicalUser"]["pattern"]),
-        "action": re.compile(defs["actions"]["pattern"]),
-        "operator": re.compile(defs["condition"]["propertyNames"]["pattern"]),
-    }
-
-
-_STATEMENT_KEYS = frozenset(("Sid", "Effect", "Principal", "NotPrincipal", "Action",
-                             "NotAction", "Condition"))  # fmt: skip
+    return _Rules(
+        top=frozenset(schema["properties"]),
+        versions=tuple(schema["properties"]["Version"]["enum"]),
+        statement=frozenset(name for name, rule in statement.items() if "not" not in rule),
+        effects=tuple(statement["Effect"]["enum"]),
+        principals=frozenset(principal),
+        patterns={
+            "sid": re.compile(statement["Sid"]["pattern"]),
+            "star": re.compile(defs["principal"]["pattern"]),
+            "Service": re.compile(principal["Service"]["pattern"]),
+            "CanonicalUser": re.compile(principal["CanonicalUser"]["pattern"]),
+            "action": re.compile(defs["actions"]["pattern"]),
+            "operator": re.compile(defs["condition"]["propertyNames"]["pattern"]),
+        },
+    )
 
 
 def _wild(value: object) -> bool:
@@ -187,13 +193,14 @@ def _one_or_many(value: object, item: Callable[[object], bool]) -> bool:
 
 
 def _principal(value: object) -> bool:
-    patterns = _patterns()
+    rules = _rules()
+    patterns = rules.patterns
     if isinstance(value, str):
         return _matches(patterns["star"], value)
     if not isinstance(value, dict) or not value:
         return False
     for kind, ids in value.items():
-        if kind not in ("AWS", "Federated", "Service", "CanonicalUser"):
+        if kind not in rules.principals:
             return False
         pattern = patterns.get(kind)
 
@@ -213,7 +220,7 @@ def _condition(value: object) -> bool:
     if not isinstance(value, dict):
         return False
     for operator, keys in value.items():
-        if _patterns()["operator"].search(operator) is None:
+        if _rules().patterns["operator"].search(operator) is None:
             return False
         if _wild(keys):
             continue
@@ -228,20 +235,21 @@ def _condition(value: object) -> bool:
 def _statement(value: object) -> bool:
     if _wild(value):
         return True
-    if not isinstance(value, dict) or not value.keys() <= _STATEMENT_KEYS:
+    rules = _rules()
+    if not isinstance(value, dict) or not value.keys() <= rules.statement:
         return False
     if ("Principal" in value) == ("NotPrincipal" in value):
         return False
     if ("Action" in value) == ("NotAction" in value):
         return False
     effect = value.get("Effect")
-    if effect not in ("Allow", "Deny") and not _wild(effect):
+    if effect not in rules.effects and not _wild(effect):
         return False
-    if "Sid" in value and not _matches(_patterns()["sid"], value["Sid"]):
+    if "Sid" in value and not _matches(rules.patterns["sid"], value["Sid"]):
         return False
     actions = value.get("Action", value.get("NotAction"))
     if not _wild(actions) and not _one_or_many(
-        actions, lambda v: _matches(_patterns()["action"], v)
+        actions, lambda v: _matches(rules.patterns["action"], v)
     ):
         return False
     return _principal(value.get("Principal", value.get("NotPrincipal"))) and (
@@ -256,10 +264,11 @@ def plainly_valid(instance: object) -> bool:
     It follows the schema rule by rule, with the schema's own patterns; False means
     "ask jsonschema", never "invalid". A differential test holds it to jsonschema.
     """
-    if not isinstance(instance, dict) or not instance.keys() <= {"Version", "Id", "Statement"}:
+    rules = _rules()
+    if not isinstance(instance, dict) or not instance.keys() <= rules.top:
         return False
     version = instance.get("Version")
-    if version not in ("2012-10-17", "2008-10-17") and not _wild(version):
+    if version not in rules.versions and not _wild(version):
         return False
     if "Id" in instance and not isinstance(instance["Id"], str):
         return False
