@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ from assume_lint.partial import with_role_context
 from assume_lint.registry import Rule, RuleContext, all_rules, is_valid_selector, matches
 from assume_lint.result import RunResult
 from assume_lint.secrets import ACCESS_KEY_ID, mask_path, mask_text
-from assume_lint.sources import ReadProblem, SourceFile, read_source
+from assume_lint.sources import ReadProblem, SourceFile, line_starts, read_source
 from assume_lint.subjects import derive_subjects, repository_name
 from assume_lint.suppress import SuppressionOutcome, apply, config_ignores_from, parse_directives
 from assume_lint.walk import Candidate, relative, walk
@@ -36,7 +35,6 @@ PARSE_ERROR_ID = "AL900"
 _SNIFF_HEAD = 65536
 _PARALLEL_MIN_FILES = 200
 _MAX_PROBLEMS_PER_FILE = 20
-_NEWLINE = re.compile("\n")
 
 
 @dataclass
@@ -237,13 +235,6 @@ def build_model(inputs: Inputs, cache: ModelCache, jobs: int | None = None) -> M
     for rel in sorted(inputs.sources):
         merged.credentials.extend(scan_access_keys(inputs.sources[rel]))
     return merged
-
-
-def line_starts(text: str) -> array[int]:
-    """Offsets where the lines of ``text`` start (the first is 0)."""
-    starts = array("q", [0])
-    starts.extend(match.end() for match in _NEWLINE.finditer(text))
-    return starts
 
 
 class _Finisher:

@@ -196,7 +196,6 @@ class HclFile:
     rel: str
     text: str
     body: Block
-    lines: list[str] = field(default_factory=list)
     problems: list[ParseProblem] = field(default_factory=list)  # blocks left unparsed
 
 
@@ -300,7 +299,7 @@ def parse_hcl(text: str, rel: str) -> HclFile | ParseProblem:
         return ParseProblem(Location(rel, 1, 1), "invalid HCL: nesting too deep to parse")
     except Exception as exc:  # lark raises several unrelated exception classes
         return _problem_from(exc, text, rel)
-    return HclFile(rel, text, top, text.split("\n"), skipped)
+    return HclFile(rel, text, top, skipped)
 
 
 def parse_tree(text: str) -> Any:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from assume_lint.findings import Location
 from assume_lint.parsers.located import Node
+from assume_lint.sources import line_starts
 
 Locator = Callable[[int], tuple[int, int]]
 
@@ -276,12 +277,7 @@ def line_locator(
     ``text`` to the number of columns to add on it (an indent that ``<<-`` stripped, or
     where a one-line string starts).
     """
-    starts = [0]
-    find = text.find
-    at = find("\n")
-    while at >= 0:
-        starts.append(at + 1)
-        at = find("\n", at + 1)
+    starts = line_starts(text)
 
     def locate(offset: int) -> tuple[int, int]:
         index = bisect.bisect_right(starts, offset) - 1

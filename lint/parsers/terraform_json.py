@@ -51,7 +51,7 @@ from assume_lint.parsers.jsonloc import (
 )
 from assume_lint.parsers.located import Node
 from assume_lint.secrets import mask_text
-from assume_lint.sources import SourceFile
+from assume_lint.sources import SourceFile, line_starts
 
 JSON_SUFFIXES = (".tf.json", ".tfvars.json")
 _SNIPPET = "\0snippet"  # path suffix marking locations still in snippet coordinates
@@ -306,7 +306,7 @@ def _mapper(snippet: str, shift: int, node: Node, source: SourceFile) -> Any:
 
 
 def _offsets(text: str) -> Any:
-    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    starts = line_starts(text)
 
     def offset(line: int, column: int) -> int:
         index = min(max(line, 1), len(starts)) - 1
