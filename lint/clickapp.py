@@ -7,7 +7,7 @@ Kept apart from ``cli.py`` so that ``--version`` never imports click. Commands: 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -116,6 +116,26 @@ def _target_options(output_help: str, select_help: str, ignore_help: str) -> Cal
         return func
 
     return apply
+
+
+def _report_missing(missing: Sequence[str]) -> None:
+    for target in missing:
+        click.echo(f"assume-lint: {target}: no such file or directory", err=True)
+
+
+def _emit(text: str, output: Path | None) -> str:
+    """Write the report (stdout or ``output``): "written", "closed" when the reader of
+    stdout went away (``| head``: not an error; stdout is silenced) or "failed" when the
+    file cannot be written (said on stderr)."""
+    try:
+        write_output(text, output)
+    except BrokenPipeError:
+        silence_stdout()
+        return "closed"
+    except OSError as exc:
+        click.echo(f"assume-lint: cannot write {output}: {exc.strerror}", err=True)
+        return "failed"
+    return "written"
 
 
 def build_app() -> click.Group:
@@ -241,8 +261,7 @@ def build_app() -> click.Group:
                 )
         except BaselineError as exc:
             raise click.ClickException(str(exc)) from None
-        for target in result.missing:
-            click.echo(f"assume-lint: {target}: no such file or directory", err=True)
+        _report_missing(result.missing)
         if result.stale:
             click.echo(
                 f"assume-lint: {result.stale} baseline entries match no finding any more "
@@ -264,14 +283,9 @@ def build_app() -> click.Group:
             model=models[0] if models else None,
         )
         code = exit_code(result, config)
-        try:
-            write_output(text, output)
-        except BrokenPipeError:
-            silence_stdout()
-            return code
-        except OSError as exc:
-            click.echo(f"assume-lint: cannot write {output}: {exc.strerror}", err=True)
-            return EXIT_ERROR
+        emitted = _emit(text, output)
+        if emitted != "written":
+            return code if emitted == "closed" else EXIT_ERROR
         if not quiet and (output is not None or fmt != "text"):
             click.echo(result.summary(), err=True)
         return code
@@ -312,20 +326,14 @@ def build_app() -> click.Group:
         targets, root, config = prepare(paths, repo_root, config_file, no_config, select, ignore)
         models: list[Model] = []
         result = lint(targets, root, config, use_cache=not no_cache, model_out=models)
-        for target in result.missing:
-            click.echo(f"assume-lint: {target}: no such file or directory", err=True)
+        _report_missing(result.missing)
         module = importlib.import_module(
             {"mermaid": "assume_lint.formatters.mermaid", "dot": "assume_lint.formatters.dot"}.get(
                 fmt, "assume_lint.formatters.graph_json"
             )
         )
         text: str = module.render_graph(build_graph(models[0], result.findings, result.secrets))
-        try:
-            write_output(text, output)
-        except BrokenPipeError:
-            silence_stdout()
-        except OSError as exc:
-            click.echo(f"assume-lint: cannot write {output}: {exc.strerror}", err=True)
+        if _emit(text, output) == "failed":
             return EXIT_ERROR
         return EXIT_ERROR if result.missing else EXIT_OK
 
