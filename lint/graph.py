@@ -107,6 +107,22 @@ class Graph:
         }
 
 
+# Severity colours of the diagram formats (mermaid, dot); the HTML report darkens medium
+# for white badge text.
+SEVERITY_COLORS = {
+    "critical": "#b00020",
+    "high": "#d93f0b",
+    "medium": "#e0a100",
+    "low": "#1d76db",
+    "info": "#6a737d",
+}
+
+
+def rule_ids(marks: Sequence[Mark]) -> list[str]:
+    """The distinct rule ids among ``marks``, sorted."""
+    return sorted({m.rule_id for m in marks})
+
+
 def worst(marks: Sequence[Mark]) -> str | None:
     """The highest severity label among ``marks`` (None when unmarked)."""
     order = ("info", "low", "medium", "high", "critical")
@@ -518,8 +534,10 @@ __all__ = [
     "Graph",
     "Mark",
     "Node",
+    "SEVERITY_COLORS",
     "arn_account",
     "build_graph",
     "condition_labels",
+    "rule_ids",
     "worst",
 ]

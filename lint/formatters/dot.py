@@ -6,20 +6,13 @@ backslashes, quotes and line breaks escaped, so a hostile name cannot end the st
 
 from __future__ import annotations
 
-from assume_lint.graph import Edge, Graph, Node, worst
+from assume_lint.graph import SEVERITY_COLORS, Edge, Graph, Node, rule_ids, worst
 
 _SHAPES = {
     "caller": "oval",
     "role": "box",
     "role-arn": "parallelogram",
     "unknown": "hexagon",
-}
-_COLORS = {
-    "critical": "#b00020",
-    "high": "#d93f0b",
-    "medium": "#e0a100",
-    "low": "#1d76db",
-    "info": "#6a737d",
 }
 
 
@@ -36,10 +29,10 @@ def _mark_text(marks_rules: list[str], severity: str | None) -> str:
 
 def _node_line(node: Node) -> str:
     severity = worst(node.marks)
-    label = node.label + _mark_text(sorted({m.rule_id for m in node.marks}), severity)
+    label = node.label + _mark_text(rule_ids(node.marks), severity)
     attrs = [f"label={quote(label)}", f"shape={_SHAPES.get(node.kind, 'ellipse')}"]
     if severity:
-        attrs.append(f"color={quote(_COLORS[severity])}")
+        attrs.append(f"color={quote(SEVERITY_COLORS[severity])}")
         attrs.append("penwidth=3")
     return f"{quote(node.id)} [{', '.join(attrs)}];"
 
@@ -49,10 +42,10 @@ def _edge_line(edge: Edge) -> str:
     text = "may assume" if edge.kind == "may-assume" else "assumes"
     if edge.labels:
         text += ": " + "; ".join(edge.labels)
-    text += _mark_text(sorted({m.rule_id for m in edge.marks}), severity)
+    text += _mark_text(rule_ids(edge.marks), severity)
     attrs = [f"label={quote(text)}", f"style={'dashed' if edge.kind == 'may-assume' else 'bold'}"]
     if severity:
-        attrs.append(f"color={quote(_COLORS[severity])}")
+        attrs.append(f"color={quote(SEVERITY_COLORS[severity])}")
         attrs.append("penwidth=3")
     return f"{quote(edge.source)} -> {quote(edge.target)} [{', '.join(attrs)}];"
 

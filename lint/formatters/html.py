@@ -16,7 +16,7 @@ from pathlib import Path
 
 from assume_lint.findings import Finding
 from assume_lint.formatters import masked, one_line, reported
-from assume_lint.graph import Graph, Node, build_graph, worst
+from assume_lint.graph import Graph, Node, build_graph, rule_ids, worst
 from assume_lint.model import Model
 from assume_lint.registry import Rule
 from assume_lint.result import RunResult
@@ -180,7 +180,7 @@ def render_svg(graph: Graph) -> str:
         dash = ' stroke-dasharray="5,3"' if edge.kind == "may-assume" else ""
         title = f"{edge.kind}: " + "; ".join(edge.labels)
         if edge.marks:
-            title += " — " + ", ".join(sorted({m.rule_id for m in edge.marks}))
+            title += " — " + ", ".join(rule_ids(edge.marks))
         parts.append(
             f'<path class="edge" d="M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}" fill="none" '
             f'stroke="{color}" stroke-width="{3 if severity else 1.2}"{dash}>'

@@ -9,7 +9,7 @@ a ``linkStyle`` by severity.
 
 from __future__ import annotations
 
-from assume_lint.graph import Edge, Graph, Node, worst
+from assume_lint.graph import SEVERITY_COLORS, Edge, Graph, Node, rule_ids, worst
 
 _ENTITIES = {
     "#": "#35;",
@@ -31,13 +31,6 @@ _SHAPES = {
     "role-arn": ('[/"', '"/]'),
     "unknown": ('{{"', '"}}'),
 }
-_COLORS = {
-    "critical": "#b00020",
-    "high": "#d93f0b",
-    "medium": "#e0a100",
-    "low": "#1d76db",
-    "info": "#6a737d",
-}
 
 
 def escape(text: str) -> str:
@@ -49,7 +42,7 @@ def escape(text: str) -> str:
 def _node_label(node: Node) -> str:
     text = node.label
     if node.marks:
-        rules = sorted({m.rule_id for m in node.marks})
+        rules = rule_ids(node.marks)
         text += f" ⚠ {' '.join(rules)} ({worst(node.marks)})"
     return escape(text)
 
@@ -64,7 +57,7 @@ def _edge_line(edge: Edge) -> str:
     if edge.labels:
         text += ": " + "; ".join(edge.labels)
     if edge.marks:
-        text += f" ⚠ {' '.join(sorted({m.rule_id for m in edge.marks}))} ({worst(edge.marks)})"
+        text += f" ⚠ {' '.join(rule_ids(edge.marks))} ({worst(edge.marks)})"
     arrow = "-.->" if edge.kind == "may-assume" else "==>"
     return f'{edge.source} {arrow}|"{escape(text)}"| {edge.target}'
 
@@ -85,7 +78,7 @@ def render_graph(graph: Graph) -> str:
         lines.append(f"  {_edge_line(edge)}")
     used = sorted({s for n in graph.nodes if (s := worst(n.marks))})
     for severity in used:
-        color = _COLORS.get(severity, "#b00020")
+        color = SEVERITY_COLORS.get(severity, "#b00020")
         lines.append(f"  classDef sev_{severity} stroke:{color},stroke-width:3px")
     for severity in used:
         ids = ",".join(n.id for n in graph.nodes if worst(n.marks) == severity)
@@ -93,7 +86,7 @@ def render_graph(graph: Graph) -> str:
     for index, edge in enumerate(graph.edges):
         edge_severity = worst(edge.marks)
         if edge_severity:
-            color = _COLORS[edge_severity]
+            color = SEVERITY_COLORS[edge_severity]
             lines.append(f"  linkStyle {index} stroke:{color},stroke-width:3px")
     return "\n".join(lines) + "\n"
 
