@@ -9,8 +9,8 @@ file holds the thing. HCL details live in :mod:`assume_lint.parsers.hcl`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
 from assume_lint.findings import Location
@@ -543,64 +543,62 @@ def _statement(evaluator: Evaluator, block: Block) -> Node:
     for kind, key in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
         blocks = list(block.blocks_of(kind))
         if blocks:
-            values[key] = _principals(evaluator, blocks)
+            values[key] = principals_node([(b.location, _fields(evaluator, b)) for b in blocks])
     conditions = list(block.blocks_of("condition"))
     if conditions:
-        values["Condition"] = _conditions(evaluator, conditions)
+        values["Condition"] = conditions_node(
+            [(b.location, _fields(evaluator, b)) for b in conditions]
+        )
     if any(b.type == "dynamic" for b in block.blocks):
         values.setdefault("Principal", hcl.unknown(block.location, "dynamic block"))
         values.setdefault("Condition", hcl.unknown(block.location, "dynamic block"))
     return Node(values, block.location)
 
 
-def _principals(evaluator: Evaluator, blocks: list[Block]) -> Node:
-    """``principals { type, identifiers }`` blocks -> ``{"AWS": [...], ...}`` or ``"*"``."""
+Fields = Mapping[str, Node]  # a block's attributes, evaluated (HCL) or as read (JSON)
+
+
+def principals_node(blocks: Sequence[tuple[Location, Fields]]) -> Node:
+    """``principals { type, identifiers }`` blocks (where each is, and its fields) ->
+    ``{"AWS": [...], ...}`` or ``"*"``. Serves the HCL and the JSON syntax alike."""
     merged: dict[str, Node] = {}
-    first = blocks[0].location
-    for block in blocks:
-        fields = _fields(evaluator, block)
-        kind = fields.get("type")
-        identifiers = fields.get("identifiers")
+    for where, fields in blocks:
+        kind, identifiers = fields.get("type"), fields.get("identifiers")
         if kind is None or identifiers is None:
             continue
         type_name = kind.text()
         if type_name is None:
-            return hcl.unknown(block.location, kind.source)
+            return hcl.unknown(where, kind.source)
         if type_name == "*":
-            star = (
-                identifiers.elements()[0]
-                if identifiers.is_list and identifiers.value
-                else identifiers
-            )
-            return Node("*", star.location, star.known, star.source, block.location)
+            star = identifiers.elements()[0] if identifiers.elements() else identifiers
+            return Node("*", star.location, star.known, star.source, where)
         existing = merged.get(type_name)
         if existing is not None and existing.is_list and identifiers.is_list:
             existing.value.extend(identifiers.value)
         else:
-            identifiers.key_location = kind.key_location
-            merged[type_name] = identifiers
+            merged[type_name] = replace(identifiers, key_location=kind.key_location)
+    first = blocks[0][0]
     return Node(merged, first, key_location=first)
 
 
-def _conditions(evaluator: Evaluator, blocks: list[Block]) -> Node:
-    """``condition { test, variable, values }`` -> ``{test: {variable: values}}``."""
+def conditions_node(blocks: Sequence[tuple[Location, Fields]]) -> Node:
+    """``condition { test, variable, values }`` blocks -> ``{test: {variable: values}}``."""
     operators: dict[str, Node] = {}
-    for block in blocks:
-        fields = _fields(evaluator, block)
+    for where, fields in blocks:
         test, variable, values = fields.get("test"), fields.get("variable"), fields.get("values")
         if test is None or variable is None or values is None:
             continue
         test_name, key = test.text(), variable.text()
         if test_name is None or key is None:
-            return hcl.unknown(block.location, "condition")
+            return hcl.unknown(where, "condition")
         operator = operators.setdefault(
-            test_name, Node({}, block.location, key_location=test.key_location)
+            test_name, Node({}, where, key_location=test.key_location)
         )
-        values.key_location = variable.location
+        located = replace(values, key_location=variable.location)
         existing = operator.get(key)
-        if existing is not None and existing.is_list and values.is_list:
-            existing.value.extend(values.value)
+        if existing is not None and existing.is_list and located.is_list:
+            existing.value.extend(located.value)
         else:
-            operator.value[key] = values
-    first = blocks[0].location
+            operator.value[key] = located
+    first = blocks[0][0]
     return Node(operators, first, key_location=first)

@@ -538,60 +538,13 @@ def _statement(block: Node) -> Node:
     for kind, key in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
         blocks = list(_objects(fields.get(kind)))
         if blocks:
-            values[key] = _principals(blocks)
+            values[key] = tf_parser.principals_node([(b.location, b.value) for b in blocks])
     conditions = list(_objects(fields.get("condition")))
     if conditions:
-        values["Condition"] = _conditions(conditions)
+        values["Condition"] = tf_parser.conditions_node(
+            [(b.location, b.value) for b in conditions]
+        )
     return Node(values, block.location)
-
-
-def _principals(blocks: list[Node]) -> Node:
-    merged: dict[str, Node] = {}
-    for block in blocks:
-        kind, identifiers = block.get("type"), block.get("identifiers")
-        if kind is None or identifiers is None:
-            continue
-        type_name = kind.text()
-        if type_name is None:
-            return hcl.unknown(block.location, kind.source)
-        if type_name == "*":
-            star = identifiers.elements()[0] if identifiers.elements() else identifiers
-            return Node("*", star.location, star.known, star.source, block.location)
-        existing = merged.get(type_name)
-        if existing is not None and existing.is_list and identifiers.is_list:
-            existing.value.extend(identifiers.value)
-        else:
-            merged[type_name] = Node(
-                identifiers.value,
-                identifiers.location,
-                identifiers.known,
-                identifiers.source,
-                kind.key_location,
-            )
-    return Node(merged, blocks[0].location, key_location=blocks[0].location)
-
-
-def _conditions(blocks: list[Node]) -> Node:
-    operators: dict[str, Node] = {}
-    for block in blocks:
-        test, variable, values = block.get("test"), block.get("variable"), block.get("values")
-        if test is None or variable is None or values is None:
-            continue
-        test_name, key = test.text(), variable.text()
-        if test_name is None or key is None:
-            return hcl.unknown(block.location, "condition")
-        operator = operators.setdefault(
-            test_name, Node({}, block.location, key_location=test.key_location)
-        )
-        located = Node(
-            values.value, values.location, values.known, values.source, variable.location
-        )
-        existing = operator.get(key)
-        if existing is not None and existing.is_list and located.is_list:
-            existing.value.extend(located.value)
-        else:
-            operator.value[key] = located
-    return Node(operators, blocks[0].location, key_location=blocks[0].location)
 
 
 # --------------------------------------------------------------------------- .json.tpl
