@@ -143,6 +143,11 @@ _UNIT_SECONDS = {
 }
 
 
+def format_seconds(seconds: float) -> str:
+    """A duration for messages: ``3600`` for whole seconds, else the shortest float."""
+    return f"{int(seconds)}" if seconds == int(seconds) else f"{seconds:g}"
+
+
 def parse_duration(text: str | None) -> float | None:
     """Seconds requested by a duration value, or None when it cannot be read.
 

@@ -41,7 +41,7 @@ from collections.abc import Iterator
 from assume_lint.findings import Hit, Severity
 from assume_lint.model import AssumeAttempt, Model
 from assume_lint.registry import RuleContext, RuleMeta
-from assume_lint.rules._helpers_callers import parse_duration
+from assume_lint.rules._helpers_callers import format_seconds, parse_duration
 
 RULE = RuleMeta(
     id="AL205",
@@ -67,10 +67,6 @@ def _problem(seconds: float, chained: bool) -> str | None:
     return None
 
 
-def _format(seconds: float) -> str:
-    return f"{int(seconds)}" if seconds == int(seconds) else f"{seconds:g}"
-
-
 def _hit(attempt: AssumeAttempt) -> Hit | None:
     attr = attempt.duration
     seconds = parse_duration(attr.value) if attr is not None else None
@@ -83,7 +79,7 @@ def _hit(attempt: AssumeAttempt) -> Hit | None:
     return Hit(
         location=attr.location,
         message=(
-            f"{caller} requests a session of {_format(seconds)} seconds, {problem}: "
+            f"{caller} requests a session of {format_seconds(seconds)} seconds, {problem}: "
             "STS will reject the call"
         ),
         key=attempt.address,

@@ -49,7 +49,7 @@ from collections.abc import Iterator
 from assume_lint.findings import Hit, Location, Severity
 from assume_lint.model import Model, Role
 from assume_lint.registry import RuleContext, RuleMeta
-from assume_lint.rules._helpers_callers import parse_duration
+from assume_lint.rules._helpers_callers import format_seconds, parse_duration
 from assume_lint.rules._helpers_match import find_role
 
 RULE = RuleMeta(
@@ -72,10 +72,6 @@ def _role_max(role: Role) -> tuple[float, Location] | None:
     return (seconds, setting.location) if seconds is not None else None
 
 
-def _seconds(value: float) -> str:
-    return f"{int(value)} s" if value == int(value) else f"{value:g} s"
-
-
 def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
     """One hit per caller whose requested duration exceeds the in-tree role's maximum."""
     for attempt in model.attempts:
@@ -93,8 +89,8 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
         yield Hit(
             location=attempt.duration.location,
             message=(
-                f"{attempt.caller} requests a {_seconds(requested)} session from role "
-                f"{role.label} ({role.address}), whose {source} is {_seconds(maximum)}: "
+                f"{attempt.caller} requests a {format_seconds(requested)} s session from role "
+                f"{role.label} ({role.address}), whose {source} is {format_seconds(maximum)} s: "
                 f"STS will reject the request"
             ),
             key=f"{attempt.address}~{role.address}",
