@@ -47,7 +47,9 @@ EXTERNAL_ID = "sts:externalid"
 MFA_KEYS = frozenset({MFA_PRESENT, MFA_AGE})
 
 ASSUME_ROLE = "sts:AssumeRole"
-ASSUME_ACTIONS = ("sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML")
+ASSUME_ROLE_WITH_WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity"
+ASSUME_ROLE_WITH_SAML = "sts:AssumeRoleWithSAML"
+ASSUME_ACTIONS = (ASSUME_ROLE, ASSUME_ROLE_WITH_WEB_IDENTITY, ASSUME_ROLE_WITH_SAML)
 
 # --------------------------------------------------------------------------- tri-state
 

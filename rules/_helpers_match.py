@@ -20,7 +20,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from assume_lint.conditions import grants_action, is_allow
+from assume_lint.conditions import (
+    ASSUME_ROLE,
+    ASSUME_ROLE_WITH_WEB_IDENTITY,
+    grants_action,
+    is_allow,
+)
 from assume_lint.findings import Hit, Location
 from assume_lint.model import AssumeAttempt, Model, Role, Statement
 from assume_lint.rules._helpers_callers import RoleArn, attempt_anchor, parse_role_arn
@@ -36,8 +41,7 @@ __all__ = [
     "related_locations",
 ]
 
-ASSUME_ROLE = "sts:AssumeRole"
-WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity"
+WEB_IDENTITY = ASSUME_ROLE_WITH_WEB_IDENTITY
 _MAX_RELATED = 5
 
 

@@ -69,6 +69,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from assume_lint.conditions import ASSUME_ROLE_WITH_WEB_IDENTITY as WEB_IDENTITY
 from assume_lint.conditions import is_deny, parse_operator
 from assume_lint.findings import Hit, Location, Severity
 from assume_lint.model import Condition, Model, Role, Statement
@@ -97,8 +98,6 @@ RULE = RuleMeta(
     severity=Severity.CRITICAL,
     tags=("security", "trust", "oidc"),
 )
-
-WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity"
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from assume_lint.conditions import ASSUME_ROLE as PLAIN
+from assume_lint.conditions import ASSUME_ROLE_WITH_SAML as SAML
+from assume_lint.conditions import ASSUME_ROLE_WITH_WEB_IDENTITY as WEB
 from assume_lint.conditions import action_matches
 from assume_lint.findings import Hit, Location, Severity
 from assume_lint.model import Model, Principal, Role, Statement
@@ -64,9 +67,6 @@ RULE = RuleMeta(
     tags=("correctness", "trust"),
 )
 
-WEB = "sts:AssumeRoleWithWebIdentity"
-SAML = "sts:AssumeRoleWithSAML"
-PLAIN = "sts:AssumeRole"
 
 
 def _principal_problem(principal: Principal) -> str | None:

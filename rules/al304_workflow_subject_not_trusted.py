@@ -72,8 +72,9 @@ from assume_lint.rules._helpers_match import (
     related_locations,
     subject_may_match,
 )
+from assume_lint.rules._helpers_oidc import GITHUB_HOST
 
-AUD_KEY = "token.actions.githubusercontent.com:aud"
+AUD_KEY = f"{GITHUB_HOST}:aud"
 DEFAULT_AUDIENCE = "sts.amazonaws.com"
 
 RULE = RuleMeta(
@@ -84,7 +85,6 @@ RULE = RuleMeta(
     tags=("consistency", "oidc", "github-actions"),
 )
 
-GITHUB_HOST = "token.actions.githubusercontent.com"
 SUB_KEY = f"{GITHUB_HOST}:sub"
 
 
