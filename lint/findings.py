@@ -10,6 +10,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field, replace
 
+from assume_lint.secrets import mask_path
+
 
 class Severity(enum.IntEnum):
     """The five levels of RULES.md. An IntEnum so "at or above" is a comparison."""
@@ -54,8 +56,6 @@ class Location:
 
     def masked(self, secrets: tuple[str, ...] = ()) -> Location:
         """This location with any access key id or known secret in its path masked."""
-        from assume_lint.secrets import mask_path
-
         path = mask_path(self.path, secrets)
         return self if path == self.path else replace(self, path=path)
 
