@@ -687,3 +687,34 @@ def test_mask_text_is_bounded_on_one_megabyte(name: str) -> None:
     masked = mask_text(text, ("AKIAQYLPMN5HHHFPZAM3",))
     assert time.perf_counter() - start < REGEX_BUDGET_S
     assert len(masked) == len(text)
+
+
+# --------------------------------------------------------------------------- deep YAML
+
+
+@pytest.mark.parametrize("kind", ["flow", "block"])
+def test_deeply_nested_yaml_is_al900_in_our_words_and_the_rest_is_linted(
+        tmp_path: Path, kind: str) -> None:
+    """What a user gets does not depend on which YAML library guard fires first.
+
+    PyYAML 6.0.4's libyaml refuses 1000 levels itself, in its own words and at its own
+    column; the user still sees our message on the line where the nesting goes too deep.
+    """
+    from assume_lint.parsers.yamlloc import MAX_DEPTH, TOO_DEEP
+
+    if kind == "flow":
+        depth = 200_000
+        body, line = "on: push\njobs: " + "[" * depth + "]" * depth + "\n", 2
+    else:
+        body = "on: push\njobs:\n" + "".join(
+            " " * (i + 1) + "a:\n" for i in range(MAX_DEPTH + 5)) + " " * 300 + "b\n"
+        line = MAX_DEPTH + 2
+    started = time.monotonic()
+    outcome = run(tree(tmp_path, {".github/workflows/deep.yml": body}))
+    assert time.monotonic() - started < 60  # bounded: quadratic scanning would take minutes
+    assert outcome.code == 2
+    rows = [r for r in outcome.rows if r[1] == ".github/workflows/deep.yml"]
+    assert [(r[0], r[2]) for r in rows] == [("AL900", line)], rows
+    assert outcome.messages("AL900", ".github/workflows/deep.yml") == [
+        f"cannot parse: {TOO_DEEP}"]
+    assert_good(outcome)

@@ -1,47 +1,22 @@
 """The Mermaid of samples/ is valid for the official parser (npm ``mermaid`` under Node).
 
 ``mermaid.parse()`` needs a DOM: tests/tools/mermaid_parse.mjs gives it one with jsdom.
-Both packages are installed from the npm registry on first use into a cache folder
-(``ASSUME_LINT_MERMAID_HOME``, default ``~/.cache/assume-lint-mermaid``).
+Both packages are prepared by ``.ci/run`` (``tests/tools/prepare-node-tools``), never
+installed by a test: see ``tests/prepared.py``.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from prepared import mermaid_modules
 
 from assume_lint.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = Path(__file__).resolve().parent / "tools" / "mermaid_parse.mjs"
-PACKAGES = ("mermaid@11.17.2", "jsdom@25.0.1")
-
-
-def _modules() -> Path:
-    home = Path(
-        os.environ.get("ASSUME_LINT_MERMAID_HOME")
-        or Path(os.environ.get("HOME", "/tmp")) / ".cache" / "assume-lint-mermaid"
-    )
-    modules = home / "node_modules"
-    if (modules / "mermaid" / "package.json").exists() and (modules / "jsdom").exists():
-        return modules
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        pytest.skip("node and npm are needed to run the official mermaid parser")
-    home.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(
-        ["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(home), *PACKAGES],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    if done.returncode != 0:
-        pytest.fail(f"npm install {' '.join(PACKAGES)} failed: {done.stderr[-2000:]}")
-    return modules
 
 
 def _parse(modules: Path, text: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
@@ -59,7 +34,7 @@ def _parse(modules: Path, text: str, tmp_path: Path) -> subprocess.CompletedProc
 def test_samples_mermaid_is_valid(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    modules = _modules()
+    modules = mermaid_modules()
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     assert main(["graph", "samples", "--no-config", "--repo-root", "."]) == 0
@@ -71,7 +46,7 @@ def test_samples_mermaid_is_valid(
 
 def test_parser_rejects_broken_mermaid(tmp_path: Path) -> None:
     """The check can fail: an unterminated edge label is refused."""
-    modules = _modules()
+    modules = mermaid_modules()
     done = _parse(modules, 'flowchart LR\n  a -->|"x| b\n', tmp_path)
     assert done.returncode == 1
     assert "Parse error" in done.stderr
@@ -88,5 +63,5 @@ def test_hostile_labels_stay_valid(tmp_path: Path) -> None:
     statement = Statement("Allow", (Principal("Service", hostile, loc),), (), (), loc)
     role = Role("x.json", loc, name=hostile, statements=(statement,))
     text = render_graph(build_graph(Model(roles=[role])))
-    done = _parse(_modules(), text, tmp_path)
+    done = _parse(mermaid_modules(), text, tmp_path)
     assert done.returncode == 0, done.stderr + text

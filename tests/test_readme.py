@@ -59,7 +59,8 @@ def test_quick_start_has_exactly_two_set_up_commands() -> None:
     body = _block("Quick start", "sh")
     commands = [line for line in body.split("\n") if line.strip() and not line.startswith("#")]
     assert commands == [
-        "python3 -m venv .venv && . .venv/bin/activate && pip install -e '.[dev]' "
+        "python3 -m venv .venv && . .venv/bin/activate && pip install -c constraints.txt "
+        "-e '.[dev]' "
         "&& assume-lint samples",
         "python -m pytest",
     ]

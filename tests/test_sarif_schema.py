@@ -8,7 +8,6 @@ with the reason when either is unavailable, never silently pass.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 
 import pytest
 from jsonschema.validators import validator_for
+from prepared import sarif_multitool
 
 from assume_lint.findings import Finding, Hit, Location, Severity
 from assume_lint.formatters import render
@@ -135,9 +135,7 @@ def _multitool(path: Path) -> tuple[int, str]:
     """Run ../shared/tools/sarif-validate on ``path``; skip when it cannot run."""
     if not VALIDATE.is_file():
         pytest.skip(f"{VALIDATE} not found (../shared is missing)")
-    home = Path.home() / ".cache" / "sarif-multitool"
-    if shutil.which("npm") is None and not home.is_dir():
-        pytest.skip("npm is not available to install @microsoft/sarif-multitool")
+    sarif_multitool()  # prepared by .ci/run; never installed here
     proc = subprocess.run(
         ["bash", str(VALIDATE), str(path)],
         capture_output=True,
@@ -145,10 +143,7 @@ def _multitool(path: Path) -> tuple[int, str]:
         timeout=600,
         check=False,
     )
-    output = proc.stdout + proc.stderr
-    if proc.returncode == 2 and "npm" in output:
-        pytest.skip(f"SARIF Multitool unavailable: {output.strip()}")
-    return proc.returncode, output
+    return proc.returncode, proc.stdout + proc.stderr
 
 
 def test_multitool_reports_no_error_and_no_warning(tmp_path: Path) -> None:

@@ -171,10 +171,18 @@ def test_alias_bomb_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "too many nodes" in err.message
 
 
-def test_deep_flow_nesting_is_refused_fast_without_crashing() -> None:
-    depth = 200_000  # libyaml's composer segfaults here; its scanner is quadratic
+@pytest.mark.parametrize("depth", [yamlloc.MAX_FLOW_DEPTH + 1, 1001, 200_000])
+def test_deep_flow_nesting_is_refused_fast_without_crashing(depth: int) -> None:
+    """Refused in our words on line 1, whichever guard fires first.
+
+    200,000 levels segfault libyaml's composer and make its scanner quadratic. Since
+    PyYAML 6.0.4, libyaml's own limit (1000) can fire first, because its scanner looks
+    ahead on a long flow line; its column is then libyaml's, so only the message and the
+    line are the contract here.
+    """
     err = _error("[" * depth + "]" * depth)
-    assert (err.message, err.line, err.column) == ("collections nested too deeply", 1, 65)
+    assert (err.message, err.line) == (yamlloc.TOO_DEEP, 1)
+    assert 1 <= err.column <= depth
 
 
 def test_flow_nesting_up_to_the_limit_is_fine() -> None:
@@ -188,8 +196,7 @@ def test_flow_nesting_up_to_the_limit_is_fine() -> None:
 def test_deep_block_nesting_is_refused_at_the_limit() -> None:
     text = "".join(" " * i + "a:\n" for i in range(yamlloc.MAX_DEPTH + 5)) + " " * 2000 + "b\n"
     err = _error(text)
-    assert err.message == "collections nested too deeply"
-    assert err.line == yamlloc.MAX_DEPTH + 1
+    assert (err.message, err.line) == (yamlloc.TOO_DEEP, yamlloc.MAX_DEPTH + 1)
     fine = "".join(" " * i + "a:\n" for i in range(50)) + " " * 50 + "b\n"
     assert load(fine, "f.yml").get("a") is not None
 
