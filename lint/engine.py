@@ -12,7 +12,7 @@ import hashlib
 import os
 from array import array
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path, PurePosixPath
 
@@ -292,9 +292,49 @@ def run_rules(
         ctx = RuleContext(
             options={**rule.meta.options, **config.options.get(rule.id, {})}, trusted=config.trusted
         )
-        for hit in rule.check(model, ctx):
+        for hit in merge_variants(rule.check(model, ctx), model.variants):
             findings.append(finisher.finding(rule.id, rule.name, rule.meta.severity, hit))
     return findings
+
+
+def merge_variants(hits: Iterable[Hit], variants: dict[str, tuple[str, ...]]) -> list[Hit]:
+    """One hit per problem, whatever the number of deployment variants it holds in.
+
+    A parser that evaluates a source several ways (a CloudFormation ``Fn::If``, var-files)
+    yields the same problem once per variant. Where it holds in every variant of its
+    group, it is reported once, plainly; elsewhere once, naming the variants it holds in
+    ("... (when CreateProvider is false)"). Hits without a variant pass unchanged.
+    """
+    merged: list[Hit] = []
+    held: dict[tuple[object, ...], set[str]] = {}
+    for hit in hits:
+        if hit.variant is None:
+            merged.append(hit)
+            continue
+        problem = _problem_of(hit)
+        if problem not in held:
+            held[problem] = set()
+            merged.append(hit)
+        held[problem].add(hit.variant.phrase)
+    return [hit if hit.variant is None else _phrased(hit, held[_problem_of(hit)], variants)
+            for hit in merged]
+
+
+def _problem_of(hit: Hit) -> tuple[object, ...]:
+    """What makes two variants' hits the same problem: everything but the phrase."""
+    group = hit.variant.group if hit.variant else None
+    return (hit.location, hit.message, hit.key, hit.severity, group)
+
+
+def _phrased(hit: Hit, held: set[str], variants: dict[str, tuple[str, ...]]) -> Hit:
+    """``hit`` (which has a variant) plain when it ``held`` in every variant of its
+    group, else with the phrases of those it held in."""
+    assert hit.variant is not None
+    every = variants.get(hit.variant.group, ())
+    if every and held.issuperset(every):
+        return replace(hit, variant=None)
+    phrases = [p for p in every if p in held] + sorted(held.difference(every))
+    return replace(hit, message=f"{hit.message} ({' or '.join(phrases)})")
 
 
 def lint(

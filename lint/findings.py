@@ -60,6 +60,20 @@ class Location:
         return self if path == self.path else replace(self, path=path)
 
 
+@dataclass(frozen=True, order=True, slots=True)
+class Variant:
+    """One of several deployments a single source describes.
+
+    ``group`` names what was evaluated several ways (a template's path, a root module
+    folder); ``phrase`` completes "this holds ...": ``"when CreateProvider is false"``,
+    ``"with -var-file=prod.tfvars"``. A hit that carries a variant is reported with its
+    phrase, unless the same hit holds in every variant of its group (then it is plain).
+    """
+
+    group: str
+    phrase: str
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     """What a rule reports: where, what, and optionally where else (cross-file rules).
@@ -67,7 +81,8 @@ class Hit:
     ``key`` is the logical location (resource address, statement Sid, profile name,
     workflow job) used for fingerprints, so that baselines survive line shifts.
     ``severity`` lets a rule report a graded finding (e.g. an AWS example key at low)
-    below its default; config overrides still win over both.
+    below its default; config overrides still win over both. ``variant`` is the
+    deployment variant of the model object the hit is about (see :class:`Variant`).
     """
 
     location: Location
@@ -75,6 +90,7 @@ class Hit:
     key: str = ""
     related: tuple[Location, ...] = ()
     severity: Severity | None = None
+    variant: Variant | None = None
 
 
 @dataclass(frozen=True, order=True, slots=True)

@@ -9,6 +9,20 @@ Unknown means silent: a value the parser could not resolve (a variable without a
 default, ``${{ secrets.X }}``, a module input) is kept as ``None`` inside an
 :class:`Attr` whose ``known`` is False, and rules skip such values instead of guessing.
 An attribute that is absent from the source is ``None`` at the field level.
+
+Partly known values: ``arn:aws:iam::${local.account_id}:role/deploy`` is not a literal,
+but its role name is known. Parsers keep such a value in ``partial``: the text with each
+unknown part replaced by :data:`HOLE`. Rules may compare the known parts (a partly known
+ARN whose known role name differs from a literal one differs for certain) and must stay
+silent wherever an unknown part decides; :mod:`assume_lint.arn` does the comparing.
+
+Deployment variants: one source can describe several deployments (a CloudFormation
+``Fn::If``, a Terraform var-file, a template's default parameters). A parser that
+evaluates several variants sets ``variant`` (a :class:`~assume_lint.findings.Variant`) on
+the objects each produced and records every phrase of the group in
+:attr:`Model.variants`; rules pass the object's variant on in their hits, and the engine
+reports a hit that holds in every variant of its group once, plainly, and any other with
+its phrase ("when CreateProvider is false", "with -var-file=prod.tfvars").
 """
 
 from __future__ import annotations
@@ -16,7 +30,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from assume_lint.findings import Location
+from assume_lint.findings import Location, Variant
+
+HOLE = "\ue000"
+"""Stands for one unknown part (any text, possibly empty) inside a partly known value."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,11 +43,17 @@ class Attr:
     value: str | None
     location: Location
     source: str = ""  # the expression as written, for messages (never a secret)
+    partial: str | None = None  # unknown value with known parts: the text, HOLE for each gap
 
     @property
     def known(self) -> bool:
         """True when the parser resolved the expression to a literal."""
         return self.value is not None
+
+    @property
+    def pattern(self) -> str | None:
+        """The literal when known, else the partly known text, else None."""
+        return self.value if self.value is not None else self.partial
 
 
 # --------------------------------------------------------------------------- trust side
@@ -47,6 +70,12 @@ class Principal:
     kind: str
     value: str | None
     location: Location
+    partial: str | None = None  # see Attr.partial
+
+    @property
+    def pattern(self) -> str | None:
+        """The literal when known, else the partly known text, else None."""
+        return self.value if self.value is not None else self.partial
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +138,7 @@ class Role:
     has_version: bool = True
     max_session_duration: Attr | None = None
     structure_errors: tuple[tuple[Location, str], ...] = ()
+    variant: Variant | None = None  # the deployment variant this role was evaluated under
 
     @property
     def label(self) -> str:
@@ -145,6 +175,7 @@ class AssumeAttempt:
     job: str | None = None  # "<workflow path>#<job id>" for workflow steps
     uses_oidc: bool = False  # a workflow step assuming a role with no static keys
     audience: Attr | None = None  # OIDC token audience; None: GitHub's sts.amazonaws.com
+    variant: Variant | None = None  # the deployment variant this caller was evaluated under
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +265,8 @@ class Model:
     profiles: list[Profile] = field(default_factory=list)
     jobs: list[WorkflowJob] = field(default_factory=list)
     problems: list[ParseProblem] = field(default_factory=list)
+    # variant group -> every phrase evaluated for it (see the module docstring)
+    variants: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def extend(self, other: Model) -> None:
         """Merge another (per-file) model into this one."""
@@ -243,6 +276,7 @@ class Model:
         self.profiles.extend(other.profiles)
         self.jobs.extend(other.jobs)
         self.problems.extend(other.problems)
+        self.variants.update(other.variants)
 
     def statements(self) -> Iterator[tuple[Role, Statement]]:
         """Every statement of every role's trust policy, with its role."""

@@ -26,7 +26,7 @@ from assume_lint.conditions import (
     grants_action,
     is_allow,
 )
-from assume_lint.findings import Hit, Location
+from assume_lint.findings import Hit, Location, Variant
 from assume_lint.model import AssumeAttempt, Model, Role, Statement
 from assume_lint.rules._helpers_callers import RoleArn, attempt_anchor, parse_role_arn
 
@@ -53,6 +53,12 @@ class Match:
     role: Role
     statements: tuple[Statement, ...]
     action: str
+
+    @property
+    def variant(self) -> Variant | None:
+        """The deployment variant the pair was evaluated under (the role's, else the
+        caller's): a hit about the pair holds in that variant."""
+        return self.role.variant or self.attempt.variant
 
 
 def _definition_arn(role: Role) -> RoleArn | None:
@@ -181,6 +187,7 @@ def denied_hit(match: Match, requirement: str, problem: str) -> Hit:
         ),
         key=f"{attempt.address}~{role.address}",
         related=related_locations(match.statements),
+        variant=match.variant,
     )
 
 

@@ -91,4 +91,5 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
                 "or add one"
             ),
             key=hit_key(role, statement),
+            variant=role.variant,
         )

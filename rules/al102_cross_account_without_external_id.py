@@ -96,4 +96,5 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
                     "the exact caller role ARN, or list the account under [trusted] accounts"
                 ),
                 key=hit_key(role, statement, account if len(foreign) > 1 else None),
+                variant=role.variant,
             )

@@ -117,4 +117,5 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
                     "automation users under mfa-exempt-principals"
                 ),
                 key=hit_key(role, statement, principal.value if len(humans) > 1 else None),
+                variant=role.variant,
             )

@@ -164,4 +164,5 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
                     'statement, or BoolIfExists "false" in a Deny'
                 ),
                 key=hit_key(role, statement, condition.key),
+                variant=role.variant,
             )

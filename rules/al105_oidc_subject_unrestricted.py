@@ -67,7 +67,7 @@ Use instead:
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assume_lint.conditions import ASSUME_ROLE_WITH_WEB_IDENTITY as WEB_IDENTITY
 from assume_lint.conditions import is_deny, parse_operator
@@ -197,6 +197,7 @@ def _scope_hits(
                     "workload) can assume it; pin the subject with StringEquals"
                 ),
                 key=hit_key(role, statement, f"{provider.host}:sub"),
+                variant=role.variant,
                 severity=Severity.CRITICAL,
             )
         return
@@ -211,6 +212,7 @@ def _scope_hits(
             "workload (and branch or environment) with StringEquals"
         ),
         key=hit_key(role, statement, binding.condition.key),
+        variant=role.variant,
         severity=binding.grade.severity,
     )
 
@@ -234,6 +236,7 @@ def _literal_wildcard_hits(
                     "matches; use StringLike or drop the wildcard"
                 ),
                 key=hit_key(role, statement, f"{condition.key}/literal-wildcard"),
+                variant=role.variant,
                 severity=Severity.LOW,
             )
 
@@ -251,13 +254,14 @@ def _audience_hits(role: Role, statement: Statement, provider: OidcProvider) -> 
             "minted for other audiences are refused"
         ),
         key=hit_key(role, statement, f"{provider.host}:aud"),
+        variant=role.variant,
         severity=Severity.MEDIUM,
     )
 
 
 def _masked(hit: Hit) -> Hit:
     """Messages quote condition values: mask anything shaped like a credential."""
-    return Hit(hit.location, mask_text(hit.message), mask_text(hit.key), severity=hit.severity)
+    return replace(hit, message=mask_text(hit.message), key=mask_text(hit.key))
 
 
 def _providers(statement: Statement) -> list[OidcProvider]:

@@ -123,4 +123,5 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
                     "use StringEquals with the long random value agreed with the third party"
                 ),
                 key=hit_key(role, statement, condition.key),
+                variant=role.variant,
             )

@@ -118,4 +118,5 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
                     "condition naming your own account or resource"
                 ),
                 key=hit_key(role, statement, principal.value),
+                variant=role.variant,
             )

@@ -40,6 +40,7 @@ Use instead:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from assume_lint.conditions import (
     ASSUME_ACTIONS,
@@ -144,6 +145,6 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
         if _non_service(statement):
             hits[:0] = _broad_hits(role.label, key, statement)
         for hit in hits:  # action values are quoted: mask anything credential-shaped
-            yield Hit(
-                hit.location, mask_text(hit.message), mask_text(hit.key), severity=hit.severity
+            yield replace(
+                hit, message=mask_text(hit.message), key=mask_text(hit.key), variant=role.variant
             )

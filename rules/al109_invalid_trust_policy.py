@@ -46,6 +46,7 @@ Use instead:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from assume_lint.conditions import ASSUME_ROLE as PLAIN
 from assume_lint.conditions import ASSUME_ROLE_WITH_SAML as SAML
@@ -123,6 +124,7 @@ def _statement_hits(role: Role, statement: Statement) -> Iterator[Hit]:
                     f"Role {role.label}: {principal.kind} principal {principal.value!r} {problem}"
                 ),
                 key=hit_key(role, statement, f"principal/{principal.value}"),
+                variant=role.variant,
             )
         if statement.not_principal:
             continue
@@ -132,6 +134,7 @@ def _statement_hits(role: Role, statement: Statement) -> Iterator[Hit]:
                 location=principal.location,
                 message=f"Role {role.label}: {mismatch}",
                 key=hit_key(role, statement, f"action-for/{principal.value}"),
+                variant=role.variant,
             )
 
 
@@ -139,12 +142,7 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
     """Every hit with secrets masked: messages quote what was written, and a misplaced
     access key (in a Sid or as a principal) must not leak into output or baselines."""
     for hit in _hits(model):
-        yield Hit(
-            location=hit.location,
-            message=mask_text(hit.message),
-            key=mask_text(hit.key),
-            severity=hit.severity,
-        )
+        yield replace(hit, message=mask_text(hit.message), key=mask_text(hit.key))
 
 
 def _hits(model: Model) -> Iterator[Hit]:
@@ -159,6 +157,7 @@ def _hits(model: Model) -> Iterator[Hit]:
                 location=location,
                 message=f"Role {role.label}: {message}",
                 key=f"{role.address}/structure/{message}",
+                variant=role.variant,
             )
         for statement in role.statements:
             yield from _statement_hits(role, statement)

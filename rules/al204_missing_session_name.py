@@ -85,4 +85,5 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
                 f"{_SESSION_FIELD[attempt.kind]} so CloudTrail can attribute the session"
             ),
             key=attempt.address,
+            variant=attempt.variant,
         )

@@ -83,6 +83,7 @@ def _hit(attempt: AssumeAttempt) -> Hit | None:
             "STS will reject the call"
         ),
         key=attempt.address,
+        variant=attempt.variant,
     )
 
 

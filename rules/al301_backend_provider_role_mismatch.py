@@ -155,5 +155,6 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
             ),
             key=f"{backend.module}:{backend.address}~{provider.address}",
             related=(attempt_anchor(provider),),
+            variant=backend.variant or provider.variant,
             severity=severity,
         )

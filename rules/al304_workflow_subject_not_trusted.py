@@ -164,6 +164,7 @@ def _audience_hit(
         ),
         key=f"{attempt.address}~{match.role.address}~aud",
         related=related_locations(statements),
+        variant=match.variant,
     )
 
 
@@ -200,6 +201,7 @@ def _hit(match: Match, job: WorkflowJob, statements: Sequence[Statement]) -> Hit
         ),
         key=f"{attempt.address}~{match.role.address}",
         related=related_locations(statements),
+        variant=match.variant,
     )
 
 

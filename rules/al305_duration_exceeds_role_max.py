@@ -95,4 +95,5 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
             ),
             key=f"{attempt.address}~{role.address}",
             related=(where,),
+            variant=role.variant or attempt.variant,
         )

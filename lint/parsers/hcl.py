@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from assume_lint.findings import Location
-from assume_lint.model import ParseProblem
+from assume_lint.model import HOLE, ParseProblem
 from assume_lint.parsers.located import Node
 from assume_lint.secrets import mask_text
 
@@ -426,6 +426,13 @@ def fill_holes(text: str, holes: tuple[str, ...]) -> str:
     return _HOLE_RE.sub(lambda m: holes[int(m.group(1))], text)
 
 
+def partial_text(text: str) -> str | None:
+    """``text`` with each hole marker as the model's :data:`HOLE` (a partly known value),
+    or None when nothing of it is known."""
+    partial = _HOLE_RE.sub(HOLE, text)
+    return None if not partial.replace(HOLE, "") else partial
+
+
 # --------------------------------------------------------------------------- evaluation
 
 ReadFile = Callable[[str], "tuple[str, str] | None"]
@@ -598,6 +605,7 @@ class Evaluator:
             location,
             known=False,
             source=self.source(tree),
+            partial=partial_text(template),
             template=template,
             holes=tuple(holes),
             body_line=start.line,
@@ -944,6 +952,7 @@ def mark_holes(node: Node, holes: tuple[str, ...]) -> None:
     for current in walk(node):
         if isinstance(current.value, str) and HOLE_OPEN in current.value:
             current.source = fill_holes(current.value, holes)
+            current.partial = partial_text(current.value)
             current.value, current.known = None, False
         elif not current.known and HOLE_OPEN in current.source:
             current.source = fill_holes(current.source, holes)

@@ -23,7 +23,9 @@ class Node:
     ``value`` is a ``dict[str, Node]``, a ``list[Node]`` or a scalar. ``known`` is False
     when the value came from an expression the parser could not resolve; then ``value``
     is None and ``source`` holds the expression text. ``key_location`` is where the key
-    that holds this value was written (for mappings).
+    that holds this value was written (for mappings). ``partial`` is an unknown string
+    whose parts are partly known, with :data:`~assume_lint.model.HOLE` for each unknown
+    part (``arn:aws:iam::<HOLE>:role/deploy``).
     """
 
     value: Any
@@ -32,6 +34,7 @@ class Node:
     source: str = ""
     key_location: Location | None = None
     duplicate_keys: tuple[str, ...] = field(default=())
+    partial: str | None = None
 
     @property
     def is_map(self) -> bool:

@@ -349,7 +349,7 @@ def _principal_values(
     unknown = False
     for item in values.elements():
         if not item.known:
-            found.append(Principal(kind, None, item.location))
+            found.append(Principal(kind, None, item.location, item.partial))
             unknown = True
         elif isinstance(item.value, str) or _is_number(item):
             found.append(Principal(kind, _scalar_text(item), item.location))

@@ -191,7 +191,7 @@ def _attr(node: Node | None) -> Attr | None:
     if node is None:
         return None
     location = node.key_location or node.location
-    return Attr(node.text(), location, node.source)
+    return Attr(node.text(), location, node.source, node.partial)
 
 
 def _duration_attr(node: Node | None) -> Attr | None:

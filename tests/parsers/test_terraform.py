@@ -236,3 +236,24 @@ def test_role_policy_forms_with_statement_lines() -> None:
     (condition,) = statement.conditions
     assert (condition.operator, condition.key, condition.values) == (
         "StringLike", "token.actions.githubusercontent.com:sub", ("repo:org/repo:*",))
+
+
+def test_partly_known_values_keep_their_known_parts() -> None:
+    """``arn:aws:iam::${local.id}:role/deploy`` is unknown, but its role name is not."""
+    from assume_lint.model import HOLE
+
+    model = _unit("partial")
+    principals = {
+        role.name: [(p.kind, p.value, p.partial) for s in role.statements for p in s.principals]
+        for role in model.roles
+    }
+    assert principals == {
+        "r": [("AWS", None, f"arn:aws:iam::{HOLE}:root")],
+        "j": [("Federated", None,
+               f"arn:aws:iam::{HOLE}:oidc-provider/token.actions.githubusercontent.com")],
+    }
+    (provider,) = [a for a in model.attempts if a.kind == "provider"]
+    assert provider.role_arn is not None
+    assert (provider.role_arn.value, provider.role_arn.partial, provider.role_arn.pattern) == (
+        None, f"arn:aws:iam::{HOLE}:role/deploy", f"arn:aws:iam::{HOLE}:role/deploy")
+    assert _at(provider.role_arn.location) == (25, 17)

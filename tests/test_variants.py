@@ -1,0 +1,44 @@
+"""Deployment variants: one finding per problem, plain when it holds in every variant."""
+
+from __future__ import annotations
+
+from assume_lint.engine import merge_variants
+from assume_lint.findings import Hit, Location, Variant
+
+LOC = Location("template.yaml", 12, 9)
+OTHER = Location("template.yaml", 14, 9)
+TRUE = Variant("template.yaml", "when CreateProvider is true")
+FALSE = Variant("template.yaml", "when CreateProvider is false")
+EVERY = {"template.yaml": (TRUE.phrase, FALSE.phrase)}
+
+
+def test_a_hit_in_every_variant_is_reported_once_plainly() -> None:
+    hits = [Hit(LOC, "Role r trusts any repository", "k", variant=v) for v in (TRUE, FALSE)]
+    assert merge_variants(hits, EVERY) == [Hit(LOC, "Role r trusts any repository", "k")]
+
+
+def test_a_hit_in_some_variants_names_them() -> None:
+    hits = [Hit(OTHER, "Role r trusts any repository", "k", variant=FALSE)]
+    (merged,) = merge_variants(hits, EVERY)
+    assert merged.message == "Role r trusts any repository (when CreateProvider is false)"
+    assert merged.location == OTHER
+
+
+def test_hits_differing_in_anything_but_the_phrase_stay_apart() -> None:
+    hits = [Hit(LOC, "a", "k", variant=TRUE), Hit(OTHER, "a", "k", variant=FALSE)]
+    merged = merge_variants(hits, EVERY)
+    assert [h.message for h in merged] == [
+        "a (when CreateProvider is true)", "a (when CreateProvider is false)"]
+
+
+def test_three_variants_two_held_in_declared_order() -> None:
+    every = {"m": ("with -var-file=dev.tfvars", "with -var-file=prod.tfvars",
+                   "with -var-file=stage.tfvars")}
+    hits = [Hit(LOC, "x", variant=Variant("m", p)) for p in (every["m"][2], every["m"][0])]
+    (merged,) = merge_variants(hits, every)
+    assert merged.message == "x (with -var-file=dev.tfvars or with -var-file=stage.tfvars)"
+
+
+def test_hits_without_a_variant_pass_unchanged_and_in_order() -> None:
+    plain = [Hit(LOC, "one"), Hit(LOC, "one"), Hit(OTHER, "two")]
+    assert merge_variants(plain, EVERY) == plain
