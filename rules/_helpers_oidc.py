@@ -17,9 +17,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assume_lint.arn import parse_arn
 from assume_lint.conditions import glob_match, parse_operator
 from assume_lint.findings import Severity
-from assume_lint.model import Condition, Principal
+from assume_lint.model import HOLE, Condition, Principal, Statement
 
 GITHUB_HOST = "token.actions.githubusercontent.com"
 # GitHub's claim keys that STS accepts as condition keys (Feb 2026), by what they pin.
@@ -70,6 +71,7 @@ class OidcProvider:
     kind: str
     host: str
     principal: Principal
+    inferred: bool = False  # the host came from the condition keys, not the principal
 
     @property
     def label(self) -> str:
@@ -110,14 +112,96 @@ def provider_kind(host: str) -> str:
 
 
 def oidc_provider(principal: Principal) -> OidcProvider | None:
-    """The OIDC provider named by a Federated ``oidc-provider/...`` ARN, else None."""
-    if principal.kind != "Federated" or principal.value is None:
+    """The OIDC provider named by a Federated ``oidc-provider/<host>`` ARN, else None.
+
+    A partly known ARN counts when its host is literal:
+    ``arn:aws:iam::${account}:oidc-provider/token.actions.githubusercontent.com`` (or
+    CloudFormation's ``!Sub arn:${AWS::Partition}:...``, or a reference to a provider
+    resource whose URL is known) names GitHub whatever the account is.
+    """
+    host = _provider_host(principal)
+    if host is None or HOLE in host or not host:
         return None
-    match = _OIDC_ARN.match(principal.value.strip())
-    if match is None:
-        return None
-    host = match.group("host")
     return OidcProvider(provider_kind(host), host, principal)
+
+
+def _provider_host(principal: Principal) -> str | None:
+    """The text after ``oidc-provider/`` of a literal or partly known Federated ARN."""
+    if principal.kind != "Federated":
+        return None
+    if principal.value is not None:
+        match = _OIDC_ARN.match(principal.value.strip())
+        return match.group("host") if match else None
+    arn = parse_arn(principal.partial.strip() if principal.partial else None)
+    if arn is None or arn.service != "iam" or arn.region:
+        return None
+    if not arn.resource.startswith("oidc-provider/"):
+        return None
+    return arn.resource[len("oidc-provider/") :]
+
+
+def _maybe_oidc(principal: Principal) -> bool:
+    """A Federated principal that could be an OIDC provider ARN: unknown, or partly known
+    with the ``oidc-provider/`` resource type (its host unknown)."""
+    if principal.kind != "Federated" or principal.value is not None:
+        return False
+    if principal.partial is None:
+        return True
+    return _provider_host(principal) is not None
+
+
+# Claims every OIDC provider sends and STS accepts as condition keys.
+_COMMON_CLAIMS = frozenset({"sub", "aud"})
+
+
+def _claim_host(key: str) -> str | None:
+    """``token.actions.githubusercontent.com:sub`` -> the host, when the key is a claim
+    of an OIDC provider (a host with a dot, a known claim); None for ``aws:``/``sts:``
+    keys and for anything unresolved."""
+    host, colon, claim = key.strip().rpartition(":")
+    if not colon or "." not in host or "${" in key or HOLE in key:
+        return None
+    claim = claim.lower()
+    kind = provider_kind(host)
+    known = _COMMON_CLAIMS
+    if kind == "github":
+        known = known | GITHUB_REPO_KEYS | GITHUB_OWNER_KEYS | GITHUB_OTHER_KEYS
+    if claim not in known or host.lower() in WEB_IDENTITY_NAMES:
+        return None
+    return host
+
+
+def inferred_host(statement: Statement) -> str | None:
+    """The one OIDC provider whose claims the statement's conditions test, else None.
+
+    A request carries the claims of one provider only, so a condition on another
+    provider's key can never match: a statement testing ``<host>:sub`` works only for
+    tokens of ``<host>``. Several hosts, or none, tell nothing.
+    """
+    hosts = {h.lower(): h for c in statement.conditions if (h := _claim_host(c.key))}
+    return next(iter(hosts.values())) if len(hosts) == 1 else None
+
+
+def statement_providers(statement: Statement) -> list[OidcProvider]:
+    """The OIDC providers a statement's Federated principals name, known or inferred.
+
+    A principal names its provider by a literal or partly known ARN; an unresolved
+    Federated principal (``"${trusted_entity}"``) is taken to be the provider whose
+    condition keys the statement tests. An unresolved principal with no provider keys
+    stays unknown (no provider: silent).
+    """
+    if statement.not_principal:
+        return []
+    found = [p for p in map(oidc_provider, statement.principals) if p is not None]
+    hosts = {p.host.lower() for p in found}
+    host = inferred_host(statement)
+    if host is None or host.lower() in hosts:
+        return found
+    for principal in statement.principals:
+        if oidc_provider(principal) is None and _maybe_oidc(principal):
+            found.append(OidcProvider(provider_kind(host), host, principal, inferred=True))
+            break  # one finding per provider and statement
+    return found
 
 
 def is_web_identity_principal(principal: Principal) -> bool:

@@ -5,7 +5,15 @@ Checks every Allow statement that grants `sts:AssumeRoleWithWebIdentity` to an O
 provider (`Federated: arn:aws:iam::N:oidc-provider/<host>`): GitHub Actions
 (`token.actions.githubusercontent.com`), GitLab (`gitlab.com` or self-hosted), Terraform
 Cloud (`app.terraform.io`), EKS IRSA (`oidc.eks.<region>.amazonaws.com/id/<X>`),
-Bitbucket Pipelines, CircleCI and any other provider. It reports, at the condition key
+Bitbucket Pipelines, CircleCI and any other provider. The provider is recognised in the
+forms real code uses, not only from a literal ARN: a partly known ARN with a literal host
+(`arn:aws:iam::${data.aws_caller_identity.current.account_id}:oidc-provider/<host>`,
+CloudFormation's `!Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/<host>`),
+a reference to a provider resource whose URL is known, and an unresolved Federated
+principal (`"${trusted_entity}"`) whose conditions test one provider's keys
+(`<host>:sub`, `<host>:aud`): a request carries one provider's claims, so such a statement
+works only for that provider. An unresolved principal with no provider keys is not
+reported. It reports, at the condition key
 (or at the Federated principal when no condition exists):
 
 - **critical**: no condition on `<host>:sub` (for GitHub also none of the newer scoping
@@ -87,7 +95,7 @@ from assume_lint.rules._helpers_oidc import (
     is_glob_operator,
     is_scoping_operator,
     is_wildcard_only,
-    oidc_provider,
+    statement_providers,
 )
 from assume_lint.secrets import mask_text
 
@@ -192,7 +200,7 @@ def _scope_hits(
             yield Hit(
                 location=provider.principal.location,
                 message=(
-                    f"Role {role.label} trusts {provider.label} with no {provider.host}:sub "
+                    f"{_trusts(role, provider)} with no {provider.host}:sub "
                     "condition: any identity of the provider (anybody's repository or "
                     "workload) can assume it; pin the subject with StringEquals"
                 ),
@@ -249,7 +257,7 @@ def _audience_hits(role: Role, statement: Statement, provider: OidcProvider) -> 
     yield Hit(
         location=provider.principal.location,
         message=(
-            f"Role {role.label} trusts {provider.label} with no {provider.host}:aud "
+            f"{_trusts(role, provider)} with no {provider.host}:aud "
             'condition; add StringEquals on it (e.g. "sts.amazonaws.com") so tokens '
             "minted for other audiences are refused"
         ),
@@ -264,17 +272,23 @@ def _masked(hit: Hit) -> Hit:
     return replace(hit, message=mask_text(hit.message), key=mask_text(hit.key))
 
 
-def _providers(statement: Statement) -> list[OidcProvider]:
-    if statement.not_principal:
-        return []
-    return [p for p in map(oidc_provider, statement.principals) if p is not None]
+def _trusts(role: Role, provider: OidcProvider) -> str:
+    """``Role r trusts GitHub Actions``, saying how the provider was recognised when its
+    principal is not a literal ARN (the reader must see why we know it)."""
+    text = f"Role {role.label} trusts {provider.label}"
+    if provider.inferred:
+        return (
+            f"{text} (its Federated principal is unresolved, but the conditions test "
+            f"{provider.host} keys, so only that provider's tokens can match)"
+        )
+    return text
 
 
 def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
     """Hits per OIDC provider of each web-identity Allow statement."""
     seen: set[tuple[Location, str]] = set()
     for role, statement in allow_statements(model, (WEB_IDENTITY,)):
-        for provider in _providers(statement):
+        for provider in statement_providers(statement):
             if _deny_on_provider(role, provider):
                 continue
             for hit in (

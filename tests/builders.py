@@ -268,3 +268,26 @@ def oidc_role(
         address="github.json",
         name="gh",
     )
+
+
+def partial_oidc_role(
+    *conditions: Condition,
+    partial: str | None,
+    actions: Iterable[str] = ("sts:AssumeRoleWithWebIdentity",),
+) -> Role:
+    """Like :func:`oidc_role`, with an unresolved Federated principal (line 4) whose known
+    parts are ``partial`` (HOLE for each gap; None: nothing of it is known)."""
+    from assume_lint.model import Principal as _Principal
+
+    unknown = _Principal("Federated", None, loc(4, 7), partial)
+    return role(
+        statement(
+            principals=[unknown],
+            actions=actions,
+            conditions=conditions,
+            line=2,
+            unknown_principals=True,
+        ),
+        address="github.json",
+        name="gh",
+    )

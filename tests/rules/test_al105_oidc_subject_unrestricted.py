@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from builders import GH, cond, model, oidc_role, role, statement
+from builders import GH, cond, model, oidc_role, partial_oidc_role, role, statement
 
 from assume_lint.findings import Severity
-from assume_lint.model import Model, Role
+from assume_lint.model import HOLE, Model, Role
 from assume_lint.registry import RuleContext, Trusted
 from assume_lint.rules import al105_oidc_subject_unrestricted as rule
 
@@ -233,3 +233,125 @@ def test_issue_case_end_to_end_from_json() -> None:
     )
     parsed = parse_file(SourceFile(Path("gh.json"), "gh.json", text))
     assert run(parsed) == [("AL105", 7, "critical")]
+
+
+# ------------------------------------------------ providers recognised without a literal ARN
+
+PARTIAL_GH = f"arn:aws:iam::{HOLE}:oidc-provider/{GH}"
+# What a reference to a provider resource with a known URL becomes (Terraform's
+# aws_iam_openid_connect_provider.github.arn, CloudFormation's !Ref/!GetAtt).
+REFERENCE_GH = f"arn:{HOLE}:iam::{HOLE}:oidc-provider/{GH}"
+
+RECOGNISED: list[tuple[str, Role, list[tuple[str, int, str]]]] = [
+    (
+        "partial ARN, org-wide sub",
+        partial_oidc_role(sub("StringLike", "repo:acme/*"), AUD, partial=PARTIAL_GH),
+        [("AL105", 6, "high")],
+    ),
+    (
+        "provider reference, no conditions",
+        partial_oidc_role(partial=REFERENCE_GH),
+        [("AL105", 4, "critical"), ("AL105", 4, "medium")],
+    ),
+    (
+        "partial ARN, pinned",
+        partial_oidc_role(sub("StringEquals", "repo:acme/app:ref:refs/heads/main"), AUD,
+                          partial=PARTIAL_GH),
+        [],
+    ),
+    (
+        "partial EKS ARN, namespace wildcard",
+        partial_oidc_role(
+            sub("StringLike", "system:serviceaccount:*:dns", host=EKS_HOST),
+            cond("StringEquals", f"{EKS_HOST}:aud", "sts.amazonaws.com"),
+            partial=f"arn:aws:iam::{HOLE}:oidc-provider/{EKS_HOST}",
+        ),
+        [("AL105", 6, "high")],
+    ),
+    (
+        "unknown principal, GitHub keys: wildcard sub",
+        partial_oidc_role(sub("StringLike", "repo:*"), AUD, partial=None),
+        [("AL105", 6, "critical")],
+    ),
+    (
+        "unknown principal, GitHub sub key, no aud",
+        partial_oidc_role(sub("StringLike", "repo:acme/app:*"), partial=None),
+        [("AL105", 6, "medium"), ("AL105", 4, "medium")],
+    ),
+    (
+        "unknown principal, only aud: no sub",
+        partial_oidc_role(AUD, partial=None),
+        [("AL105", 4, "critical")],
+    ),
+    (
+        "unknown principal, GitLab keys",
+        partial_oidc_role(
+            sub("StringLike", "project_path:*", host="gitlab.com"),
+            cond("StringEquals", "gitlab.com:aud", "https://gitlab.com"),
+            partial=None,
+        ),
+        [("AL105", 6, "critical")],
+    ),
+    (
+        "unknown principal, Terraform Cloud keys",
+        partial_oidc_role(
+            sub("StringLike", "organization:acme:project:*:workspace:*:run_phase:*",
+                host="app.terraform.io"),
+            cond("StringEquals", "app.terraform.io:aud", "aws.workload.identity"),
+            partial=None,
+        ),
+        [("AL105", 6, "high")],
+    ),
+    (
+        "partial ARN with an unknown host, GitHub keys",
+        partial_oidc_role(sub("StringLike", "repo:*"), AUD,
+                          partial=f"arn:aws:iam::{HOLE}:oidc-provider/{HOLE}"),
+        [("AL105", 6, "critical")],
+    ),
+    # Unknown stays silent.
+    ("unknown principal, no conditions: silent", partial_oidc_role(partial=None), []),
+    (
+        "unknown principal, only aws: keys: silent",
+        partial_oidc_role(cond("StringEquals", "aws:PrincipalTag/team", "ci", line=6),
+                          partial=None),
+        [],
+    ),
+    (
+        "unknown principal, keys of two providers: silent",
+        partial_oidc_role(sub("StringLike", "repo:*"), sub("StringLike", "*", host="gitlab.com"),
+                          partial=None),
+        [],
+    ),
+    (
+        "unknown principal, Cognito keys are not an OIDC provider's: silent",
+        partial_oidc_role(cond("StringEquals", "cognito-identity.amazonaws.com:aud", "pool"),
+                          partial=None),
+        [],
+    ),
+    (
+        "a SAML provider ARN is no OIDC provider: silent",
+        partial_oidc_role(sub("StringLike", "repo:*"),
+                          partial=f"arn:aws:iam::{HOLE}:saml-provider/okta"),
+        [],
+    ),
+    (
+        "unresolved condition key: silent",
+        partial_oidc_role(cond("StringLike", "${var.oidc_host}:sub", "*", line=6), partial=None),
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "the_role", "expected"), RECOGNISED,
+                         ids=[c[0] for c in RECOGNISED])
+def test_providers_recognised_without_a_literal_arn(
+    name: str, the_role: Role, expected: list[tuple[str, int, str]]
+) -> None:
+    assert run(model([the_role])) == expected
+
+
+def test_inferred_provider_says_why_in_the_message() -> None:
+    hits = list(rule.check(model([partial_oidc_role(AUD, partial=None)]), RuleContext()))
+    assert [h.location.line for h in hits] == [4]
+    assert "its Federated principal is unresolved" in hits[0].message
+    assert f"{GH} keys" in hits[0].message
