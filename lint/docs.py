@@ -98,9 +98,23 @@ def index_table(rules: Sequence[Rule], link_prefix: str = "") -> str:
         tags = ", ".join(f"`{tag}`" for tag in meta.tags)
         lines.append(
             f"| [{meta.id}]({link_prefix}#{anchor(meta.id)}) | `{meta.name}` "
-            f"| {meta.severity.label} | {_cell(meta.summary)} | {tags} |"
+            f"| {meta.severity_range} | {_cell(meta.summary)} | {tags} |"
         )
     return "\n".join(lines)
+
+
+def grades_lines(rule: Rule, bullet: str = "- ") -> list[str]:
+    """What decides each severity of a graded rule, highest first (none when ungraded)."""
+    return [
+        f"{bullet}{grade.severity.label}: {grade.when}"
+        for grade in sorted(rule.meta.grades, key=lambda g: g.severity, reverse=True)
+    ]
+
+
+def _graded(rule: Rule) -> str:
+    """`` · graded low to critical`` for a rule with several severities, else ``""``."""
+    meta = rule.meta
+    return f" · graded {meta.severity_range}" if len(meta.severities) > 1 else ""
 
 
 def rule_section(rule: Rule) -> str:
@@ -109,11 +123,13 @@ def rule_section(rule: Rule) -> str:
     parts = [
         f"## {meta.id}",
         "",
-        f"`{meta.name}` · default severity **{meta.severity.label}** · "
+        f"`{meta.name}` · default severity **{meta.severity.label}**{_graded(rule)} · "
         f"precision {meta.precision}" + (f" · tags: {', '.join(meta.tags)}" if meta.tags else ""),
         "",
         demote(body(rule)),
     ]
+    if meta.grades:
+        parts += ["", "Severity by case:", "", *grades_lines(rule)]
     if meta.options:
         parts += ["", "Option defaults (`[rules." + meta.id + "]` in the config):", ""]
         parts += [f"- `{name}` = `{_options_text(meta.options[name])}`" for name in meta.options]
@@ -129,7 +145,8 @@ def render_rules_md(rules: Sequence[Rule] | None = None) -> str:
         f"<!-- Generated from the rule modules' docstrings by `{REGENERATE}`. "
         "Do not edit by hand. -->",
         "",
-        "Every rule with its default severity. Change a severity or an option under "
+        "Every rule with its severity (a range where the case decides the grade: each "
+        "rule's section says what decides it). Change a severity or an option under "
         "`[rules.ALnnn]` in the config; `assume-lint explain ALnnn` prints a section "
         "in the terminal.",
         "",
@@ -164,6 +181,11 @@ def catalogue_data(rules: Sequence[Rule]) -> list[dict[str, Any]]:
             "id": rule.id,
             "name": rule.name,
             "severity": rule.meta.severity.label,
+            "severities": [severity.label for severity in rule.meta.severities],
+            "grades": [
+                {"severity": grade.severity.label, "when": grade.when}
+                for grade in sorted(rule.meta.grades, key=lambda g: g.severity, reverse=True)
+            ],
             "summary": rule.meta.summary,
             "tags": list(rule.meta.tags),
             "options": dict(rule.meta.options),
@@ -180,10 +202,14 @@ def catalogue_json(rules: Sequence[Rule]) -> str:
 
 
 def catalogue_text(rules: Sequence[Rule]) -> str:
-    """One rule a line: ``AL104  ineffective-mfa-condition  high      summary``."""
+    """One rule a line: ``AL104  ineffective-mfa-condition  high      summary``; a graded
+    rule shows its range (``low to critical``)."""
     width = max((len(rule.name) for rule in rules), default=0)
+    levels = max((len(rule.meta.severity_range) for rule in rules), default=0)
+    levels = max(levels, 8)
     return "\n".join(
-        f"{rule.id}  {rule.name:<{width}}  {rule.meta.severity.label:<8}  {rule.meta.summary}"
+        f"{rule.id}  {rule.name:<{width}}  {rule.meta.severity_range:<{levels}}  "
+        f"{rule.meta.summary}"
         for rule in rules
     )
 
@@ -191,11 +217,14 @@ def catalogue_text(rules: Sequence[Rule]) -> str:
 def explain_text(rule: Rule) -> str:
     """``assume-lint explain ID``: identity, the documentation, option defaults, link."""
     meta = rule.meta
+    graded = f"; graded {meta.severity_range}" if len(meta.severities) > 1 else ""
     lines = [
-        f"{meta.id} {meta.name} (default severity: {meta.severity.label})",
+        f"{meta.id} {meta.name} (default severity: {meta.severity.label}{graded})",
         "",
         body(rule),
     ]
+    if meta.grades:
+        lines += ["", "Severity by case:", *grades_lines(rule, "  ")]
     if meta.options:
         lines += ["", "Option defaults:"]
         lines += [f"  {name} = {_options_text(meta.options[name])}" for name in meta.options]

@@ -38,8 +38,26 @@ class RuleContext:
 
 
 @dataclass(frozen=True)
+class Grade:
+    """One severity a rule reports at, and what decides it (a phrase for the catalogue:
+    ``"the sub pins only an owner (repo:org/*)"``).
+
+    A rule whose findings are not all of one severity declares every grade it emits, so
+    that the catalogue, ``explain``, the docs and SARIF show the range instead of the
+    default alone; a hit's ``severity`` must be one of them (a test holds rules to it).
+    """
+
+    severity: Severity
+    when: str
+
+
+@dataclass(frozen=True)
 class RuleMeta:
-    """A rule's identity and defaults. ``options`` maps option name to its default."""
+    """A rule's identity and defaults. ``options`` maps option name to its default.
+
+    ``severity`` is the default grade (what a finding gets unless the rule grades it);
+    ``grades`` lists every grade when there are several (empty: the default only).
+    """
 
     id: str
     name: str
@@ -48,6 +66,21 @@ class RuleMeta:
     tags: tuple[str, ...] = ()
     options: Mapping[str, Any] = field(default_factory=dict)
     precision: str = "high"
+    grades: tuple[Grade, ...] = ()
+
+    @property
+    def severities(self) -> tuple[Severity, ...]:
+        """Every severity the rule reports at, highest first."""
+        found = {grade.severity for grade in self.grades} | {self.severity}
+        return tuple(sorted(found, reverse=True))
+
+    @property
+    def severity_range(self) -> str:
+        """``"critical"``, or ``"low to critical"`` for a graded rule."""
+        levels = self.severities
+        if len(levels) == 1:
+            return levels[0].label
+        return f"{levels[-1].label} to {levels[0].label}"
 
 
 CheckFn = Callable[[Model, RuleContext], Iterator[Hit]]
@@ -91,6 +124,8 @@ def _load(module: ModuleType) -> Rule:
     expected = f"al{meta.id[2:].lower()}_{meta.name.replace('-', '_')}"
     if match is None or short != expected:
         raise RuntimeError(f"rule module {short} does not match {meta.id} {meta.name}")
+    if meta.grades and meta.severity not in {grade.severity for grade in meta.grades}:
+        raise RuntimeError(f"rule {meta.id}: the default severity is none of its grades")
     return Rule(meta=meta, check=check, doc=module.__doc__ or "", module=short)
 
 

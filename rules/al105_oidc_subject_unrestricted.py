@@ -81,6 +81,7 @@ from assume_lint.conditions import ASSUME_ROLE_WITH_WEB_IDENTITY as WEB_IDENTITY
 from assume_lint.conditions import is_deny, parse_operator
 from assume_lint.findings import Hit, Location, Severity
 from assume_lint.model import Condition, Model, Role, Statement
+from assume_lint.registry import Grade as RuleGrade
 from assume_lint.registry import RuleContext, RuleMeta
 from assume_lint.rules._helpers import allow_statements, hit_key
 from assume_lint.rules._helpers_oidc import (
@@ -105,6 +106,26 @@ RULE = RuleMeta(
     summary="An OIDC trust does not pin the repository, project or workload (sub)",
     severity=Severity.CRITICAL,
     tags=("security", "trust", "oidc"),
+    grades=(
+        RuleGrade(
+            Severity.CRITICAL,
+            "no sub (or repository) condition at all, or a subject any owner's repository or "
+            "workload matches (`*`, `repo:*`, an owner outside `[trusted] github-orgs`)",
+        ),
+        RuleGrade(
+            Severity.HIGH,
+            "the subject pins only an owner, organization or namespace (`repo:my-org/*`)",
+        ),
+        RuleGrade(
+            Severity.MEDIUM,
+            "the subject admits pull-request workflows or every ref and event of a "
+            "repository, or the trust has no aud condition",
+        ),
+        RuleGrade(
+            Severity.LOW,
+            "StringEquals with a `*` in the subject: compared literally, it never matches",
+        ),
+    ),
 )
 
 

@@ -51,7 +51,7 @@ from assume_lint.conditions import (
 )
 from assume_lint.findings import Hit, Severity
 from assume_lint.model import Attr, Model, Statement
-from assume_lint.registry import RuleContext, RuleMeta
+from assume_lint.registry import Grade, RuleContext, RuleMeta
 from assume_lint.rules._helpers import hit_key
 from assume_lint.secrets import mask_text
 
@@ -61,6 +61,12 @@ RULE = RuleMeta(
     summary="A trust statement grants wildcard STS actions or unconstrained session tags",
     severity=Severity.MEDIUM,
     tags=("security", "trust"),
+    grades=(
+        Grade(Severity.MEDIUM, "`*`, `sts:*`, `sts:AssumeRole*` or NotAction granted to "
+              "non-service principals"),
+        Grade(Severity.LOW, "sts:TagSession or sts:SetSourceIdentity with no condition on "
+              "the tags or the source identity"),
+    ),
 )
 
 SESSION_ACTIONS = ("sts:TagSession", "sts:SetSourceIdentity")

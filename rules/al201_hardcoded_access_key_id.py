@@ -51,7 +51,7 @@ from collections.abc import Iterator
 
 from assume_lint.findings import Hit, Severity
 from assume_lint.model import Credential, Model
-from assume_lint.registry import RuleContext, RuleMeta
+from assume_lint.registry import Grade, RuleContext, RuleMeta
 from assume_lint.rules._helpers_callers import (
     credential_label,
     dedupe_by_line,
@@ -66,6 +66,10 @@ RULE = RuleMeta(
     name="hardcoded-access-key-id",
     summary="Literal AWS access key ID in a file",
     severity=Severity.CRITICAL,
+    grades=(
+        Grade(Severity.CRITICAL, "a literal access key ID, or any literal in a key field"),
+        Grade(Severity.LOW, "one of AWS's documented example keys (ending in `EXAMPLE`)"),
+    ),
     tags=("security", "secrets", "credentials"),
 )
 

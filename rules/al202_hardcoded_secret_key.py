@@ -42,7 +42,7 @@ from collections.abc import Iterator
 
 from assume_lint.findings import Hit, Severity
 from assume_lint.model import Credential, Model
-from assume_lint.registry import RuleContext, RuleMeta
+from assume_lint.registry import Grade, RuleContext, RuleMeta
 from assume_lint.rules._helpers_callers import (
     credential_label,
     is_example_value,
@@ -54,6 +54,11 @@ RULE = RuleMeta(
     name="hardcoded-secret-key",
     summary="Literal AWS secret access key or session token in a file",
     severity=Severity.CRITICAL,
+    grades=(
+        Grade(Severity.CRITICAL, "a literal secret access key or session token"),
+        Grade(Severity.LOW, "one of AWS's documented example values (ending in `EXAMPLE` or "
+              "`EXAMPLEKEY`)"),
+    ),
     tags=("security", "secrets", "credentials"),
 )
 

@@ -70,7 +70,7 @@ from collections.abc import Iterator
 
 from assume_lint.findings import Hit, Severity
 from assume_lint.model import Model, WorkflowJob
-from assume_lint.registry import RuleContext, RuleMeta
+from assume_lint.registry import Grade, RuleContext, RuleMeta
 
 RULE = RuleMeta(
     id="AL207",
@@ -78,6 +78,12 @@ RULE = RuleMeta(
     summary="OIDC role assumption without id-token: write, or id-token granted workflow-wide",
     severity=Severity.MEDIUM,
     tags=("security", "github-actions", "oidc"),
+    grades=(
+        Grade(Severity.MEDIUM, "a job needs an OIDC token (it assumes a role, or uses another "
+              "OIDC consumer) and nothing grants it id-token: write: the step will fail"),
+        Grade(Severity.LOW, "id-token: write granted workflow-wide while some job provably "
+              "uses no OIDC"),
+    ),
 )
 
 # Levels that certainly lack the permission. Anything else (a typo or an expression,

@@ -336,10 +336,16 @@ def test_rules_json(repo: Path, cli: CLI) -> None:
     assert al104["name"] == "ineffective-mfa-condition"
     assert al104["severity"] == "high"
     assert al104["help_uri"] == help_uri("AL104")
+    al105 = next(entry for entry in data if entry["id"] == "AL105")
+    assert al105["severity"] == "critical"
+    assert al105["severities"] == ["critical", "high", "medium", "low"]
+    assert [grade["severity"] for grade in al105["grades"]] == al105["severities"]
     assert set(al104) == {
         "id",
         "name",
         "severity",
+        "severities",
+        "grades",
         "summary",
         "tags",
         "options",

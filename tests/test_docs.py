@@ -16,7 +16,7 @@ from conftest import REPO
 from assume_lint import docs
 from assume_lint.findings import Severity
 from assume_lint.formatters.sarif import RULES_DOC_URI, build
-from assume_lint.registry import Rule, RuleMeta, all_rules
+from assume_lint.registry import Grade, Rule, RuleMeta, all_rules
 from assume_lint.result import RunResult
 from assume_lint.secrets import ACCESS_KEY_ID
 
@@ -97,7 +97,7 @@ def test_every_rule_has_an_index_row_and_a_section_with_its_docstring() -> None:
     text = RULES_MD.read_text(encoding="utf-8")
     for rule in all_rules():
         meta = rule.meta
-        row = f"| [{meta.id}](#{meta.id.lower()}) | `{meta.name}` | {meta.severity.label} | "
+        row = f"| [{meta.id}](#{meta.id.lower()}) | `{meta.name}` | {meta.severity_range} | "
         assert row in text, meta.id
         section = text.split(f"\n## {meta.id}\n", 1)[1].split("\n## AL", 1)[0]
         assert f"`{meta.name}` · default severity **{meta.severity.label}**" in section
@@ -106,6 +106,8 @@ def test_every_rule_has_an_index_row_and_a_section_with_its_docstring() -> None:
         nested = {h for level, h in headings(section) if level == 3}
         for heading in REQUIRED_HEADINGS:
             assert heading in nested, f"{meta.id} docstring lacks '## {heading}'"
+        for grade in meta.grades:
+            assert f"- {grade.severity.label}: {grade.when}" in section, meta.id
         if meta.options:
             assert "Options" in nested, f"{meta.id} has options but no '## Options'"
             for option in meta.options:
@@ -149,7 +151,9 @@ def test_sarif_help_uri_points_at_the_generated_anchor() -> None:
 def test_sarif_help_markdown_is_the_same_docstring() -> None:
     descriptors = build(RunResult(), all_rules())["runs"][0]["tool"]["driver"]["rules"]
     for rule, descriptor in zip(all_rules(), descriptors, strict=True):
-        assert descriptor["help"]["markdown"] == docs.body(rule)
+        grades = "\n".join(docs.grades_lines(rule))
+        severity = f"\n\n## Severity by case\n{grades}" if rule.meta.grades else ""
+        assert descriptor["help"]["markdown"] == docs.body(rule) + severity
 
 
 def _fake_rule(doc: str, **options: object) -> Rule:
@@ -188,9 +192,76 @@ def test_catalogue_text_and_json() -> None:
         "id": "AL999",
         "name": "fake-rule",
         "severity": "low",
+        "severities": ["low"],
+        "grades": [],
         "summary": "A | piped summary",
         "tags": ["a"],
         "options": {},
         "precision": "high",
         "help_uri": f"{RULES_DOC_URI}#al999",
     }
+
+
+def _graded_rule() -> Rule:
+    meta = RuleMeta(
+        "AL998",
+        "graded-rule",
+        "Graded",
+        Severity.HIGH,
+        grades=(Grade(Severity.LOW, "the mild case"), Grade(Severity.HIGH, "the bad case")),
+    )
+    return Rule(meta=meta, check=lambda model, ctx: iter(()), doc="T.", module="al998_graded_rule")
+
+
+def test_a_graded_rule_shows_its_range_and_what_decides_each_grade() -> None:
+    rule = _graded_rule()
+    assert rule.meta.severities == (Severity.HIGH, Severity.LOW)
+    assert docs.index_table([rule]).splitlines()[2].startswith(
+        "| [AL998](#al998) | `graded-rule` | low to high | Graded |"
+    )
+    section = docs.rule_section(rule)
+    assert "default severity **high** · graded low to high ·" in section
+    assert section.endswith("Severity by case:\n\n- high: the bad case\n- low: the mild case\n")
+    assert docs.explain_text(rule).startswith(
+        "AL998 graded-rule (default severity: high; graded low to high)\n\nT.\n\n"
+        "Severity by case:\n  high: the bad case\n  low: the mild case\n"
+    )
+    assert docs.catalogue_text([rule]) == "AL998  graded-rule  low to high  Graded"
+    entry = docs.catalogue_data([rule])[0]
+    assert entry["severity"] == "high"
+    assert entry["severities"] == ["high", "low"]
+    assert entry["grades"] == [
+        {"severity": "high", "when": "the bad case"},
+        {"severity": "low", "when": "the mild case"},
+    ]
+    descriptor = build(RunResult(), [rule])["runs"][0]["tool"]["driver"]["rules"][0]
+    assert descriptor["defaultConfiguration"]["level"] == "error"
+    assert descriptor["properties"]["severities"] == ["high", "low"]
+    assert descriptor["help"]["text"].endswith(
+        "## Severity by case\n- high: the bad case\n- low: the mild case"
+    )
+
+
+def test_the_real_catalogue_shows_al105_from_low_to_critical() -> None:
+    rule = next(r for r in all_rules() if r.id == "AL105")
+    assert rule.meta.severity_range == "low to critical"
+    line = next(x for x in docs.catalogue_text(all_rules()).splitlines() if x.startswith("AL105"))
+    assert "low to critical" in line
+    head = docs.explain_text(rule).splitlines()[0]
+    assert head == (
+        "AL105 oidc-subject-unrestricted (default severity: critical; graded low to critical)"
+    )
+
+
+def test_discovery_refuses_a_default_severity_that_is_none_of_the_grades() -> None:
+    import types
+
+    from assume_lint import registry
+
+    module = types.ModuleType("assume_lint.rules.al997_bad_grades")
+    module.RULE = RuleMeta(  # type: ignore[attr-defined]
+        "AL997", "bad-grades", "s", Severity.HIGH, grades=(Grade(Severity.LOW, "x"),)
+    )
+    module.check = lambda model, ctx: iter(())  # type: ignore[attr-defined]
+    with pytest.raises(RuntimeError, match="none of its grades"):
+        registry._load(module)

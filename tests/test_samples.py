@@ -108,3 +108,18 @@ def test_no_secret_of_samples_is_printed(capsys: pytest.CaptureFixture[str]) -> 
         _, out = _run(capsys, "-f", fmt, "--include-suppressed")
         for secret in secrets:
             assert secret not in out, f"{fmt} output shows {secret[:4]}..."
+
+
+def test_every_finding_has_a_severity_its_rule_declares(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Graded rules declare their grades (RuleMeta.grades): the catalogue shows the range,
+    so a finding outside it would contradict the documentation."""
+    _, out = _run(capsys, "-f", "json")
+    declared = {rule.id: {s.label for s in rule.meta.severities} for rule in all_rules()}
+    findings = json.loads(out)["findings"]
+    seen: dict[str, set[str]] = {}
+    for finding in findings:
+        assert finding["severity"] in declared[finding["rule_id"]], finding
+        seen.setdefault(finding["rule_id"], set()).add(finding["severity"])
+    assert {"critical", "high", "medium"} <= seen["AL105"]

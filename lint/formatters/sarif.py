@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import quote
 
 from assume_lint import __version__
+from assume_lint.docs import grades_lines
 from assume_lint.findings import Finding, Location, Severity
 from assume_lint.formatters import fingerprint, masked, reported
 from assume_lint.registry import Rule
@@ -147,9 +148,11 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
     """
     meta = rule.meta
     doc = mask_text(inspect.cleandoc(rule.doc) if rule.doc.strip() else meta.summary)
+    if meta.grades:
+        doc += "\n\n## Severity by case\n" + "\n".join(grades_lines(rule))
     full = _what_it_does(rule.doc) or meta.summary
     precision = meta.precision if meta.precision in _PRECISIONS else "medium"
-    return {
+    descriptor: dict[str, Any] = {
         "id": meta.id,
         "name": meta.name,
         "shortDescription": {"text": mask_text(_sentence(meta.summary))},
@@ -163,6 +166,9 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
             "security-severity": SECURITY_SEVERITY[meta.severity],
         },
     }
+    if meta.grades:  # results carry their own level; the rule shows the whole range
+        descriptor["properties"]["severities"] = [s.label for s in meta.severities]
+    return descriptor
 
 
 def _unknown_rule_descriptor(finding: Finding) -> dict[str, Any]:
