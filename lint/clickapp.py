@@ -153,7 +153,7 @@ def build_app() -> click.Group:
         "fmt",
         default="text",
         show_default=True,
-        type=click.Choice(["text", "json", "sarif", "markdown", "html"]),
+        type=click.Choice(["text", "json", "sarif", "github", "gitlab", "markdown", "html"]),
         help="Report format.",
     )
     @_target_options(

@@ -124,8 +124,8 @@ def sample_result() -> RunResult:
 # --- dispatch -----------------------------------------------------------------------------
 
 
-def test_formatters_lists_three_formats() -> None:
-    assert sorted(FORMATTERS) == ["json", "sarif", "text"]
+def test_formatters_lists_five_formats() -> None:
+    assert sorted(FORMATTERS) == ["github", "gitlab", "json", "sarif", "text"]
 
 
 def test_unknown_format_is_a_value_error() -> None:
@@ -660,7 +660,9 @@ def test_hostile_paths_render_as_writable_utf8(fmt: str) -> None:
     )
     out = render(fmt, result, RULES)
     out.encode("utf-8")
-    if fmt == "text":
-        assert len(out.splitlines()) == 3
+    if fmt in ("text", "github"):
+        assert len(out.splitlines()) == (3 if fmt == "text" else 2)
+    elif fmt == "gitlab":
+        assert len(json.loads(out)) == 2
     else:
         assert len(json.loads(out)["findings" if fmt == "json" else "runs"]) >= 1

@@ -165,7 +165,7 @@ def _runs(root: Path, outdir: Path) -> Iterator[tuple[str, int, str, str]]:
             target = outdir / f"report-{fmt}{len(extra)}"
             yield (f"{label}>file", *_invoke([*base, "--format", fmt, "--output", str(target),
                                                *extra]))
-    for fmt in ("markdown", "html"):  # the report formats of check
+    for fmt in ("markdown", "html", "github", "gitlab"):  # the other formats of check
         yield (fmt, *_invoke([*base, "--format", fmt]))
     for fmt in ("mermaid", "dot", "json"):  # the graph command
         code, out, err = _invoke(["graph", *base, "--format", fmt])

@@ -1,4 +1,5 @@
-"""Output formatters: text (gcc-style), JSON and SARIF 2.1.0.
+"""Output formatters: text (gcc-style), JSON, SARIF 2.1.0, GitHub annotations, GitLab Code
+Quality.
 
 Each formatter is a module with one pure function, ``render(result, rules, *, color,
 category, include_suppressed) -> str``. Modules are imported lazily so that the text path
@@ -28,6 +29,8 @@ FORMATTERS: dict[str, str] = {
     "text": "assume_lint.formatters.text",
     "json": "assume_lint.formatters.json_format",
     "sarif": "assume_lint.formatters.sarif",
+    "github": "assume_lint.formatters.github",
+    "gitlab": "assume_lint.formatters.gitlab",
 }
 # Report formats that also draw the model (the graph): their ``render`` takes a ``model``
 # keyword. Kept apart from FORMATTERS, whose modules all share the plain signature.
