@@ -67,7 +67,7 @@ def test_quick_start_has_exactly_two_set_up_commands() -> None:
 
 
 def test_github_workflow_parses_and_uploads_sarif() -> None:
-    workflow = yaml.safe_load(_block("GitHub code scanning", "yaml"))
+    workflow = yaml.safe_load(_block("Without the action", "yaml"))
     assert workflow["permissions"] == {"contents": "read", "security-events": "write"}
     steps = workflow["jobs"]["assume-lint"]["steps"]
     assert steps[0] == {"uses": "actions/checkout@v4"}
@@ -86,7 +86,7 @@ def test_github_workflow_parses_and_uploads_sarif() -> None:
 
 def test_workflow_uses_only_flags_the_cli_has(capsys: pytest.CaptureFixture[str]) -> None:
     flags = help_flags(capsys, "check")
-    workflow = yaml.safe_load(_block("GitHub code scanning", "yaml"))
+    workflow = yaml.safe_load(_block("Without the action", "yaml"))
     used = []
     for step in workflow["jobs"]["assume-lint"]["steps"]:
         if "run" in step:
