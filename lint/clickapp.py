@@ -35,6 +35,7 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _check_selectors(option: str, selectors: tuple[str, ...]) -> None:
+    from assume_lint.config import did_you_mean, rule_words
     from assume_lint.registry import is_valid_selector
 
     for selector in selectors:
@@ -43,7 +44,8 @@ def _check_selectors(option: str, selectors: tuple[str, ...]) -> None:
             and selector != "parse-error"
             and not is_valid_selector(selector)
         ):
-            raise click.UsageError(f"{option}: unknown rule {selector!r}")
+            hint = did_you_mean(selector, rule_words())
+            raise click.UsageError(f"{option}: unknown rule {selector!r}{hint}")
 
 
 def resolve_config(config_file: Path | None, no_config: bool, root: Path) -> Config:

@@ -8,8 +8,10 @@ options. Any problem is a :class:`ConfigError`, which the CLI turns into exit 2.
 
 from __future__ import annotations
 
+import difflib
 import json
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -99,7 +101,37 @@ def _validate_schema(path: Path, data: dict[str, Any]) -> None:
     if errors:
         first = errors[0]
         where = ".".join(str(p) for p in first.absolute_path) or "(top level)"
-        raise ConfigError(f"{path}: invalid config at {where}: {first.message}")
+        raise ConfigError(f"{path}: invalid config at {where}: {_explain(first)}")
+
+
+def _explain(error: Any) -> str:
+    """jsonschema's message, with the nearest valid key or value for a typo: an unknown
+    key (``fail_on``) or a value outside an enum (``hihg``)."""
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = list(error.schema.get("properties", {}))
+        unknown = [key for key in error.instance if key not in known]
+        if unknown:
+            return f"unknown key {unknown[0]!r}{did_you_mean(unknown[0], known)}"
+    if "propertyNames" in error.schema_path and list(error.absolute_path) == ["rules"]:
+        return f"unknown rule {error.instance!r}{did_you_mean(str(error.instance), rule_words())}"
+    if error.validator == "enum" and isinstance(error.instance, str):
+        return f"{error.message}{did_you_mean(error.instance, error.validator_value)}"
+    return str(error.message)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'fail-on'?)`` for the choice nearest to ``word`` (difflib's
+    ratio, case-insensitive), or "" when none is near enough to be a typo."""
+    by_folded = {choice.lower(): choice for choice in choices}
+    close = difflib.get_close_matches(word.lower(), list(by_folded), n=1, cutoff=0.7)
+    return f" (did you mean {by_folded[close[0]]!r}?)" if close else ""
+
+
+def rule_words() -> list[str]:
+    """Every rule id and name: what a selector's typo is compared with."""
+    from assume_lint.registry import all_rules
+
+    return [word for rule in all_rules() for word in (rule.id, rule.name)]
 
 
 def _build(path: Path, data: dict[str, Any], text: str) -> Config:
@@ -108,11 +140,17 @@ def _build(path: Path, data: dict[str, Any], text: str) -> Config:
     for key in ("select", "ignore"):
         for selector in data.get(key, []):
             if not is_valid_selector(selector):
-                raise ConfigError(f"{path}: {key}: unknown rule {selector!r}")
+                raise ConfigError(
+                    f"{path}: {key}: unknown rule {selector!r}"
+                    f"{did_you_mean(selector, rule_words())}"
+                )
     ignores = tuple(data.get("ignores", []))
     for position, entry in enumerate(ignores):
         if not is_valid_selector(entry["rule"]):
-            raise ConfigError(f"{path}: ignores[{position}].rule: unknown rule {entry['rule']!r}")
+            raise ConfigError(
+                f"{path}: ignores[{position}].rule: unknown rule {entry['rule']!r}"
+                f"{did_you_mean(entry['rule'], rule_words())}"
+            )
     try:
         from assume_lint.suppress import config_ignores_from
 
@@ -124,15 +162,17 @@ def _build(path: Path, data: dict[str, Any], text: str) -> Config:
     for ident, table in data.get("rules", {}).items():
         rule = find_rule(ident)
         if rule is None:
-            raise ConfigError(f"{path}: rules.{ident}: unknown rule")
+            hint = did_you_mean(ident, rule_words())
+            raise ConfigError(f"{path}: rules.{ident}: unknown rule{hint}")
         for key, value in table.items():
             if key == "severity":
                 severities[rule.id] = Severity.parse(value)
                 continue
             if key not in rule.meta.options:
                 known = ", ".join(sorted(rule.meta.options)) or "none"
+                hint = did_you_mean(key, [*rule.meta.options, "severity"])
                 raise ConfigError(
-                    f"{path}: rules.{ident}: unknown option {key!r} (options: {known})"
+                    f"{path}: rules.{ident}: unknown option {key!r}{hint} (options: {known})"
                 )
             default = rule.meta.options[key]
             if not _same_type(default, value):

@@ -46,7 +46,7 @@ mfa-exempt-principals = ["arn:aws:iam::*:user/ci-*"]
     ("text", "message"),
     [
         ('fail-on = "severe"', "invalid config at fail-on"),
-        ('colour = true', "Additional properties are not allowed ('colour' was unexpected)"),
+        ('colour = true', "invalid config at (top level): unknown key 'colour'"),
         ('ignore = ["AL999"]', "ignore: unknown rule 'AL999'"),
         ('[trusted]\naccounts = ["12345"]', "invalid config at trusted.accounts.0"),
         ('[rules.AL999]\nseverity = "low"', "rules.AL999: unknown rule"),
@@ -61,6 +61,36 @@ def test_bad_config_is_a_clear_error(tmp_path: Path, text: str, message: str) ->
         load_config(path)
     assert message in str(info.value)
     assert str(path) in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('fail_on = "high"', "at (top level): unknown key 'fail_on' (did you mean 'fail-on'?)"),
+        ('fail-on = "hihg"', "(did you mean 'high'?)"),
+        ('min-severity = "Info "', "(did you mean 'info'?)"),
+        ('[trusted]\nacounts = []', "at trusted: unknown key 'acounts' (did you mean 'accounts'?)"),
+        ('[rules.AL1O5]\nseverity = "low"', "unknown rule 'AL1O5' (did you mean 'AL105'?)"),
+        ('ignore = ["missing-sesion-name"]', "(did you mean 'missing-session-name'?)"),
+        ('[[ignores]]\nrule = "trust-any-principle"', "(did you mean 'trust-any-principal'?)"),
+        ('[rules.AL103]\nmfa-exempt-principal = []',
+         "unknown option 'mfa-exempt-principal' (did you mean 'mfa-exempt-principals'?)"),
+        ('[rules.AL103]\nseverty = "low"', "(did you mean 'severity'?)"),
+    ],
+)
+def test_config_errors_suggest_the_nearest_key_or_value(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(_write(tmp_path, text))
+    assert message in str(info.value)
+
+
+@pytest.mark.parametrize("text", ['colour = true', 'fail-on = "severe"', 'ignore = ["AL999"]'])
+def test_no_suggestion_when_nothing_is_near(tmp_path: Path, text: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(_write(tmp_path, text))
+    assert "did you mean" not in str(info.value)
 
 
 def test_pyproject_table(tmp_path: Path) -> None:
