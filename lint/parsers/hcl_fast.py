@@ -120,10 +120,12 @@ class Tree:
 
 # Terminals, as in python-hcl2's grammar (hcl2.lark), matched at a position only.
 _WS = re.compile(r"[ \t\r]*")
+_NL_TOKEN = re.compile(r"\n[ \t]*|#[^\n]*\n|//[^\n]*\n|/\*(?:.|\n)*?\*/")
 _NL_RUN = re.compile(r"(?:[ \t\r]*(?:\n[ \t]*|#[^\n]*\n|//[^\n]*\n|/\*(?:.|\n)*?\*/))+")
 _NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_-]*")
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 _DIGITS = re.compile(r"[0-9]+")
+_NEGATIVE_LITERAL = re.compile(r"-[0-9][0-9.eE-]")
 _EQ = re.compile(r"[ \t]*=(?!=|>)")
 _COLON = re.compile(r"[ \t]*:(?!:)")
 _STRING_CHARS = re.compile(
@@ -141,6 +143,11 @@ _HEREDOC_TRIM = re.compile(
 # Binary operators by precedence level (python-hcl2's ladder, lowest first), longest
 # spellings first within the pattern.
 _OPERATOR = re.compile(r"\|\||&&|==|!=|<=|>=|<|>|\+|-|\*|/|%")
+_OPERATOR_NAMES = {
+    "||": "DOUBLE_PIPE", "&&": "DOUBLE_AMP", "==": "DOUBLE_EQ", "!=": "NEQ", "<": "LT",
+    ">": "GT", "<=": "LEQ", ">=": "GEQ", "+": "PLUS", "-": "MINUS", "*": "ASTERISK",
+    "/": "SLASH", "%": "PERCENT",
+}  # fmt: skip
 _LEVEL = {
     "||": 0, "&&": 1, "==": 2, "!=": 2, "<": 3, ">": 3, "<=": 3, ">=": 3,
     "+": 4, "-": 4, "*": 5, "/": 5, "%": 5,
@@ -150,6 +157,10 @@ _LEVEL = {
 # negative number starting the next attribute.
 _CONTINUES = re.compile(r"[ \t\r]*(?:\|\||&&|==|!=|<=|>=|<|>|\+|\*|/(?![/*])|%|\?)")
 _LITERALS = frozenset({"true", "false", "null"})
+_DIRECTIVES = {
+    "if": "template_if_start", "else": "template_else", "endif": "template_endif",
+    "for": "template_for_start", "endfor": "template_endfor",
+}  # fmt: skip
 _KEYWORDS = frozenset({"in", "for", "if", "for_each", "else", "endif", "endfor"})
 
 
@@ -162,6 +173,8 @@ class _Parser:
         self.n = len(text)
         self.pos = 0
         self.lines = line_locator(text)
+        self.absorbed = -1  # where the last newline taken by an operation ends
+        self.absorbed_level = 0  # and that operation's precedence
 
     # -- scanning
     def meta(self, start: int, end: int) -> Meta:
@@ -265,10 +278,12 @@ class _Parser:
     def expression(self) -> Tree:
         condition = self.binary(0)
         after = self.pos
-        self.continuation()
+        last = self.continuation()
         if not self.peek("?"):
             self.pos = after
             return condition
+        self.absorb(condition, last)
+        qmark = Token("?", "QMARK", self.meta(self.pos, self.pos + 1))
         self.pos += 1
         self.nl()
         yes = self.expression()
@@ -276,17 +291,38 @@ class _Parser:
         colon = _COLON.match(self.text, self.pos)
         if colon is None:
             raise Fallback("conditional without ':'")
+        separator = Token(colon.group(0), "COLON", self.meta(colon.start(), colon.end()))
         self.pos = colon.end()
         self.nl()
         no = self.expression()
-        return Tree("conditional", [condition, yes, no], self.span(condition, no))
+        children = [condition, qmark, yes, separator, no]
+        return Tree("conditional", children, self.span(condition, no))
 
-    def continuation(self) -> None:
-        """Skip a newline run when an operator that continues the expression follows."""
+    def continuation(self) -> int | None:
+        """Skip a newline run when an operator that continues the expression follows.
+
+        python-hcl2's postlexer glues only the run's last newline-or-comment token to
+        the operator; the operand before it must absorb the others, which only an
+        operation can. Returns where that last token starts when the run has more
+        than one (the caller extends the operation before it), else None.
+        """
         match = _NL_RUN.match(self.text, self.pos)
+        last: int | None = None
         if match is not None and _CONTINUES.match(self.text, match.end()):
+            ends = [t.end() for t in _NL_TOKEN.finditer(self.text, self.pos, match.end())]
+            last = ends[-2] if len(ends) > 1 else None
             self.pos = match.end()
         self.ws()
+        return last
+
+    def absorb(self, operand: Tree, last: int | None) -> None:
+        """Extend ``operand`` over the newlines before a continuing operator (see
+        :meth:`continuation`); anything but an operation cannot hold them."""
+        if last is None:
+            return
+        if operand.data != "binary_op":
+            raise Fallback("blank line before a continuing operator")
+        operand.meta = self.meta(operand.meta.start_pos, last)
 
     def binary(self, lowest: int) -> Tree:
         """Operators of precedence ``lowest`` and above (precedence climbing: an operand
@@ -294,7 +330,7 @@ class _Parser:
         left = self.unary()
         while True:
             before = self.pos
-            self.continuation()
+            last = self.continuation()
             match = _OPERATOR.match(self.text, self.pos)
             if match is None or self.text.startswith(("//", "/*"), self.pos):
                 self.pos = before
@@ -303,6 +339,11 @@ class _Parser:
             if level < lowest:
                 self.pos = before
                 return left
+            if self.absorbed == before and level > self.absorbed_level:
+                raise Fallback("an operator binding tighter than the line it continues")
+            self.absorb(left, last)
+            operator_meta = self.meta(match.start(), match.end())
+            operator = Token(match.group(0), _OPERATOR_NAMES[match.group(0)], operator_meta)
             self.pos = match.end()
             self.nl()
             right = self.binary(level + 1)
@@ -311,11 +352,19 @@ class _Parser:
                 absorbed = _NL_RUN.match(self.text, self.pos)
                 if absorbed is not None and not _CONTINUES.match(self.text, absorbed.end()):
                     end = self.pos = absorbed.end()
-            left = Tree("binary_op", [left, right], self.meta(left.meta.start_pos, end))
+                    # Only "-" can go on after that newline, and only as an operand of
+                    # an operation that binds no tighter (python-hcl2's grammar).
+                    self.absorbed, self.absorbed_level = end, level
+            term_meta = self.meta(match.start(), right.meta.end_pos)
+            term = Tree("binary_term", [Tree("binary_operator", [operator], operator_meta), right],
+                        term_meta)
+            left = Tree("binary_op", [left, term], self.meta(left.meta.start_pos, end))
 
     def unary(self) -> Tree:
         char = self.text[self.pos] if self.pos < self.n else ""
         if char in ("-", "!"):
+            if char == "-" and _NEGATIVE_LITERAL.match(self.text, self.pos):
+                raise Fallback("a negative literal")  # python-hcl2 lexes "-12" as one token
             start = self.pos
             self.pos += 1
             operator = Token(char, "MINUS" if char == "-" else "NOT", self.meta(start, start + 1))
@@ -332,18 +381,45 @@ class _Parser:
         while True:
             before = self.pos
             self.ws()
-            if self.peek(".") and not self.peek("..."):
-                following = self.text[self.pos + 1 : self.pos + 2]
-                if following in ("*", "."):
-                    raise Fallback("splat")
-                step = self.short_index() if following.isdigit() else self.get_attr()
-            elif self.peek("["):
-                step = self.braces_index()
-            else:
+            if self.peek(".*"):
+                return self.splat(node, start, "attr_splat", ".*", "ATTR_SPLAT")
+            if self.peek("[*]"):
+                return self.splat(node, start, "full_splat", "[*]", "FULL_SPLAT_START")
+            step = self.step()
+            if step is None:
                 self.pos = before
                 return node
             kind = "get_attr_expr_term" if step.data == "get_attr" else "index_expr_term"
             node = self.wrap(Tree(kind, [node, step], self.meta(start, self.pos)))
+
+    def step(self) -> Tree | None:
+        """One ``.name``, ``.0`` or ``[key]`` at the position, or None (nothing consumed)."""
+        if self.peek(".") and not self.peek("..."):
+            following = self.text[self.pos + 1 : self.pos + 2]
+            if following == ".":
+                raise Fallback("'..'")
+            return self.short_index() if following.isdigit() else self.get_attr()
+        if self.peek("[") and not self.peek("[*]"):
+            return self.braces_index()
+        return None
+
+    def splat(self, node: Tree, start: int, kind: str, marker: str, token: str) -> Tree:
+        """``x.*.a[0]`` / ``x[*].a``: every access after the marker belongs to the splat."""
+        first = self.pos
+        self.pos += len(marker)
+        children: list[Any] = [Token(marker, token, self.meta(first, self.pos))]
+        while True:
+            before = self.pos
+            self.ws()
+            if self.peek(".*") or self.peek("[*]"):
+                raise Fallback("a splat inside a splat")
+            step = self.step()
+            if step is None:
+                self.pos = before
+                break
+            children.append(step)
+        inner = Tree(kind, children, self.meta(first, self.pos))
+        return self.wrap(Tree(kind + "_expr_term", [node, inner], self.meta(start, self.pos)))
 
     def short_index(self) -> Tree:
         """``.0``: an index written as an attribute."""
@@ -366,8 +442,6 @@ class _Parser:
         return Tree("get_attr", [attr], self.meta(dot, self.pos))
 
     def braces_index(self) -> Tree:
-        if self.text.startswith("[*]", self.pos):
-            raise Fallback("full splat")
         bracket = self.pos
         self.pos += 1
         self.nl()
@@ -407,6 +481,8 @@ class _Parser:
         word = str(token)
         if word in _LITERALS:
             return Tree("literal_value", [Token(word, word.upper(), token.meta)], token.meta)
+        if word in _KEYWORDS:  # python-hcl2 lexes them as keywords in some states
+            raise Fallback("a keyword as a value")
         name = Tree("identifier", [token], token.meta)
         after = self.pos
         self.ws()
@@ -427,18 +503,24 @@ class _Parser:
             while True:
                 arguments.append(self.expression())
                 args_end = self.pos
-                self.nl()
+                self.ws()
                 if self.peek("..."):
                     self.pos += 3
                     args_end = self.pos
                     self.nl()
                     break
+                self.nl()
+                if self.peek("..."):
+                    raise Fallback("'...' after a newline")
                 if not self.peek(","):
                     break
+                wrapped = "\n" in self.text[args_end : self.pos]
                 self.pos += 1
                 args_end = self.pos
                 self.nl()
                 if self.peek(")"):
+                    if wrapped:  # a trailing comma must follow its argument on its line
+                        raise Fallback("trailing ',' after a newline")
                     break
             children.append(Tree("arguments", arguments, self.meta(args_start, args_end)))
         self.expect(")")
@@ -480,7 +562,8 @@ class _Parser:
                 parts.append(self.interpolation())
                 continue
             if text.startswith("%{", self.pos):
-                raise Fallback("template directive")
+                parts.append(self.directive())
+                continue
             match = _STRING_CHARS.match(text, self.pos)
             kind = "STRING_CHARS"
             if match is None:
@@ -494,6 +577,51 @@ class _Parser:
             self.pos = match.end()
             meta = self.meta(match.start(), match.end())
             parts.append(Tree("string_part", [Token(match.group(0), kind, meta)], meta))
+
+    def directive(self) -> Tree:
+        """``%{ if c }``, ``%{ else }``, ``%{ endif }``, ``%{ for k, v in c }``,
+        ``%{ endfor }`` (each with optional ``~`` strip markers), as python-hcl2's flat
+        ``template_*`` parts: the evaluator pairs them up."""
+        start = self.pos
+        children: list[Any] = [Token("%{", "DIRECTIVE_START", self.meta(start, start + 2))]
+        self.pos += 2
+        self.strip_marker(children)
+        match = _NAME.match(self.text, self.pos)
+        word = match.group(0) if match is not None else ""
+        if word not in _DIRECTIVES:
+            raise Fallback("template directive")
+        children.append(self.keyword_token(word, word.upper()))
+        if word in ("if", "for"):
+            self.ws()
+            if word == "for":
+                children.append(self.identifier())
+                self.ws()
+                if self.peek(","):
+                    children.append(Token(",", "COMMA", self.meta(self.pos, self.pos + 1)))
+                    self.pos += 1
+                    self.ws()
+                    children.append(self.identifier())
+                    self.ws()
+                keyword = self.name()
+                if keyword != "in":
+                    raise Fallback("for without 'in'")
+                children.append(Token("in", "IN", keyword.meta))
+                self.ws()
+            if self.peek('\\"') or self.peek("~"):
+                raise Fallback("directive expression")
+            children.append(self.expression())
+        self.strip_marker(children)
+        self.expect("}")
+        children.append(Token("}", "RBRACE", self.meta(self.pos - 1, self.pos)))
+        meta = self.meta(start, self.pos)
+        return Tree("string_part", [Tree(_DIRECTIVES[word], children, meta)], meta)
+
+    def strip_marker(self, children: list[Any]) -> None:
+        self.ws()
+        if self.peek("~"):
+            children.append(Token("~", "STRIP_MARKER", self.meta(self.pos, self.pos + 1)))
+            self.pos += 1
+            self.ws()
 
     def interpolation(self) -> Tree:
         start = self.pos
@@ -535,14 +663,20 @@ class _Parser:
         while not self.peek("}"):
             if self.is_for():
                 raise Fallback("'for' as an object key")
-            key = self.expression()
+            word = _NAME.match(self.text, self.pos)
+            if word is not None and word.group(0) in _KEYWORDS:  # a bare keyword key
+                token = self.name()
+                key = Tree("keyword", [Token(str(token), str(token).upper(), token.meta)],
+                           token.meta)
+            else:
+                key = self.expression()
             separator = _EQ.match(self.text, self.pos) or _COLON.match(self.text, self.pos)
             if separator is None:
                 raise Fallback("object key without '=' or ':'")
             self.pos = separator.end()
             self.ws()
             value = self.expression()
-            key_tree = Tree("object_elem_key", [_keyword(key)], key.meta)
+            key_tree = Tree("object_elem_key", [key], key.meta)
             elements.append(Tree("object_elem", [key_tree, value], self.span(key, value)))
             self.nl()
             if self.peek(","):
@@ -556,61 +690,76 @@ class _Parser:
         return match is not None and match.group(0) == "for"
 
     def for_expression(self, start: int, closer: str, data: str) -> Tree:
-        """``[for v in x : e if c]`` / ``{for k, v in x : k => v... if c}``, checked in
-        full; the evaluator treats it as unknown, so only its span is kept."""
-        self.pos += 3
+        """``[for v in x : e if c]`` / ``{for k, v in x : k => v... if c}``, shaped as
+        python-hcl2's ``for_tuple_expr``/``for_object_expr`` (keyword tokens kept)."""
+        opener = Token(self.text[start], "LSQB" if closer == "]" else "LBRACE",
+                       self.meta(start, start + 1))
+        intro = self.for_intro()
+        children: list[Any] = [opener, intro, self.expression()]
+        if closer == "}":
+            self.ws()
+            arrow = self.pos
+            self.expect("=>")
+            children.append(Token("=>", "FOR_OBJECT_ARROW", self.meta(arrow, self.pos)))
+            self.nl()
+            children.append(self.expression())
+            self.nl()
+            if self.peek("..."):
+                children.append(Token("...", "ELLIPSIS", self.meta(self.pos, self.pos + 3)))
+                self.pos += 3
         self.nl()
-        self.name()
+        if self.is_for_cond():
+            keyword = self.keyword_token("if", "IF")
+            self.nl()
+            condition = self.expression()
+            children.append(Tree("for_cond", [keyword, condition],
+                                 self.meta(keyword.start_pos, condition.meta.end_pos)))
+        self.nl()
+        close = self.pos
+        self.expect(closer)
+        children.append(Token(closer, "RSQB" if closer == "]" else "RBRACE",
+                              self.meta(close, self.pos)))
+        return self.wrap(Tree(data, children, self.meta(start, self.pos)))
+
+    def for_intro(self) -> Tree:
+        """``for k, v in x :`` (and the newlines after the colon, as python-hcl2 has it)."""
+        first = self.keyword_token("for", "FOR")
+        self.nl()
+        children: list[Any] = [first, self.identifier()]
         self.ws()
         if self.peek(","):
+            children.append(Token(",", "COMMA", self.meta(self.pos, self.pos + 1)))
             self.pos += 1
             self.ws()
-            self.name()
+            children.append(self.identifier())
             self.nl()
         self.nl()
-        if self.name() != "in":
+        word = self.name()
+        if word != "in":
             raise Fallback("for without 'in'")
+        children.append(Token("in", "IN", word.meta))
         self.nl()
-        self.expression()
+        children.append(self.expression())
         self.nl()
         colon = _COLON.match(self.text, self.pos)
         if colon is None:
             raise Fallback("for without ':'")
-        self.pos = colon.end()
-        self.nl()
-        self.expression()
-        if closer == "}":
-            self.ws()
-            self.expect("=>")
-            self.nl()
-            self.expression()
-            self.nl()
-            if self.peek("..."):
-                self.pos += 3
-        self.nl()
-        if self.is_for_cond():
-            self.pos += 2
-            self.nl()
-            self.expression()
-        self.nl()
-        self.expect(closer)
-        return self.wrap(Tree(data, [], self.meta(start, self.pos)))
+        children.append(Token(colon.group(0), "COLON", self.meta(colon.start(), colon.end())))
+        self.pos = end = colon.end()
+        newlines = _NL_RUN.match(self.text, self.pos)
+        if newlines is not None:
+            self.pos = end = newlines.end()
+        self.ws()
+        return Tree("for_intro", children, self.meta(first.start_pos, end))
+
+    def keyword_token(self, word: str, kind: str) -> Token:
+        start = self.pos
+        self.pos += len(word)
+        return Token(word, kind, self.meta(start, self.pos))
 
     def is_for_cond(self) -> bool:
         match = _NAME.match(self.text, self.pos)
         return match is not None and match.group(0) == "if"
-
-
-def _keyword(key: Tree) -> Tree:
-    """A bare object key that is an HCL keyword (``in``, ``if``, ...) is a ``keyword``
-    tree in python-hcl2's grammar, not an expression."""
-    inner = key.children[0] if len(key.children) == 1 else None
-    if key.data != "expr_term" or not isinstance(inner, Tree) or inner.data != "identifier":
-        return key
-    word = str(inner.children[0])
-    if word not in _KEYWORDS:
-        return key
-    return Tree("keyword", [Token(word, word.upper(), inner.meta)], inner.meta)
 
 
 def parse(text: str) -> Tree:

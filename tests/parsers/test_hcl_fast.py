@@ -26,9 +26,6 @@ from assume_lint.parsers.hcl_blocks import keep_relevant
 REPO = Path(__file__).resolve().parents[2]
 GEN_CORPUS = REPO.parent / "shared" / "bench" / "gen_corpus.py"
 
-# Nodes the evaluator never looks inside (it reports them as unknown with their source):
-# only their span has to agree.
-OPAQUE = {"binary_op", "conditional", "for_tuple_expr", "for_object_expr"}
 NO_META = {"start", "body", "arguments"}  # spans nobody reads
 KEYWORDS = {"IN", "FOR", "IF", "FOR_EACH", "ELSE", "ENDIF", "ENDFOR"}
 CONTENT = {
@@ -38,7 +35,11 @@ CONTENT = {
 }  # fmt: skip
 # Punctuation the evaluator counts, and in which node.
 KEPT_PUNCTUATION = {("expr_term", "LPAR"), ("expr_term", "RPAR"),
-                    ("interpolation", "INTERP_START"), ("interpolation", "RBRACE")}
+                    ("interpolation", "INTERP_START"), ("interpolation", "RBRACE"),
+                    ("for_object_expr", "ELLIPSIS"), ("full_splat", "FULL_SPLAT_START"),
+                    ("attr_splat", "ATTR_SPLAT"), *((directive, "STRIP_MARKER") for directive in (
+                        "template_if_start", "template_else", "template_endif",
+                        "template_for_start", "template_endfor"))}
 
 
 def _span(obj: Any) -> tuple[int, ...]:
@@ -49,13 +50,13 @@ def _span(obj: Any) -> tuple[int, ...]:
 def normal(node: Any) -> Any:
     """What the evaluator can observe of a tree (lark's or the fast parser's)."""
     data = str(node.data)
-    if data in OPAQUE:
-        return (data, _span(node))
     children: list[Any] = []
     for child in node.children:
         if hasattr(child, "data"):
             if child.data != "new_line_or_comment":
                 children.append(normal(child))
+        elif data == "binary_operator":  # lark's postlexer glues what precedes it on
+            children.append((child.type, str(child).split()[-1], _span(child)))  # the line
         elif child.type in CONTENT or (data, child.type) in KEPT_PUNCTUATION:
             children.append((child.type, str(child), _span(child)))
     return (data, None if data in NO_META else _span(node), children)
@@ -150,10 +151,22 @@ SAME = [
     "a = x.true\n", "a = -x.y\n", "a = {a = 1 b = 2}\n", "a = f (1)\n", "a = b #c\n  + c\n",
     "a = b + c\n\n\n# x\nd = 1\n", "a = {(k) = 1}\n", "a = <<EOF\nEOF\n", "a = x[\n  0\n]\n",
     "n = null\nt = 0.5\n", "a = b.c-d\n", 'backend in "s3" {\n}\n', "true = 1\nif {\n}\n",
+    'a = "%{ if x }y%{ endif }"\n', "a = x[*].id\n", "a = x.*.id\n", "a = x[*]\n",
+    "a = x.*\n", "a = x.*.id[0].b\n", "a = x[*][0]\n", "a = x[*].a.b\n", "a = x.*.id.0\n",
+    'a = "%{~ if x ~} y %{~ else ~}z%{ endif }"\n', 'a = "%{for a, b in c}${a}%{endfor}"\n',
+    'a = "%{ for v in var.xs ~}${v},%{~ endfor }"\n',
+    "a = { for k, v in m :\n  k => v\n  if v\n}\n",
+    'a = [for k, v in m : v if k != ""\n]\n', "a = {for k, v in m : k => v... if true}\n",
+    "a = [for s in x : s.id]\n", "a = b\n  + c # x\nd = 1\n", "a = b + c + d\n",
+    "a = x ? y : z\n", "a = (x == 1 ? [] : [1])[0]\n", "a = b\n  + c\n\n  + c\n",
+    "a = b == c\n\n  ? d : e\n", "a = x + y\n - 4\n", "a = x * y\n - 4\n",
+    "a = b\n  + c # x\n  # y\n  + d\n", "a = x.y[*].z\n", "a = f(x)[*].y\n",
 ]  # fmt: skip
 FALLBACK = [
-    'a = "%{ if x }y%{ endif }"\n', "a = x[*].id\n", "a = x.*.id\n",
-    "a = provider::aws::f(1)\n", "a = b\n- 1\n", "a = x\n[0]\n", "a = [1 2]\n", "a = 1\n}\n",
+    "a = provider::aws::f(1)\n", "a = b\n\n  + c\n", "a = b\n\n  ? c : d\n", "a = f(x\n...)\n",
+    "a = {for_each.y = 3}\n", 'a = "%{ iffy }"\n', 'a = "%{ if x == \\"a\\" }y%{ endif }"\n',
+    "a = x[*][*]\n", "a = f(1\n,)\n", "b = -11\n", "b = -1.5\n", "a = x || y\n - 4\n",
+    "a = x[\n\nendfor]\n", "a = b\n- 1\n", "a = x\n[0]\n", "a = [1 2]\n", "a = 1\n}\n",
     '"a" = 1\n', "a = {\n", 'a = "x\n', "a = <<EOF\nno end\n", "a = {for = 1}\n",
     'a "${x}" {\n}\n', "a = " + "[" * 2000 + "]" * 2000 + "\n", "a = 1 ~\n",
 ]  # fmt: skip
@@ -196,8 +209,18 @@ def test_the_lark_switch_gives_the_same_file(monkeypatch: pytest.MonkeyPatch) ->
 
 PIECES = ['"', "{", "}", "[", "]", "(", ")", ",", "\n", "=", ":", "?", "${", "#", "//", "/*",
           "*/", "<<EOF\n", "EOF\n", ".", "...", "-", "!", "+", " ", "for ", " in ", " if ", "=>",
-          "1", "x", "\\", "%{", "$${", "\r", "\t", "*", "[*]", ".0", "true", "null"]
-SEEDS = [t for p in _hcl_files() for t in _texts(p) if len(t) < 4000][:200]
+          "1", "x", "\\", "%{", "$${", "\r", "\t", "*", "[*]", ".0", "true", "null", "~",
+          " else ", "endif", "endfor", ".*", "==", "&&", "\\\""]
+# Texts rich in what the evaluator reads (dynamic blocks, for, splats, directives).
+RICH = [
+    'data "x" "y" {\n  dynamic "statement" {\n    for_each = var.x != null ? var.x : {}\n'
+    '    content {\n      sid = try(coalesce(statement.value.sid, statement.key))\n'
+    '      values = [for s in var.subs : "repo:${trimprefix(s, "repo:")}"]\n    }\n  }\n}\n',
+    'locals {\n  a = { for k, v in var.m : k => v if v.enabled }\n  b = aws_iam_role.x[*].arn\n'
+    '  c = "%{ if var.x }yes%{ else }no%{ endif }"\n  d = length(var.l) > 0 ? var.l[0] : null\n'
+    '  e = [for s in var.xs : s.id\n  if s.on]\n  f = "%{~ for a, b in c ~}${a}%{ endfor }"\n}\n',
+]
+SEEDS = [t for p in _hcl_files() for t in _texts(p) if len(t) < 4000][:200] + RICH
 
 
 @settings(max_examples=300, deadline=None, derandomize=True,
