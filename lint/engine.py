@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from assume_lint.baseline import BASELINED, BaselineEntry, load_baseline
 from assume_lint.cache import ModelCache, cache_dir, unit_digest
 from assume_lint.config import Config
-from assume_lint.findings import Finding, Hit, Location, Severity
+from assume_lint.findings import Finding, Hit, Location, Severity, Variant
 from assume_lint.model import Credential, Model, ParseProblem
 from assume_lint.parsers import FOLDER_UNITS, Unit, detect_by_path, load_parser, sniff, unit_key
 from assume_lint.partial import with_role_context
@@ -303,10 +303,11 @@ def merge_variants(hits: Iterable[Hit], variants: dict[str, tuple[str, ...]]) ->
     A parser that evaluates a source several ways (a CloudFormation ``Fn::If``, var-files)
     yields the same problem once per variant. Where it holds in every variant of its
     group, it is reported once, plainly; elsewhere once, naming the variants it holds in
-    ("... (when CreateProvider is false)"). Hits without a variant pass unchanged.
+    ("... (when CreateProvider is false)"). Hits without a variant pass unchanged; a
+    problem seen only in witness variants is dropped (see :class:`Variant`).
     """
     merged: list[Hit] = []
-    held: dict[tuple[object, ...], set[str]] = {}
+    held: dict[tuple[object, ...], set[Variant]] = {}
     for hit in hits:
         if hit.variant is None:
             merged.append(hit)
@@ -315,9 +316,16 @@ def merge_variants(hits: Iterable[Hit], variants: dict[str, tuple[str, ...]]) ->
         if problem not in held:
             held[problem] = set()
             merged.append(hit)
-        held[problem].add(hit.variant.phrase)
-    return [hit if hit.variant is None else _phrased(hit, held[_problem_of(hit)], variants)
-            for hit in merged]
+        held[problem].add(hit.variant)
+    out: list[Hit] = []
+    for hit in merged:
+        if hit.variant is None:
+            out.append(hit)
+            continue
+        phrased = _phrased(hit, held[_problem_of(hit)], variants)
+        if phrased is not None:
+            out.append(phrased)
+    return out
 
 
 def _problem_of(hit: Hit) -> tuple[object, ...]:
@@ -326,15 +334,36 @@ def _problem_of(hit: Hit) -> tuple[object, ...]:
     return (hit.location, hit.message, hit.key, hit.severity, group)
 
 
-def _phrased(hit: Hit, held: set[str], variants: dict[str, tuple[str, ...]]) -> Hit:
-    """``hit`` (which has a variant) plain when it ``held`` in every variant of its
-    group, else with the phrases of those it held in."""
+def _phrased(
+    hit: Hit, held: set[Variant], variants: dict[str, tuple[str, ...]]
+) -> Hit | None:
+    """``hit`` (which has a variant) plain when it held in every variant of its group,
+    else with the phrases of those it held in; None when only witnesses held it."""
     assert hit.variant is not None
+    witnessed = {v.phrase for v in held if v.witness}
+    phrases_held = {
+        v.plain_phrase if v.plain_phrase is not None and v.plain_phrase in witnessed else v.phrase
+        for v in held
+        if not v.witness
+    }
+    if not phrases_held:
+        return None
     every = variants.get(hit.variant.group, ())
-    if every and held.issuperset(every):
+    if every and phrases_held.issuperset(every):
         return replace(hit, variant=None)
-    phrases = [p for p in every if p in held] + sorted(held.difference(every))
-    return replace(hit, message=f"{hit.message} ({' or '.join(phrases)})")
+    phrases = [p for p in every if p in phrases_held] + sorted(phrases_held.difference(every))
+    return replace(hit, message=f"{hit.message} ({_joined(phrases, every)})")
+
+
+def _joined(phrases: list[str], every: tuple[str, ...]) -> str:
+    """The phrases a hit held in, as one. Where every variant of the group held it under
+    the same assumption ("with the template's default parameters when A is true", "...
+    when A is false"), the assumption alone is said."""
+    leads = {p.partition(" when ")[0] for p in phrases}
+    lead = next(iter(leads)) if len(leads) == 1 else ""
+    if len(phrases) > 1 and lead and every and all(f"{lead} {e}" in phrases for e in every):
+        return lead
+    return " or ".join(phrases)
 
 
 def lint(

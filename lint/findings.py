@@ -72,6 +72,14 @@ class Variant:
 
     group: str
     phrase: str
+    # A witness is evaluated only to tell which problems do not depend on an assumption
+    # (a template evaluated with its parameters unknown beside its defaults): its hits
+    # are never reported alone. ``plain_phrase`` is what a hit of this variant says when a
+    # witness of the same group with that phrase holds it too (its assumption did not
+    # matter): "with the template's default parameters when A is true" becomes "when A
+    # is true", or plain when that is every variant of the group.
+    witness: bool = False
+    plain_phrase: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assume_lint.findings import Finding, Location
@@ -514,6 +514,11 @@ def build_graph(
     """
     known = tuple(secrets)
     builder = _Builder()
+    if any(r.variant is not None and r.variant.witness for r in model.roles):
+        # a witness evaluation (a template's parameters unknown) only decides findings'
+        # wording; the graph draws the deployments themselves
+        roles = [r for r in model.roles if not (r.variant and r.variant.witness)]
+        model = replace(model, roles=roles)
     _add_roles(builder, model)
     _add_attempts(builder, model)
     graph = builder.finish(known)

@@ -79,7 +79,7 @@ from dataclasses import dataclass, replace
 
 from assume_lint.conditions import ASSUME_ROLE_WITH_WEB_IDENTITY as WEB_IDENTITY
 from assume_lint.conditions import is_deny, parse_operator
-from assume_lint.findings import Hit, Location, Severity
+from assume_lint.findings import Hit, Location, Severity, Variant
 from assume_lint.model import Condition, Model, Role, Statement
 from assume_lint.registry import Grade as RuleGrade
 from assume_lint.registry import RuleContext, RuleMeta
@@ -307,7 +307,7 @@ def _trusts(role: Role, provider: OidcProvider) -> str:
 
 def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
     """Hits per OIDC provider of each web-identity Allow statement."""
-    seen: set[tuple[Location, str]] = set()
+    seen: set[tuple[Location, str, Variant | None]] = set()
     for role, statement in allow_statements(model, (WEB_IDENTITY,)):
         for provider in statement_providers(statement):
             if _deny_on_provider(role, provider):
@@ -317,6 +317,6 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
                 *_literal_wildcard_hits(role, statement, provider),
                 *_audience_hits(role, statement, provider),
             ):
-                if (hit.location, hit.key) not in seen:
-                    seen.add((hit.location, hit.key))
+                if (hit.location, hit.key, hit.variant) not in seen:
+                    seen.add((hit.location, hit.key, hit.variant))
                     yield _masked(hit)

@@ -76,3 +76,34 @@ def test_terraform_provider_reference_names_the_provider_by_its_url(
     assert HOLE in federated.partial
     (hit,) = [f for f in lint(capsys, "oidc-terraform") if f["line"] == 60]
     assert "unresolved" not in str(hit["message"])
+
+
+# --------------------------------------------------------------------------- CloudFormation
+
+DEFAULTS = "(with the template's default parameters)"
+
+
+def test_cloudformation_ref_sub_if_and_parameter_defaults(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    found = lint(capsys, "cfn")
+    assert where(found) == [
+        # sub !Sub repo:${GitHubOrganization}/${RepositoryName}:ref:refs/heads/${BranchName}
+        # with RepositoryName and BranchName defaulting to "*"; Federated !If [CreateProvider,
+        # !Ref GithubOidcProvider, !Sub arn:${AWS::Partition}:...]: both branches GitHub
+        ("AL105", "templates/github-oidc.yaml", 60, "high"),
+        # Federated !GetAtt GithubOidcProvider.Arn; sub !If [IsProduction, pinned, repo:acme/*]
+        ("AL105", "templates/github-oidc.yaml", 77, "high"),
+        # SAM template: !Sub [arn:...:oidc-provider/${Issuer}, {Issuer: !FindInMap ...}],
+        # no aud, sub from !Select/!Split
+        ("AL105", "templates/sam-app.yaml", 27, "medium"),
+        ("AL105", "templates/sam-app.yaml", 32, "high"),
+    ]
+    messages = {(f["path"], f["line"]): str(f["message"]) for f in found}
+    deploy = messages[("templates/github-oidc.yaml", 60)]
+    assert deploy.endswith(DEFAULTS)  # the same in both ways of CreateProvider: one phrase
+    assert "'repo:acme/*:ref:refs/heads/*'" in deploy
+    assert messages[("templates/github-oidc.yaml", 77)].endswith("(when IsProduction is false)")
+    # ReadOnlyRole (line 81 on): sub uses AppRepository, a parameter with no default and
+    # no allowed values: unknown, silent.
+    assert not [f for f in found if int(str(f["line"])) > 80 and "github" in str(f["path"])]

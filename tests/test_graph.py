@@ -166,8 +166,8 @@ def test_assumes_edges_match_in_tree_roles_external_arns_and_unknown(graph: Grap
         "role/release-publisher",
         "444444444444",
     )
-    assert len(graph.edges) == 44
-    assert [e.id for e in graph.edges] == [f"e{i}" for i in range(1, 45)]
+    assert len(graph.edges) == 45  # ProdOnlyRole: both Fn::If branches (AWS "*" and ec2)
+    assert [e.id for e in graph.edges] == [f"e{i}" for i in range(1, 46)]
 
 
 def test_output_is_deterministic(graph: Graph) -> None:

@@ -42,3 +42,38 @@ def test_three_variants_two_held_in_declared_order() -> None:
 def test_hits_without_a_variant_pass_unchanged_and_in_order() -> None:
     plain = [Hit(LOC, "one"), Hit(LOC, "one"), Hit(OTHER, "two")]
     assert merge_variants(plain, EVERY) == plain
+
+
+def test_witnesses_decide_what_depends_on_an_assumption() -> None:
+    """A template evaluated with its default parameters (each way of an Fn::If) and, as a
+    witness, with its parameters unknown: a problem the witness sees too does not depend
+    on the defaults; one only the witness sees is not reported."""
+    lead = "with the template's default parameters"
+    every = {"t": ("when A is true", "when A is false")}
+
+    def d(clause: str) -> Variant:
+        return Variant("t", f"{lead} {clause}", plain_phrase=clause)
+
+    def w(clause: str) -> Variant:
+        return Variant("t", clause, witness=True)
+
+    true, false = every["t"]
+    merged = merge_variants([Hit(LOC, "x", variant=v) for v in (d(true), d(false))], every)
+    assert [h.message for h in merged] == [f"x ({lead})"]
+    merged = merge_variants([Hit(LOC, "x", variant=d(false))], every)
+    assert [h.message for h in merged] == [f"x ({lead} when A is false)"]
+    everywhere = [Hit(LOC, "x", variant=v) for v in (d(true), d(false), w(true), w(false))]
+    assert merge_variants(everywhere, every) == [Hit(LOC, "x")]
+    one_way = [Hit(LOC, "x", variant=v) for v in (d(false), w(false))]
+    assert [h.message for h in merge_variants(one_way, every)] == ["x (when A is false)"]
+    assert merge_variants([Hit(LOC, "x", variant=w(true))], every) == []
+
+
+def test_defaults_alone_without_conditions() -> None:
+    every = {"t": ("",)}
+    lead = "with the template's default parameters"
+    default = Variant("t", lead, plain_phrase="")
+    witness = Variant("t", "", witness=True)
+    assert merge_variants([Hit(LOC, "x", variant=default)], every)[0].message == f"x ({lead})"
+    both = [Hit(LOC, "x", variant=default), Hit(LOC, "x", variant=witness)]
+    assert merge_variants(both, every) == [Hit(LOC, "x")]

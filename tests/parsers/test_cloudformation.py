@@ -14,6 +14,7 @@ from assume_lint.parsers.cloudformation import parse_unit
 from assume_lint.sources import SourceFile
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cloudformation"
+DEFAULTS = "with the template's default parameters"
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
 
@@ -21,10 +22,17 @@ def parse(text: str, rel: str = "t.yaml") -> Model:
     return parse_unit([SourceFile(Path(rel), rel, text)])
 
 
+def deployed(model: Model) -> list[Role]:
+    """The roles of the deployments evaluated, without the witnesses (evaluated with the
+    parameters unknown, only to tell which findings depend on defaults)."""
+    return [r for r in model.roles if not (r.variant and r.variant.witness)]
+
+
 def only_role(model: Model) -> Role:
     assert model.problems == []
-    assert len(model.roles) == 1
-    return model.roles[0]
+    roles = deployed(model)
+    assert len(roles) == 1
+    return roles[0]
 
 
 YAML_HEAD = """\
@@ -260,11 +268,22 @@ def test_yaml_sample_roles() -> None:
     path = SAMPLES / "cloudformation" / "deploy-roles.yaml"
     model = parse_unit([SourceFile(path, "d.yaml", path.read_text())])
     assert model.problems == []
-    assert [(r.address, r.name, r.location.line) for r in model.roles] == [
-        ("d.yaml#DeployRole", "web-app-github-deploy", 30),
-        ("d.yaml#VendorRole", "monitoring-vendor", 52),
-        ("d.yaml#ProdOnlyRole", "ProdOnlyRole", 65),
+    phrases = [(r.address, r.name, r.location.line, r.variant and r.variant.phrase)
+               for r in deployed(model)]
+    assert phrases == [
+        ("d.yaml#DeployRole", "web-app-github-deploy", 30, DEFAULTS),
+        ("d.yaml#VendorRole", "monitoring-vendor", 52, DEFAULTS),
+        # !If [IsProd, ...]: IsProd tests the (unknown) account id, so both branches
+        ("d.yaml#ProdOnlyRole", "ProdOnlyRole", 65, "when IsProd is true"),
+        ("d.yaml#ProdOnlyRole", "ProdOnlyRole", 65, "when IsProd is false"),
     ]
+    assert model.variants["d.yaml#DeployRole"] == ("",)
+    witnesses = [r for r in model.roles if r.variant and r.variant.witness]
+    assert [(r.address, r.variant and r.variant.phrase) for r in witnesses] == [
+        ("d.yaml#DeployRole", ""), ("d.yaml#VendorRole", "")]
+    (witness,) = [r for r in witnesses if r.address == "d.yaml#DeployRole"]
+    assert witness.statements[0].conditions[1].values == (None,)  # the default not used
+    assert model.variants["d.yaml#ProdOnlyRole"] == ("when IsProd is true", "when IsProd is false")
     deploy = model.roles[0]
     sub = deploy.statements[0].conditions[1]
     assert (sub.key, sub.values, sub.location.line) == (
@@ -348,3 +367,167 @@ def test_detection(rel: str, text: str, kind: str | None) -> None:
 
 def test_workflows_are_not_sniffed_as_cloudformation() -> None:
     assert detect_by_path(".github/workflows/deploy.yml") != "sniff:yaml"
+
+
+# ------------------------------------------- partial values, variants, parameters (issue 15)
+
+
+@pytest.mark.parametrize(
+    ("expression", "partial"),
+    [
+        ("!Sub arn:aws:iam::${AWS::AccountId}:root", "arn:aws:iam::\ue000:root"),
+        ("!Sub arn:${AWS::Partition}:iam::444455556666:root",
+         "arn:\ue000:iam::444455556666:root"),
+        ("!Join ['', ['arn:aws:iam::', !Ref AWS::AccountId, ':root']]",
+         "arn:aws:iam::\ue000:root"),
+        ("!Sub arn:aws:iam::${NoDefault}:root", "arn:aws:iam::\ue000:root"),
+        ("!Ref AWS::AccountId", None),  # nothing of it is known
+        ("!Ref NoDefault", None),
+        ("!GetAtt Other.Arn", None),
+    ],
+)
+def test_unknown_values_keep_their_known_parts(expression: str, partial: str | None) -> None:
+    role = only_role(parse(YAML_HEAD.replace("{principal}", expression)))
+    (found,) = role.statements[0].principals
+    assert (found.value, found.partial) == (None, partial)
+    assert (found.location.line, found.location.column) == (18, 20)
+
+
+def test_split_and_select() -> None:
+    value, _ = principal_of("!Select [2, !Split [':', 'a:b:arn:aws:iam::1:root']]")
+    assert value == "arn"
+
+
+PROVIDER_TEMPLATE = """\
+Parameters:
+  Region: {Type: String}
+Resources:
+  Provider:
+    Type: AWS::IAM::OIDCProvider
+    Properties:
+      Url: {url}
+  R:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: sts:AssumeRoleWithWebIdentity
+            Principal:
+              Federated: {ref}
+"""
+
+
+@pytest.mark.parametrize(
+    ("url", "ref", "partial"),
+    [
+        ("https://token.actions.githubusercontent.com", "!Ref Provider",
+         "arn:\ue000:iam::\ue000:oidc-provider/token.actions.githubusercontent.com"),
+        ("https://gitlab.example.com/", "!GetAtt Provider.Arn",
+         "arn:\ue000:iam::\ue000:oidc-provider/gitlab.example.com"),
+        ("https://gitlab.com", "!Sub '${Provider.Arn}'",
+         "arn:\ue000:iam::\ue000:oidc-provider/gitlab.com"),
+        ("!Sub 'https://oidc.eks.${Region}.amazonaws.com/id/X'", "!Ref Provider",
+         "arn:\ue000:iam::\ue000:oidc-provider/oidc.eks.\ue000.amazonaws.com/id/X"),
+        ("!Ref Region", "!Ref Provider", None),  # nothing of the URL known
+        ("https://gitlab.com", "!GetAtt Provider.Url", None),
+    ],
+)
+def test_oidc_provider_references_give_partial_arns(
+    url: str, ref: str, partial: str | None
+) -> None:
+    text = PROVIDER_TEMPLATE.replace("{url}", url).replace("{ref}", ref)
+    (found,) = only_role(parse(text)).statements[0].principals
+    assert (found.value, found.partial, found.location.line) == (None, partial, 16)
+
+
+IF_TEMPLATE = """\
+Parameters:
+  Env: {Type: String, AllowedValues: [dev, prod]}
+  Tier: {Type: String, AllowedValues: [a, b, c]}
+  Toggle: {Type: String, Default: "yes"}
+Conditions:
+  A: !Equals [!Ref Toggle, "yes"]
+  B: !Not [!Condition A]
+  Literal: !Equals [x, x]
+Resources:
+  R:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: sts:AssumeRole
+            Principal:
+              AWS: {principal}
+"""
+
+
+def variants_of(expression: str, supplied: dict[str, str] | None = None) -> list[tuple[str | None, str | None]]:
+    from assume_lint.parsers.cloudformation import parse_file
+
+    text = IF_TEMPLATE.replace("{principal}", expression)
+    model = parse_file(SourceFile(Path("t.yaml"), "t.yaml", text), supplied)
+    return [(r.variant.phrase if r.variant else None, r.statements[0].principals[0].value)
+            for r in deployed(model)]
+
+
+def test_if_evaluates_each_branch_as_a_variant() -> None:
+    assert variants_of("!If [A, '1', '2']") == [("when A is true", "1"), ("when A is false", "2")]
+
+
+def test_condition_decided_by_literals_or_supplied_parameters_is_followed() -> None:
+    assert variants_of("!If [Literal, '1', '2']") == [(None, "1")]
+    assert variants_of("!If [A, '1', '2']", {"Toggle": "no"}) == [(None, "2")]
+    assert variants_of("!If [B, '1', '2']", {"Toggle": "no"}) == [(None, "1")]
+
+
+def test_condition_referring_to_another_follows_its_choice() -> None:
+    # B is !Not A: its value follows the choice made for A, no impossible combination
+    assert variants_of("!If [A, !If [B, 'x', '1'], '2']") == [
+        ("when A is true", "1"), ("when A is false", "2")]
+
+
+def test_allowed_values_without_default_are_each_a_variant() -> None:
+    assert variants_of("!Sub 'arn:aws:iam::${Env}:root'") == [
+        ("when Env is dev", "arn:aws:iam::dev:root"),
+        ("when Env is prod", "arn:aws:iam::prod:root"),
+    ]
+
+
+def test_default_used_in_the_trust_is_phrased() -> None:
+    assert variants_of("!Ref Toggle") == [("with the template's default parameters", "yes")]
+    assert variants_of("!Ref Toggle", {"Toggle": "arn:aws:iam::1:root"}) == [
+        (None, "arn:aws:iam::1:root")]
+
+
+def test_no_value_removes_the_element() -> None:
+    text = IF_TEMPLATE.replace("AWS: {principal}", "AWS: ['1', !If [A, '2', !Ref AWS::NoValue]]")
+    from assume_lint.parsers.cloudformation import parse_file
+
+    model = parse_file(SourceFile(Path("t.yaml"), "t.yaml", text))
+    assert [[p.value for p in r.statements[0].principals] for r in deployed(model)] == [
+        ["1", "2"], ["1"]]
+
+
+def test_variants_are_bounded() -> None:
+    """Five independent two-way choices would be 32 evaluations: at most 16 are made and
+    the choices beyond stay unknown (silent), never guessed."""
+    from assume_lint.parsers.cloudformation import MAX_VARIANTS, parse_file
+
+    conditions = "".join(f"  C{i}: !Equals [!Ref P{i}, 'yes']\n" for i in range(5))
+    parameters = "".join(f"  P{i}: {{Type: String}}\n" for i in range(5))
+    principals = ", ".join(f"!If [C{i}, 'a{i}', 'b{i}']" for i in range(5))
+    text = (f"Parameters:\n{parameters}Conditions:\n{conditions}"
+            + IF_TEMPLATE[IF_TEMPLATE.index("Resources:"):].replace("{principal}", f"[{principals}]"))
+    model = parse_file(SourceFile(Path("t.yaml"), "t.yaml", text))
+    assert len(model.roles) == MAX_VARIANTS == 16
+    assert len(model.variants["t.yaml#R"]) == 16
+    # the budget ran out before every combination: some choices were left unknown
+    assert any(r.statements[0].unknown_principals for r in model.roles)
+    assert len({tuple(p.value for p in r.statements[0].principals) for r in model.roles}) == 16
+
+
+def test_sam_template_is_cloudformation() -> None:
+    head = "Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: AWS::Serverless::Function\n"
+    assert sniff("sniff:yaml", head) == "cloudformation"
