@@ -224,6 +224,19 @@ class Profile:
 
 
 @dataclass(frozen=True, slots=True)
+class OidcStep:
+    """A workflow step that certainly requests an OIDC token, other than an AWS role
+    assumption (those are :class:`AssumeAttempt` objects): PyPI trusted publishing,
+    attestations, sigstore, cloud logins. ``action`` is the action's name as GitHub
+    resolves it (lower case, no ``@ref``); ``address`` is ``<workflow>#<job>/<step>``.
+    """
+
+    action: str
+    location: Location
+    address: str
+
+
+@dataclass(frozen=True, slots=True)
 class WorkflowJob:
     """A GitHub Actions job (or another CI job) that may assume roles through OIDC.
 
@@ -233,6 +246,13 @@ class WorkflowJob:
     ``id_token_scope`` says which (``"workflow"`` or ``"job"``). ``subjects`` are the OIDC
     ``sub`` claims the job's token can carry (empty when the repository is unknown).
     ``assumes`` is True when a step assumes a role through OIDC.
+
+    ``calls`` is the job-level ``uses:`` of a job that runs a reusable workflow (a local
+    ``./.github/workflows/x.yml`` or a remote ``owner/repo/...@ref``; unknown for an
+    expression): such a job has no steps and needs what the called workflow's jobs need.
+    ``oidc_steps`` are the other steps that certainly request a token; ``oidc_unknown``
+    is True when some step might (an action nobody can read from here, a script that
+    mentions OIDC), so the job cannot be proven to need no token.
     """
 
     workflow: str
@@ -245,6 +265,9 @@ class WorkflowJob:
     triggers: tuple[str, ...] = ()
     subjects: tuple[str, ...] = ()
     assumes: bool = False
+    calls: Attr | None = None
+    oidc_steps: tuple[OidcStep, ...] = ()
+    oidc_unknown: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,3 +17,33 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"{SHARED} is missing (it sits beside the checkout in CI)")
     return SHARED
+
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+Found = tuple[str, str, int, str]  # (rule id, path relative to the fixture, line, severity)
+
+
+def lint_fixture(path: Path, *args: str) -> list[Found]:
+    """Run the whole linter (CLI, JSON output, no config, no cache) on a fixture tree and
+    return its findings as (rule, path relative to the tree, line, severity), sorted."""
+    import contextlib
+    import io
+    import json
+
+    from assume_lint.cli import main
+
+    out = io.StringIO()
+    with (
+        contextlib.chdir(path),
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(io.StringIO()),
+    ):
+        main([".", "-f", "json", "--no-config", "--no-cache", "--soft-fail", *args])
+    findings = json.loads(out.getvalue())["findings"]
+    # paths are relative to the repository root when the tree is inside this checkout
+    inside = path.resolve().is_relative_to(REPO)
+    prefix = path.resolve().relative_to(REPO).as_posix() + "/" if inside else ""
+    return sorted(
+        (f["rule_id"], f["path"].removeprefix(prefix), f["line"], f["severity"])
+        for f in findings
+    )

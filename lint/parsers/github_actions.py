@@ -10,6 +10,10 @@ What is read, and why:
 - every ``aws-actions/configure-aws-credentials`` step becomes an
   :class:`~assume_lint.model.AssumeAttempt` (``kind="workflow"``) and its key inputs
   become :class:`~assume_lint.model.Credential` objects;
+- the other steps are sorted by whether they request an OIDC token (certainly, not at
+  all, or unknown: see :mod:`~assume_lint.parsers.actions_oidc`), and a job-level
+  ``uses:`` (a reusable workflow) is kept as the job's ``calls``, so that AL207 can
+  follow local reusable workflows and stay silent on remote ones;
 - ``env:`` blocks at workflow, job and step level may hard-code AWS keys.
 
 The YAML is read with the YAML 1.2 core schema, like GitHub does: ``on:`` is the string
@@ -21,10 +25,25 @@ Steps are numbered from 1, as the run log shows them.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from assume_lint.findings import Location
-from assume_lint.model import AssumeAttempt, Attr, Credential, Model, ParseProblem, WorkflowJob
+from assume_lint.model import (
+    AssumeAttempt,
+    Attr,
+    Credential,
+    Model,
+    OidcStep,
+    ParseProblem,
+    WorkflowJob,
+)
 from assume_lint.parsers import per_file
+from assume_lint.parsers.actions_oidc import (
+    action_name,
+    script_may_request_token,
+    step_requests_token,
+)
 from assume_lint.parsers.located import Node
 from assume_lint.parsers.yamlloc import YamlError, load
 from assume_lint.secrets import mask_text
@@ -201,26 +220,74 @@ def attempt(rel: str, job_id: str, step: Node, number: int) -> AssumeAttempt | N
 # --------------------------------------------------------------------------- jobs
 
 
+def _inputs(step: Node) -> dict[str, str]:
+    """A step's ``with:`` inputs by lower-cased name (non-scalars as ``""``)."""
+    inputs = mapping(step.get("with"))
+    if inputs is None:
+        return {}
+    return {name.lower(): node.text() or "" for name, node in inputs.items()}
+
+
+def token_use(step: Node) -> bool | None:
+    """Does a step (other than configure-aws-credentials) request an OIDC token?
+    True certainly, False certainly not, None unknown."""
+    run = step.get("run")
+    if run is not None:
+        script = run.text()
+        return None if script is None or script_may_request_token(script) else False
+    uses = step.get("uses")
+    text = uses.text() if uses is not None else None
+    if uses is None:
+        return False  # neither run nor uses: GitHub rejects it, it runs nothing
+    if text is None or is_expression(text):
+        return None
+    return step_requests_token(text, _inputs(step))
+
+
+@dataclass
+class _JobSteps:
+    """What a job's steps do with OIDC tokens."""
+
+    assumes: bool = False
+    oidc_steps: list[OidcStep] = dataclass_field(default_factory=list)
+    unknown: bool = False
+
+
+def _steps(rel: str, job_id: str, job: Node, model: Model) -> _JobSteps:
+    """Attempts and credentials of the job's steps, and its OIDC token uses."""
+    context = f"workflow {rel} job {job_id}"
+    found = _JobSteps()
+    steps = job.get("steps")
+    if steps is None or not steps.is_list:
+        return found
+    for number, step in enumerate(steps.elements(), start=1):
+        if not step.is_map:
+            continue
+        model.credentials.extend(env_credentials(step, context))
+        if not is_aws_credentials_step(step):
+            requests = token_use(step)
+            uses = step.get("uses")
+            if requests and uses is not None:
+                where = uses.key_location or uses.location
+                action = action_name(uses.text() or "")
+                found.oidc_steps.append(OidcStep(action, where, f"{rel}#{job_id}/{number}"))
+            found.unknown = found.unknown or requests is None
+            continue
+        inputs = mapping(step.get("with"))
+        if inputs is not None:
+            model.credentials.extend(input_credentials(inputs, context))
+        assumed = attempt(rel, job_id, step, number)
+        if assumed is not None:
+            model.attempts.append(assumed)
+            found.assumes = found.assumes or assumed.uses_oidc
+    return found
+
+
 def parse_job(rel: str, workflow: Node, job_id: str, job: Node, model: Model) -> None:
     """Add one job's WorkflowJob, attempts and credentials to ``model``."""
     context = f"workflow {rel} job {job_id}"
     model.credentials.extend(env_credentials(job, context))
-    steps = job.get("steps")
-    assumes = False
-    if steps is not None and steps.is_list:
-        for number, step in enumerate(steps.elements(), start=1):
-            if not step.is_map:
-                continue
-            model.credentials.extend(env_credentials(step, context))
-            if not is_aws_credentials_step(step):
-                continue
-            inputs = mapping(step.get("with"))
-            if inputs is not None:
-                model.credentials.extend(input_credentials(inputs, context))
-            found = attempt(rel, job_id, step, number)
-            if found is not None:
-                model.attempts.append(found)
-                assumes = assumes or found.uses_oidc
+    steps = _steps(rel, job_id, job, model)
     level, location, scope = effective_id_token(workflow, job)
     model.jobs.append(
         WorkflowJob(
@@ -232,7 +299,10 @@ def parse_job(rel: str, workflow: Node, job_id: str, job: Node, model: Model) ->
             id_token_scope=scope,
             environment=environment(job),
             triggers=triggers(workflow),
-            assumes=assumes,
+            assumes=steps.assumes,
+            calls=scalar_attr(job.get("uses")),
+            oidc_steps=tuple(steps.oidc_steps),
+            oidc_unknown=steps.unknown,
         )
     )
 

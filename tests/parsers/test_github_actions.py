@@ -419,3 +419,65 @@ def test_audience_input_is_read_with_its_location() -> None:
     assert first.audience.value == "my-audience"
     assert (first.audience.location.line, first.audience.location.column) == (9, 21)
     assert second.audience is None
+
+
+# --------------------------------------------------------------------------- OIDC consumers, calls
+
+
+def test_reusable_workflow_call_is_recorded_with_its_location() -> None:
+    model = _parse("""\
+        on: push
+        jobs:
+          local:
+            uses: ./.github/workflows/terraform.yml
+          remote:
+            uses: my-org/shared/.github/workflows/release.yml@v2
+          dynamic:
+            uses: ${{ inputs.workflow }}
+        """)
+    local, remote, dynamic = model.jobs
+    assert local.calls == Attr(
+        "./.github/workflows/terraform.yml", _at(4, 11, 44), "./.github/workflows/terraform.yml"
+    )
+    assert remote.calls is not None and remote.calls.value == (
+        "my-org/shared/.github/workflows/release.yml@v2"
+    )
+    assert dynamic.calls is not None and dynamic.calls.known is False
+    assert (local.oidc_steps, local.oidc_unknown) == ((), False)
+
+
+def test_steps_sorted_by_whether_they_request_a_token() -> None:
+    model = _parse("""\
+        on: push
+        jobs:
+          publish:
+            steps:
+              - uses: actions/checkout@v4
+              - run: python -m build
+              - uses: PyPA/gh-action-pypi-publish@release/v1
+          known:
+            steps:
+              - uses: actions/checkout@v4
+              - uses: actions/github-script@v7
+                with:
+                  script: core.setOutput('x', 1)
+              - run: make test
+          unknown-action:
+            steps:
+              - uses: my-org/sign@v1
+          unknown-script:
+            steps:
+              - run: cosign sign --yes "$IMAGE"
+          local-action:
+            steps:
+              - uses: ./.github/actions/deploy
+        """)
+    publish = _job(model, "publish")
+    assert [(s.action, s.location, s.address) for s in publish.oidc_steps] == [
+        ("pypa/gh-action-pypi-publish", _at(7, 9, 13), f"{REL}#publish/3")
+    ]
+    assert publish.oidc_unknown is False
+    assert (_job(model, "known").oidc_steps, _job(model, "known").oidc_unknown) == ((), False)
+    for name in ("unknown-action", "unknown-script", "local-action"):
+        assert _job(model, name).oidc_unknown is True, name
+        assert _job(model, name).oidc_steps == (), name

@@ -7,6 +7,7 @@ from textwrap import dedent
 
 import pytest
 from builders import WORKFLOW_PATH, loc, workflow_job, workflow_model, workflow_step
+from conftest import FIXTURES, lint_fixture
 
 from assume_lint.findings import Severity
 from assume_lint.model import AssumeAttempt, Model, WorkflowJob
@@ -217,3 +218,162 @@ def test_parser_to_rule_clean_workflow() -> None:
                 with:
                   role-to-assume: arn:aws:iam::111111111111:role/deploy
         """) == []
+
+
+# --------------------------------------------------------------------------- reusable workflows
+
+def test_reusable_workflows_fixture_tree() -> None:
+    """A repository whose CI calls a local reusable workflow (which inherits the caller's
+    permissions) and a remote one, publishes to PyPI, attests and deploys Pages."""
+    flows = ".github/workflows"
+    assert lint_fixture(FIXTURES / "reusable_workflows") == [
+        # ci.yml grants id-token workflow-wide: only `lint` provably needs none (`plan`
+        # calls a local workflow that assumes a role, `scan` a remote workflow, `docs` an
+        # action nobody can read from here)
+        ("AL207", f"{flows}/ci.yml", 9, "low"),
+        # deploy.yml: `staging` grants id-token to the called workflow, `production` does not
+        ("AL207", f"{flows}/deploy.yml", 23, "medium"),
+        # pages.yml (GitHub's starter): `build` needs no token, `deploy` (deploy-pages) does
+        ("AL207", f"{flows}/pages.yml", 11, "low"),
+        # release.yml: attest-build-provenance without id-token; the PyPI job grants it
+        ("AL207", f"{flows}/release.yml", 45, "medium"),
+        # terraform.yml (on: workflow_call, no permissions) inherits: never reported itself
+    ]
+
+
+def _lint_many(files: dict[str, str]) -> list[tuple[str, int, Severity | None, str]]:
+    model = Model()
+    for name, text in files.items():
+        path = f".github/workflows/{name}"
+        model.extend(parse_unit([SourceFile(Path(path), path, dedent(text))]))
+    return sorted(
+        (h.location.path.rsplit("/", 1)[-1], h.location.line, h.severity, h.message)
+        for h in rule.check(model, RuleContext())
+    )
+
+
+_CALLED_DEPLOY = """\
+    on:
+      workflow_call:
+    jobs:
+      apply:
+        runs-on: ubuntu-latest
+        steps:
+          - uses: aws-actions/configure-aws-credentials@v4
+            with:
+              role-to-assume: arn:aws:iam::111111111111:role/deploy
+              aws-region: eu-west-1
+    """
+
+
+def test_called_workflow_without_callers_in_the_tree_is_silent() -> None:
+    """Callers outside the tree (another repository) are unknown."""
+    assert _lint_many({"deploy.yml": _CALLED_DEPLOY}) == []
+
+
+def test_called_workflow_with_another_trigger_runs_with_the_default_token() -> None:
+    text = _CALLED_DEPLOY.replace("      workflow_call:\n", "      workflow_call:\n"
+                                  "      workflow_dispatch:\n")
+    [(name, line, severity, message)] = _lint_many({"deploy.yml": text})
+    assert (name, line, severity) == ("deploy.yml", 8, None)
+    assert "GitHub's default token when triggered by workflow_dispatch" in message
+
+
+def test_called_workflow_that_downgrades_permissions_fails_whatever_the_caller() -> None:
+    text = _CALLED_DEPLOY.replace("    jobs:\n", "    permissions:\n      contents: read\n"
+                                  "    jobs:\n")
+    caller = """\
+        on: push
+        permissions:
+          id-token: write
+        jobs:
+          deploy:
+            uses: ./.github/workflows/deploy.yml
+        """
+    found = _lint_many({"deploy.yml": text, "main.yml": caller})
+    assert [(n, line, s) for n, line, s, _ in found] == [("deploy.yml", 9, None)]
+
+
+def test_nested_local_reusable_workflows_are_followed() -> None:
+    middle = """\
+        on: workflow_call
+        jobs:
+          stage:
+            uses: ./.github/workflows/deploy.yml
+        """
+    caller = """\
+        on: push
+        permissions:
+          contents: read
+        jobs:
+          release:
+            uses: ./.github/workflows/middle.yml
+        """
+    found = _lint_many({"deploy.yml": _CALLED_DEPLOY, "middle.yml": middle, "main.yml": caller})
+    assert [(n, line, s) for n, line, s, _ in found] == [("main.yml", 6, None)]
+    assert "calls ./.github/workflows/middle.yml, where job stage calls" in found[0][3]
+
+
+def test_caller_granting_the_token_keeps_everything_silent() -> None:
+    caller = """\
+        on: push
+        jobs:
+          deploy:
+            permissions:
+              id-token: write
+              contents: read
+            uses: ./.github/workflows/deploy.yml
+        """
+    assert _lint_many({"deploy.yml": _CALLED_DEPLOY, "main.yml": caller}) == []
+
+
+def test_remote_reusable_workflow_and_composite_action_are_never_idle() -> None:
+    text = """\
+        on: push
+        permissions:
+          id-token: write
+        jobs:
+          release:
+            uses: my-org/workflows/.github/workflows/release.yml@v1
+          sign:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: my-org/actions/sign@v2
+          local:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: ./.github/actions/deploy
+          script:
+            runs-on: ubuntu-latest
+            steps:
+              - run: npm publish --provenance --access public
+        """
+    assert _lint_many({"main.yml": text}) == []
+
+
+@pytest.mark.parametrize(
+    ("step", "fires"),
+    [
+        ("uses: pypa/gh-action-pypi-publish@release/v1", True),
+        ("uses: pypa/gh-action-pypi-publish@release/v1\nwith:\n"
+         "  password: ${{ secrets.PYPI_TOKEN }}", False),
+        ("uses: actions/attest-sbom@v1", True),
+        ("uses: sigstore/gh-action-sigstore-python@v3", True),
+        ("uses: google-github-actions/auth@v2\nwith:\n"
+         "  workload_identity_provider: projects/1/locations/global/x", True),
+        ("uses: google-github-actions/auth@v2\nwith:\n"
+         "  credentials_json: ${{ secrets.GCP }}", False),
+        ("uses: azure/login@v2\nwith:\n  client-id: ${{ secrets.ID }}", True),
+        ("uses: azure/login@v2\nwith:\n  creds: ${{ secrets.AZURE }}", False),
+        ("uses: hashicorp/vault-action@v3\nwith:\n  method: jwt", True),
+        ("uses: hashicorp/vault-action@v3\nwith:\n  token: ${{ secrets.V }}", False),
+        ("uses: actions/deploy-pages@v4", True),
+        ("uses: my-org/some-action@v1", False),
+    ],
+)
+def test_other_oidc_consumers_need_the_token(step: str, fires: bool) -> None:
+    lines = step.splitlines()
+    body = "\n".join([f"      - {lines[0]}", *(f"        {line}" for line in lines[1:])])
+    text = f"on: push\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n{body}\n"
+    found = _lint_many({"main.yml": text})
+    assert [(n, line) for n, line, _, _ in found] == ([("main.yml", 6)] if fires else [])
