@@ -534,6 +534,109 @@ def build_graph(
     return graph
 
 
+# --------------------------------------------------------------------------- collapsing
+
+
+def group_of(node: Node) -> tuple[str, str, str]:
+    """(key, kind, label) of the account-level group a node belongs to.
+
+    Roles and IAM principals fold into their account (``account``, ``principal``,
+    ``role`` and ``role-arn`` of account A are one ``account A`` node); OIDC, SAML and
+    other federated providers merge by name across accounts; services, ``*`` and
+    ``unknown`` stay as they are; callers fold into the top folder of their file.
+    """
+    if node.kind in ("role", "role-arn", "account", "principal"):
+        if node.account:
+            return f"acct:{node.account}", "role", f"account {node.account}"
+        return "acct:?", "role", "account unknown"
+    if node.kind in ("oidc", "saml", "federated"):
+        return f"{node.kind}:{node.label}", node.kind, node.label
+    if node.kind == "caller":
+        path = node.location.path if node.location else ""
+        top = path.split("/", 1)[0] if "/" in path else "."
+        return f"callers:{top}", "caller", f"callers in {top}/" if top != "." else "callers in ./"
+    return node.key, node.kind, node.label
+
+
+def by_account(graph: Graph, keep: int | None = None) -> Graph:
+    """``graph`` folded to account level (see :func:`group_of`), for places that cannot
+    draw every role: a job summary (Mermaid's 50,000-character limit) or an overview of
+    a large HTML report. Each folded node says how many nodes it holds; edges between
+    two groups merge into one per kind, saying how many they stand for; marks (findings)
+    are kept, so the worst severity and rule ids still show.
+
+    ``keep`` (when given) keeps only the ``keep`` account groups with the most findings,
+    then edges, and folds the other accounts into one ``other accounts`` node: the last
+    resort when even the accounts are too many to draw.
+    """
+    groups = {node.id: group_of(node) for node in graph.nodes}
+    if keep is not None:
+        groups = _keep_accounts(graph, groups, keep)
+    members: dict[str, list[Node]] = {}
+    for node in graph.nodes:
+        members.setdefault(groups[node.id][0], []).append(node)
+    builder = _Builder()
+    folded: dict[str, Node] = {}
+    for key, nodes in members.items():
+        _key, kind, label = groups[nodes[0].id]
+        plain = len(nodes) == 1 and nodes[0].key == key
+        if not plain:
+            label = f"{label} ({_count(nodes)})"
+        location = nodes[0].location if plain else None
+        node = builder.node(key, kind, label, None, location, key.replace(":", "_"))
+        node.details.extend(f"{n.kind}: {n.label}" for n in nodes[:50])
+        if len(nodes) > 50:
+            node.details.append(f"... and {len(nodes) - 50} more")
+        node.marks.extend(m for n in nodes for m in n.marks)
+        folded[key] = node
+    merged: dict[tuple[str, str, str], list[Edge]] = {}
+    for edge in graph.edges:
+        pair = (edge.kind, groups[edge.source][0], groups[edge.target][0])
+        merged.setdefault(pair, []).append(edge)
+    for (kind, source, target), edges in merged.items():
+        labels = sorted({label for e in edges for label in e.labels})
+        if len(edges) > 1 or len(labels) > 3:
+            labels = [f"{len(edges)} {'edge' if len(edges) == 1 else 'edges'}"]
+        new = builder.edge(f"{kind}:{source}->{target}", kind, folded[source], folded[target],
+                           labels, edges[0].location if len(edges) == 1 else None)
+        new.marks.extend(m for e in edges for m in e.marks)
+    return builder.finish()
+
+
+def _count(nodes: Sequence[Node]) -> str:
+    kinds: dict[str, int] = {}
+    for node in nodes:
+        noun = {"role-arn": "role", "principal": "principal", "account": "account root"}.get(
+            node.kind, node.kind
+        )
+        kinds[noun] = kinds.get(noun, 0) + 1
+    return ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in sorted(kinds.items()))
+
+
+def _keep_accounts(
+    graph: Graph, groups: dict[str, tuple[str, str, str]], keep: int
+) -> dict[str, tuple[str, str, str]]:
+    """``groups`` with all but the ``keep`` busiest account groups folded into one."""
+    weight: dict[str, tuple[int, int]] = {}
+    for node in graph.nodes:
+        key = groups[node.id][0]
+        marks, edges = weight.get(key, (0, 0))
+        weight[key] = (marks + len(node.marks), edges)
+    for edge in graph.edges:
+        for end in (edge.source, edge.target):
+            key = groups[end][0]
+            marks, edges = weight.get(key, (0, 0))
+            weight[key] = (marks + len(edge.marks), edges + 1)
+    accounts = sorted((k for k in weight if k.startswith("acct:")),
+                      key=lambda k: (-weight[k][0], -weight[k][1], k))
+    kept = set(accounts[:keep])
+    other = ("acct:other", "role", f"{len(accounts) - len(kept)} other accounts")
+    return {
+        node_id: other if group[0].startswith("acct:") and group[0] not in kept else group
+        for node_id, group in groups.items()
+    }
+
+
 __all__ = [
     "Edge",
     "Graph",
@@ -542,7 +645,9 @@ __all__ = [
     "SEVERITY_COLORS",
     "arn_account",
     "build_graph",
+    "by_account",
     "condition_labels",
+    "group_of",
     "rule_ids",
     "worst",
 ]

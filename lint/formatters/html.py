@@ -16,12 +16,15 @@ from pathlib import Path
 
 from assume_lint.findings import Finding
 from assume_lint.formatters import masked, one_line, reported
-from assume_lint.graph import Graph, Node, build_graph, rule_ids, worst
+from assume_lint.graph import Edge, Graph, Node, build_graph, by_account, group_of, rule_ids, worst
 from assume_lint.model import Model
 from assume_lint.registry import Rule
 from assume_lint.result import RunResult
 
 _CONTEXT = 2
+# Above this many nodes the drawing is one box per account (a wall of hundreds of boxes
+# reads as nothing), and the list of roles is grouped by account, findings open.
+GROUP_ABOVE = 150
 _MAX_SOURCE = 2_000_000
 _COLUMNS = {"caller": 0, "role": 1, "role-arn": 1}
 _BOX_W, _BOX_H, _GAP, _COL_GAP, _PAD = 300, 24, 8, 180, 20
@@ -52,6 +55,12 @@ _JS = """
     for(var i=0;i<rows.length;i++){
       var t=rows[i].getAttribute('data-filter')||'';
       rows[i].classList.toggle('hidden', q!=='' && t.indexOf(q)<0);
+    }
+    var groups=document.querySelectorAll('details.group');
+    for(var j=0;j<groups.length;j++){
+      var hit=groups[j].querySelector('[data-filter]:not(.hidden)');
+      groups[j].classList.toggle('hidden', q!=='' && !hit);
+      groups[j].open = q!=='' ? !!hit : groups[j].hasAttribute('data-open');
     }
   });
 })();
@@ -137,7 +146,12 @@ def _layout(graph: Graph) -> dict[str, tuple[int, int]]:
     return where
 
 
-def _svg_node(node: Node, x: int, y: int) -> str:
+def _group_anchor(key: str) -> str:
+    """The id of the list group a folded node stands for (see :func:`_grouped`)."""
+    return "group-" + "".join(c if c.isalnum() else "_" for c in key)
+
+
+def _svg_node(node: Node, x: int, y: int, href: str | None = None) -> str:
     severity = worst(node.marks)
     stroke = _SEV_COLORS[severity] if severity else "#888"
     fill = {"caller": "#eef6ff", "role": "#fff", "role-arn": "#f4f4f4"}.get(node.kind, "#f3fff0")
@@ -145,7 +159,7 @@ def _svg_node(node: Node, x: int, y: int) -> str:
     if node.marks:
         label = "⚠ " + label
     return (
-        f'<a href="#node-{_e(node.id)}"><g class="node" data-id="{_e(node.id)}">'
+        f'<a href="#{_e(href or "node-" + node.id)}"><g class="node" data-id="{_e(node.id)}">'
         f"<title>{_e(node.kind)}: {_e(node.label)}</title>"
         f'<rect x="{x}" y="{y}" width="{_BOX_W}" height="{_BOX_H}" rx="4" fill="{fill}" '
         f'stroke="{stroke}" stroke-width="{3 if severity else 1}"/>'
@@ -153,8 +167,9 @@ def _svg_node(node: Node, x: int, y: int) -> str:
     )
 
 
-def render_svg(graph: Graph) -> str:
-    """The graph as inline SVG: callers | roles | principals, edges as curves."""
+def render_svg(graph: Graph, folded: bool = False) -> str:
+    """The graph as inline SVG: callers | roles | principals, edges as curves. A
+    ``folded`` graph (:func:`by_account`) links each box to its group in the list."""
     where = _layout(graph)
     height = max([y for _x, y in where.values()], default=0) + _BOX_H + _PAD
     width = _PAD * 2 + 3 * _BOX_W + 2 * _COL_GAP
@@ -188,7 +203,7 @@ def render_svg(graph: Graph) -> str:
         )
     for node in graph.nodes:
         x, y = where[node.id]
-        parts.append(_svg_node(node, x, y))
+        parts.append(_svg_node(node, x, y, _group_anchor(node.key) if folded else None))
     parts.append("</svg>")
     return "".join(parts)
 
@@ -196,9 +211,17 @@ def render_svg(graph: Graph) -> str:
 def _by_role(
     graph: Graph, index_of: dict[tuple[str, str, int], int], result: RunResult
 ) -> list[str]:
+    """One ``<details>`` per node: its findings, details and edges. Edges are indexed by
+    node once (a scan of every edge per node was quadratic on a landing zone)."""
+    touching: dict[str, list[Edge]] = {}
+    for edge in graph.edges:
+        touching.setdefault(edge.source, []).append(edge)
+        if edge.target != edge.source:
+            touching.setdefault(edge.target, []).append(edge)
+    label_of = {node.id: node.label for node in graph.nodes}
     out = []
     for node in graph.nodes:
-        related = [e for e in graph.edges if node.id in (e.source, e.target)]
+        related = touching.get(node.id, [])
         marks = sorted(set(node.marks) | {m for e in related for m in e.marks})
         links = []
         for mark in marks:
@@ -209,7 +232,7 @@ def _by_role(
         for edge in related:
             other = edge.target if edge.source == node.id else edge.source
             arrow = "→" if edge.source == node.id else "←"
-            text = f"{edge.kind} {arrow} " + graph.node(other).label
+            text = f"{edge.kind} {arrow} " + label_of[other]
             if edge.labels:
                 text += " (" + "; ".join(edge.labels) + ")"
             edges.append(f'<li><a href="#node-{_e(other)}">{_e(masked(text, result))}</a></li>')
@@ -224,6 +247,27 @@ def _by_role(
             f" ({len(marks)} finding{'s' if len(marks) != 1 else ''})</summary>"
             f"<ul>{''.join(f'<li>{_e(d)}</li>' for d in node.details)}</ul>"
             f"<p>{'<br>'.join(links)}</p><ul>{''.join(edges)}</ul></details>"
+        )
+    return out
+
+
+def _grouped(graph: Graph, entries: list[str]) -> list[str]:
+    """The per-node entries in one ``<details class="group">`` per account (or provider,
+    or callers' folder: :func:`group_of`), open only where there are findings."""
+    groups: dict[str, tuple[str, list[str], bool]] = {}
+    for node, entry in zip(graph.nodes, entries, strict=True):
+        key, _kind, label = group_of(node)
+        _label, members, marked = groups.get(key, (label, [], False))
+        members.append(entry)
+        groups[key] = (label, members, marked or bool(node.marks))
+    marked_edges = {end for e in graph.edges if e.marks for end in (e.source, e.target)}
+    keys_marked = {group_of(n)[0] for n in graph.nodes if n.id in marked_edges}
+    out = []
+    for key, (label, members, marked) in sorted(groups.items(), key=lambda kv: kv[1][0]):
+        is_open = " open data-open" if marked or key in keys_marked else ""
+        out.append(
+            f'<details class="group" id="{_group_anchor(key)}"{is_open}><summary>'
+            f"<b>{_e(label)}</b> ({len(members)})</summary>{''.join(members)}</details>"
         )
     return out
 
@@ -254,6 +298,14 @@ def render(
         for path, rows in sorted(by_file.items())
     ]
     graph = build_graph(model or Model(), result.findings, result.secrets)
+    roles = _by_role(graph, index_of, result)
+    size = f"{len(graph.nodes)} nodes, {len(graph.edges)} edges"
+    if len(graph.nodes) > GROUP_ABOVE:
+        drawing = render_svg(by_account(graph), folded=True)
+        size += "; drawn by account: a box leads to its roles below"
+        roles = _grouped(graph, roles)
+    else:
+        drawing = render_svg(graph)
     counts = "".join(
         f"<li>{_sev(s.label)} {n}</li>" for s, n in sorted(result.counts().items(), reverse=True)
     )
@@ -262,13 +314,12 @@ def render(
         f'<p id="summary">{_e(masked(result.summary(), result))}</p><ul>{counts}</ul>',
         '<input id="filter" type="search" placeholder="Filter findings, files and roles…" '
         'aria-label="filter">',
-        f'<details open><summary><h2 style="display:inline">Graph ({len(graph.nodes)} nodes, '
-        f'{len(graph.edges)} edges)</h2></summary><div class="graph">{render_svg(graph)}</div>'
-        "</details>",
+        f'<details open><summary><h2 style="display:inline">Graph ({_e(size)})</h2></summary>'
+        f'<div class="graph">{drawing}</div></details>',
         f'<details open id="findings"><summary><h2 style="display:inline">Findings by file '
         f"({len(items)})</h2></summary>{''.join(files) or '<p>No findings.</p>'}</details>",
         '<details open id="roles"><summary><h2 style="display:inline">Roles, principals and '
-        f"callers</h2></summary>{''.join(_by_role(graph, index_of, result))}</details>",
+        f"callers</h2></summary>{''.join(roles)}</details>",
     ]
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'

@@ -9,7 +9,10 @@ a ``linkStyle`` by severity.
 
 from __future__ import annotations
 
-from assume_lint.graph import SEVERITY_COLORS, Edge, Graph, Node, rule_ids, worst
+from assume_lint.graph import SEVERITY_COLORS, Edge, Graph, Node, by_account, rule_ids, worst
+
+# GitHub draws a Mermaid block only up to this many characters (mermaid's maxTextSize).
+MAX_CHARS = 50_000
 
 _ENTITIES = {
     "#": "#35;",
@@ -91,4 +94,37 @@ def render_graph(graph: Graph) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["escape", "render_graph"]
+def fit(graph: Graph, limit: int = MAX_CHARS) -> tuple[str | None, str | None]:
+    """The graph as Mermaid that stays under ``limit`` characters, and a note saying what
+    was folded to get there (None when nothing was).
+
+    The whole graph when it fits; else folded to account level; else the busiest
+    accounts only (the largest number that fits, the others folded into one node); else
+    no diagram at all (None), only the note. Callers show a note in every case but the
+    first, so a reader knows the diagram is not the whole graph.
+    """
+    text = render_graph(graph)
+    if len(text) < limit:
+        return text, None
+    size = f"{len(graph.nodes):,} nodes and {len(graph.edges):,} edges"
+    folded = render_graph(by_account(graph))
+    if len(folded) < limit:
+        return folded, f"The graph has {size}, more than GitHub draws: it is shown by account."
+    accounts = len({n.account for n in graph.nodes if n.account})
+    low, high, best = 0, accounts, None
+    while low <= high:  # the most accounts that still fit
+        middle = (low + high) // 2
+        text = render_graph(by_account(graph, keep=middle))
+        if len(text) < limit:
+            best, low = (middle, text), middle + 1
+        else:
+            high = middle - 1
+    if best is not None:
+        return best[1], (
+            f"The graph has {size} in {accounts:,} accounts, more than GitHub draws: it is "
+            f"shown by account, for the {best[0]:,} accounts with the most findings and edges."
+        )
+    return None, f"The graph has {size}, too many to draw here even by account."
+
+
+__all__ = ["MAX_CHARS", "escape", "fit", "render_graph"]
