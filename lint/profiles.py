@@ -14,7 +14,7 @@ Pure functions of :class:`assume_lint.model.Profile`: no I/O, no parser knowledg
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assume_lint.findings import Location
 from assume_lint.model import Attr, Profile
@@ -142,6 +142,7 @@ class ChainError:
     location: Location | None
     key: str | None = None
     keys_could_fix: bool = False
+    loop: bool = False  # a source_profile loop: the CLI refuses it from the config alone
 
 
 class _Failure(Exception):
@@ -311,12 +312,14 @@ def _walk(profiles: ProfileSet, selected: str) -> Chain:
         if name in visited:
             loop = " -> ".join([*visited, name])
             assert previous is not None
-            raise _fail(
+            failure = _fail(
                 f"profile formed an infinite loop: {loop}",
                 previous,
                 "source_profile",
                 keys_could_fix=True,
             )
+            failure.error = replace(failure.error, loop=True)
+            raise failure
         visited.append(name)
         if len(visited) > 1 and has_static_keys(section):
             return Chain((static_keys(section), *reversed(roles)))

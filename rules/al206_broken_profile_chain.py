@@ -18,9 +18,11 @@ AWS CLI and SDKs do, and reports:
   (neither `arn:aws:iam::<12 digits>:mfa/<name>` nor a hardware serial like `GAHT12345678`).
 
 The finding points at the offending property (the `source_profile = x` value) or at the
-section header. A missing or empty source profile, partial keys and loops are reported
-only when the folder's `credentials` file was scanned too: keys in a credentials file
-that is not in the repository could complete the chain. Profiles holding only settings
+section header. A missing or empty source profile and partial keys are reported only
+when the folder's `credentials` file was scanned too: keys in a credentials file that is
+not in the repository could complete the chain. A `source_profile` loop is reported from
+the config alone (the AWS CLI refuses it: "profile formed an infinite loop"), saying that
+only static keys in an unseen credentials file would break it. Profiles holding only settings
 (`region`, `output`) are not reported: the default chain moves on to other providers.
 
 ## Why is this bad?
@@ -102,7 +104,8 @@ def _chain_hit(profiles: ProfileSet, name: str) -> Hit | None:
     result = resolve(profiles, name)
     if not isinstance(result, ChainError) or result.location is None:
         return None
-    if result.keys_could_fix and not profiles.has_credentials_file:
+    unseen = not profiles.has_credentials_file
+    if result.keys_could_fix and unseen and not result.loop:
         return None
     if result.profile == name:
         message = f"Profile `{name}` cannot get credentials: {result.message}"
@@ -110,6 +113,11 @@ def _chain_hit(profiles: ProfileSet, name: str) -> Hit | None:
         message = (
             f"Profile `{result.profile}` breaks the credential chain of profile `{name}`: "
             f"{result.message}"
+        )
+    if result.loop and unseen:
+        message += (
+            " (no credentials file is in the repository: only static keys for one of "
+            "these profiles in a credentials file elsewhere would break the loop)"
         )
     return Hit(result.location, message, _key(profiles.group, result.profile))
 

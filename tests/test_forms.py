@@ -107,3 +107,18 @@ def test_cloudformation_ref_sub_if_and_parameter_defaults(
     # ReadOnlyRole (line 81 on): sub uses AppRepository, a parameter with no default and
     # no allowed values: unknown, silent.
     assert not [f for f in found if int(str(f["line"])) > 80 and "github" in str(f["path"])]
+
+
+# --------------------------------------------------------------------------- profiles
+
+
+def test_profile_loop_in_a_committed_config_without_credentials_file(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    found = lint(capsys, "profile-loop", "--select", "AL206")  # AL204 (session names) aside
+    assert where(found) == [
+        ("AL206", ".aws/config", 8, "high"),  # ops -> audit -> ops, at ops' source_profile
+        ("AL206", ".aws/config", 13, "high"),  # audit -> ops -> audit
+    ]
+    assert all("only static keys" in str(f["message"]) for f in found)
+    # missing-source names ci-keys, which an unseen credentials file may define: silent.

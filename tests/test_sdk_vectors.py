@@ -166,3 +166,27 @@ def test_every_case_is_run() -> None:
     """Guard against a vector file silently shrinking or changing shape."""
     assert len(PARSER_CASES) == 65
     assert len(ASSUME_CASES) == 28
+
+
+LOOP_CASES = [c for c in ASSUME_CASES if "infinite loop" in str(c["output"].get("Error", ""))]
+
+
+@pytest.mark.parametrize("case", LOOP_CASES, ids=[c["docs"] for c in LOOP_CASES])
+def test_loop_vectors_are_reported_from_the_config_alone(case: dict[str, Any]) -> None:
+    """The SDKs fail on a source_profile loop whatever the credentials file holds: the
+    same profiles written to a config file only (no credentials file) still give AL206,
+    at the reference that closes the loop."""
+    profiles = {
+        (name if name == "default" else f"profile {name}"): props
+        for name, props in case["input"]["profiles"].items()
+    }
+    model = parse_unit([_source("v/config", _ini(profiles, ""))])
+    result = resolve(merge_profiles(model.profiles), case["input"]["selected_profile"])
+    assert isinstance(result, ChainError) and result.loop
+    hits = _hits(model)
+    assert result.location in {h.location for h in hits}
+    assert any("only static keys" in h.message for h in hits)
+
+
+def test_there_are_loop_vectors() -> None:
+    assert len(LOOP_CASES) == 2
