@@ -268,7 +268,7 @@ def plainly_valid(instance: object) -> bool:
     if not isinstance(instance, dict) or not instance.keys() <= rules.top:
         return False
     version = instance.get("Version")
-    if version not in rules.versions and not _wild(version):
+    if "Version" in instance and version not in rules.versions and not _wild(version):
         return False
     if "Id" in instance and not isinstance(instance["Id"], str):
         return False

@@ -4,7 +4,7 @@
 Reports, each at its own element:
 - structural errors found when the policy was read, including every violation of the
   trust-policy JSON Schema shipped with assume-lint (`assume_lint/data/
-  trust-policy.schema.json`): a missing or unknown `Version`, a statement without
+  trust-policy.schema.json`): an unknown `Version`, a statement without
   `Effect`, `Principal` or `Action`, a `Resource` element, unknown elements, values of the
   wrong type, misspelt condition operators, actions that are not `service:Action`;
 - malformed principal ARNs (checked with policyuniverse's ARN parser plus IAM's rules: a
@@ -15,7 +15,13 @@ Reports, each at its own element:
 - an action that does not fit the principal: an OIDC or web identity provider with
   `sts:AssumeRole` (it needs `sts:AssumeRoleWithWebIdentity`), a SAML provider with
   `sts:AssumeRoleWithWebIdentity` (it needs `sts:AssumeRoleWithSAML`), or an AWS/Service
-  principal with only the federation actions.
+  principal with only the federation actions;
+- a policy variable (`${aws:PrincipalTag/team}`, `${aws:username}`) in a condition of a
+  policy whose version is 2008-10-17, written or by default: IAM reads it as plain text,
+  so the condition never matches.
+
+A missing `Version` alone is accepted by IAM (it applies 2008-10-17): AL110 notes it at
+low severity.
 
 ## Why is this bad?
 IAM refuses to save most of these policies (`MalformedPolicyDocument`), so a Terraform
@@ -45,6 +51,7 @@ Use instead:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -68,6 +75,44 @@ RULE = RuleMeta(
     tags=("correctness", "trust"),
 )
 
+
+
+# ${aws:username}, ${aws:PrincipalTag/team}, ${saml:sub}, and the escapes ${*} ${?} ${$}
+_POLICY_VARIABLE = re.compile(r"\$\{(?:[^{}\s]+:[^{}\s]+|[*?$])\}")
+OLD_VERSION = "2008-10-17"
+
+
+def _old_version(role: Role) -> str | None:
+    """How the role's policy comes to use 2008-10-17 (for the message), or None."""
+    if not role.has_version:
+        return "the default when Version is missing"
+    if role.version is not None and role.version.value == OLD_VERSION:
+        return "as written"
+    return None
+
+
+def _variable_hits(role: Role, why: str) -> Iterator[Hit]:
+    """Conditions whose values hold policy variables that 2008-10-17 leaves as text."""
+    for statement in role.statements:
+        for condition in statement.conditions:
+            found = next(
+                (m.group(0) for v in condition.values if v for m in [_POLICY_VARIABLE.search(v)]
+                 if m),
+                None,
+            )
+            if found is None:
+                continue
+            yield Hit(
+                location=condition.location,
+                message=(
+                    f"Role {role.label}: the condition {condition.operator} {condition.key} "
+                    f"uses the policy variable {found}, which IAM reads as plain text under "
+                    f"Version {OLD_VERSION} ({why}), so it never matches; "
+                    'set "Version": "2012-10-17"'
+                ),
+                key=hit_key(role, statement, f"variable/{condition.key}"),
+                variant=role.variant,
+            )
 
 
 def _principal_problem(principal: Principal) -> str | None:
@@ -161,3 +206,6 @@ def _hits(model: Model) -> Iterator[Hit]:
             )
         for statement in role.statements:
             yield from _statement_hits(role, statement)
+        why = _old_version(role)
+        if why is not None:
+            yield from _variable_hits(role, why)

@@ -123,3 +123,21 @@ def test_every_finding_has_a_severity_its_rule_declares(
         assert finding["severity"] in declared[finding["rule_id"]], finding
         seen.setdefault(finding["rule_id"], set()).add(finding["severity"])
     assert {"critical", "high", "medium"} <= seen["AL105"]
+
+
+# Independent of the snapshot: what each of these sample files must give, written by hand.
+HAND_WRITTEN: dict[str, list[tuple[str, int, str]]] = {
+    "samples/cloudformation/ecs-task-roles.yaml": [
+        ("AL110", 12, "low"),  # TaskRole: no Version (IAM applies 2008-10-17)
+        ("AL109", 39, "high"),  # ${aws:PrincipalTag/team} under a written 2008-10-17
+    ],
+    "samples/clean/cloudformation/ecs-task-roles.yaml": [],
+}
+
+
+def test_hand_written_expectations(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out = _run(capsys, "-f", "json")
+    findings = json.loads(out)["findings"]
+    for path, expected in HAND_WRITTEN.items():
+        got = [(f["rule_id"], f["line"], f["severity"]) for f in findings if f["path"] == path]
+        assert sorted(got, key=lambda x: x[1]) == sorted(expected, key=lambda x: x[1]), path

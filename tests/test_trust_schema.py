@@ -121,11 +121,11 @@ def test_build_trust_adds_schema_problems_once() -> None:
     assert "Resource" in problems[0][2] and "Sid" in problems[1][2]
 
 
-def test_missing_version_is_reported_once() -> None:
-    problems = build_trust(_doc('{"Statement": [' + GOOD + "]}")).problems
-    assert [m for _, m in problems] == [
-        'the trust policy has no Version: add "Version": "2012-10-17"'
-    ]
+def test_missing_version_is_no_structure_problem() -> None:
+    """IAM accepts a policy without Version (2008-10-17 applies): AL110's business."""
+    doc = build_trust(_doc('{"Statement": [' + GOOD + "]}"))
+    assert doc.problems == ()
+    assert doc.has_version is False
 
 
 def test_unknown_values_are_silent() -> None:

@@ -7,7 +7,7 @@ document, or a CloudFormation template; every parser turns it into the same loca
 blocks) so that the rules see one shape whatever the source.
 
 Nothing here raises on a malformed policy: structural problems (a Principal of the wrong
-type, an unknown element, a missing Version, a Resource) are collected with their exact
+type, an unknown element, an unknown Version, a Resource) are collected with their exact
 locations in :attr:`TrustDoc.problems`, which rule AL109 reports. Unresolved values stay
 unknown (``None``) so the other rules stay silent about them.
 """
@@ -159,11 +159,12 @@ def _elements(
 
 
 def _version(doc: Node, node: Node | None, problems: list[Problem]) -> tuple[Attr | None, bool]:
-    """The Version element as an Attr, and whether it was written at all."""
+    """The Version element as an Attr, and whether it was written at all.
+
+    A missing Version is no structural problem: IAM accepts it and applies 2008-10-17
+    (AL110 notes it; AL109 reports what then cannot work, such as policy variables).
+    """
     if node is None:
-        problems.append(
-            (doc.location, 'the trust policy has no Version: add "Version": "2012-10-17"')
-        )
         return None, False
     text = _scalar_text(node)
     attr = Attr(text, node.location, node.source or (text or ""))

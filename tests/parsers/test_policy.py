@@ -253,9 +253,7 @@ def test_condition_problems() -> None:
 def test_version_missing() -> None:
     doc = _build('{"Statement": {"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"}}')
     assert (doc.version, doc.has_version) == (None, False)
-    assert _problems(doc) == [
-        (1, 1, 'the trust policy has no Version: add "Version": "2012-10-17"')
-    ]
+    assert _problems(doc) == []  # IAM accepts it (2008-10-17 applies): AL110 notes it
 
 
 def test_version_2008_is_accepted() -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
-from builders import GITHUB_OIDC, loc, model, principal, role, statement
+from builders import GITHUB_OIDC, attr, cond, loc, model, principal, role, statement
 
 from assume_lint.model import Model, Principal
 from assume_lint.parsers.trust_json import parse_file
@@ -99,9 +100,9 @@ def test_unknown_actions_are_silent() -> None:
 
 def test_structure_errors_are_reported_each_once() -> None:
     errors = (
-        (loc(1), "the trust policy has no Version"),
+        (loc(1), "the trust policy has no Statement"),
         (loc(5, 9), "Resource"),
-        (loc(1), "the trust policy has no Version"),
+        (loc(1), "the trust policy has no Statement"),
     )
     assert run(model([role(structure_errors=errors)])) == [("AL109", 1), ("AL109", 5)]
 
@@ -128,4 +129,36 @@ def test_end_to_end_from_json() -> None:
         "  }]\n"
         "}\n"
     )
-    assert sorted(run(_parse(text))) == [("AL109", 1), ("AL109", 3), ("AL109", 5), ("AL109", 7)]
+    # the Sid's hyphen, the unique ID, the Resource; the missing Version is AL110's
+    assert sorted(run(_parse(text))) == [("AL109", 3), ("AL109", 5), ("AL109", 7)]
+
+
+# --------------------------------------------------------------------------- Version 2008-10-17
+
+
+def _with_variable(value: str, **role_fields: Any) -> Model:
+    stmt = statement(
+        principals=[principal("arn:aws:iam::111111111111:root", line=4)],
+        conditions=[cond("StringLike", "aws:PrincipalArn", value, line=7)],
+        line=2,
+    )
+    return model([role(stmt, **role_fields)])
+
+
+def test_policy_variable_under_the_default_2008_version_cannot_work() -> None:
+    variable = "arn:aws:iam::111111111111:role/${aws:PrincipalTag/team}-*"
+    assert run(_with_variable(variable, has_version=False)) == [("AL109", 7)]
+    [hit] = rule.check(_with_variable(variable, has_version=False), RuleContext())
+    assert "${aws:PrincipalTag/team}" in hit.message
+    assert "the default when Version is missing" in hit.message
+
+
+def test_policy_variable_under_a_written_2008_version_cannot_work() -> None:
+    old = attr("2008-10-17", line=1)
+    assert run(_with_variable("${aws:username}", version=old)) == [("AL109", 7)]
+
+
+def test_policy_variable_under_2012_and_plain_text_under_2008_are_fine() -> None:
+    new = attr("2012-10-17", line=1)
+    assert run(_with_variable("arn:aws:iam::1:role/${aws:username}", version=new)) == []
+    assert run(_with_variable("arn:aws:iam::111111111111:role/ci-*", has_version=False)) == []
