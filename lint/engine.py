@@ -35,6 +35,10 @@ PARSE_ERROR_ID = "AL900"
 _SNIFF_HEAD = 65536
 _PARALLEL_MIN_FILES = 200
 _MAX_PROBLEMS_PER_FILE = 20
+# Lines longer than this (minified JSON, a one-line plan) give a finding's snippet from
+# the finding's own span, not the whole line.
+_LONG_LINE = 1000
+_SNIPPET_CHARS = 200
 
 
 @dataclass
@@ -248,32 +252,49 @@ class _Finisher:
         self.secrets = secrets
         self._starts: dict[str, array[int]] = {}
 
-    def line(self, path: str, number: int) -> str:
-        """Line ``number`` of ``path`` ("" when out of range). Files are indexed by line
-        offsets (8 bytes a line), not split into lines: a tree of 2,000 files held
-        30 MiB of line strings that way."""
+    def _span(self, path: str, number: int) -> tuple[str, int, int] | None:
+        """The text of ``path`` and the offsets where line ``number`` starts and ends.
+        Files are indexed by line offsets (8 bytes a line), not split into lines: a tree
+        of 2,000 files held 30 MiB of line strings that way."""
         source = self.sources.get(path)
         if source is None:
-            return ""
+            return None
         starts = self._starts.get(path)
         if starts is None:
             starts = self._starts[path] = line_starts(source.text)
         if not 1 <= number <= len(starts):
-            return ""
+            return None
         end = starts[number] - 1 if number < len(starts) else len(source.text)
-        return source.text[starts[number - 1] : end]
+        return source.text, starts[number - 1], end
+
+    def snippet(self, loc: Location) -> str:
+        """The text a fingerprint is taken from: the finding's line, or on a very long
+        line (a one-line plan or minified JSON) the finding's own span, so that neither
+        the cost nor the fingerprint depends on the rest of a megabyte line."""
+        span = self._span(loc.path, loc.line)
+        if span is None:
+            return ""
+        text, start, end = span
+        if end - start <= _LONG_LINE:
+            return text[start:end]
+        begin = min(start + loc.column - 1, end)
+        stop = end
+        if loc.end_line == loc.line and loc.end_column is not None:
+            stop = start + loc.end_column - 1
+        return text[begin : max(begin, min(stop, begin + _SNIPPET_CHARS, end))]
 
     def complete(self, loc: Location) -> Location:
         if loc.end_line is not None and loc.end_column is not None:
             return loc
-        text = self.line(loc.path, loc.line)
-        end = max(len(text) + 1, loc.column + 1)
-        return Location(loc.path, loc.line, loc.column, loc.line, end)
+        span = self._span(loc.path, loc.line)
+        length = span[2] - span[1] if span is not None else 0
+        end = max(length + 1, loc.column + 1)
+        return replace(loc, end_line=loc.line, end_column=end)
 
     def finding(self, rule_id: str, name: str, default: Severity, hit: Hit) -> Finding:
         severity = self.config.severities.get(rule_id) or hit.severity or default
         loc = self.complete(hit.location)
-        snippet = mask_text(" ".join(self.line(loc.path, loc.line).split()), self.secrets)
+        snippet = mask_text(" ".join(self.snippet(loc).split()), self.secrets)
         key = mask_text(hit.key, self.secrets)  # keys may hold a Sid or a value: mask them too
         digest = hashlib.sha256(
             "\0".join((rule_id, loc.path, key, snippet)).encode("utf-8", "surrogatepass")

@@ -26,6 +26,7 @@ _CONTEXT = 2
 # reads as nothing), and the list of roles is grouped by account, findings open.
 GROUP_ABOVE = 150
 _MAX_SOURCE = 2_000_000
+_MAX_LINE = 240  # characters of a line an excerpt shows around the finding
 _COLUMNS = {"caller": 0, "role": 1, "role-arn": 1}
 _BOX_W, _BOX_H, _GAP, _COL_GAP, _PAD = 300, 24, 8, 180, 20
 _SEV_COLORS = {
@@ -80,27 +81,49 @@ def _sev(label: str) -> str:
     )
 
 
-def _lines(root: str, path: str, cache: dict[str, list[str] | None]) -> list[str] | None:
-    """The file's lines (None when unreadable): excerpts are read back from the scan root."""
+def _lines(
+    root: str, path: str, cache: dict[str, list[str] | None], result: RunResult
+) -> list[str] | None:
+    """The file's lines (None when unreadable): excerpts are read back from the scan root.
+
+    Long lines (minified JSON, a one-line plan) are masked here, once, before any
+    excerpt clips them: a key cut at a window's edge would no longer look like one.
+    """
     if path not in cache:
         try:
             file = Path(root) / path
             data = file.read_bytes()[:_MAX_SOURCE] if file.is_file() else None
         except OSError:
             data = None
-        cache[path] = None if data is None else data.decode("utf-8", "replace").split("\n")
+        lines = None if data is None else data.decode("utf-8", "replace").split("\n")
+        if lines is not None:
+            lines = [masked(text, result) if len(text) > _MAX_LINE else text for text in lines]
+        cache[path] = lines
     return cache[path]
 
 
+def _clip(text: str, column: int) -> str:
+    """A long line (minified JSON, a one-line Terraform plan) cut to a window around
+    ``column``: a report must not repeat a megabyte line for every finding on it."""
+    if len(text) <= _MAX_LINE:
+        return text
+    start = max(0, column - 1 - _MAX_LINE // 3)
+    window = text[start : start + _MAX_LINE]
+    return ("…" if start else "") + window + ("…" if start + _MAX_LINE < len(text) else "")
+
+
 def _excerpt(finding: Finding, result: RunResult, cache: dict[str, list[str] | None]) -> str:
-    lines = _lines(result.root, finding.location.path, cache)
+    lines = _lines(result.root, finding.location.path, cache, result)
     if not lines:
         return ""
     line = finding.location.line
     start, end = max(1, line - _CONTEXT), min(len(lines), line + _CONTEXT)
     out = []
     for number in range(start, end + 1):
-        text = _e(f"{number:5d}  {masked(lines[number - 1], result)}")
+        column = finding.location.column if number == line else 1
+        source = lines[number - 1]
+        shown = _clip(source, column) if len(source) > _MAX_LINE else masked(source, result)
+        text = _e(f"{number:5d}  {shown}")
         out.append(f'<span class="hl">{text}</span>' if number == line else text + "\n")
     return "<pre>" + "".join(out) + "</pre>"
 
