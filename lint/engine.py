@@ -23,6 +23,7 @@ from assume_lint.findings import Finding, Hit, Location, Severity, Variant
 from assume_lint.model import Credential, Model, ParseProblem
 from assume_lint.parsers import FOLDER_UNITS, Unit, detect_by_path, load_parser, sniff, unit_key
 from assume_lint.partial import with_role_context
+from assume_lint.plans import Relocator, reconcile
 from assume_lint.registry import Rule, RuleContext, all_rules, is_valid_selector, matches
 from assume_lint.result import RunResult
 from assume_lint.secrets import ACCESS_KEY_ID, mask_path, mask_text
@@ -35,6 +36,9 @@ PARSE_ERROR_ID = "AL900"
 _SNIFF_HEAD = 65536
 _PARALLEL_MIN_FILES = 200
 _MAX_PROBLEMS_PER_FILE = 20
+# A plan file (terraform show -json) may be this many times max-file-size: it is
+# recognised by content as an input made for linting, and plans run to megabytes.
+PLAN_SIZE_FACTOR = 8
 # Lines longer than this (minified JSON, a one-line plan) give a finding's snippet from
 # the finding's own span, not the whole line.
 _LONG_LINE = 1000
@@ -69,16 +73,20 @@ def _classify(candidate: Candidate, config: Config) -> tuple[str, SourceFile] | 
     family = detect_by_path(candidate.rel)
     if family is None:
         return None
+    limit = config.max_file_size
     if family.startswith("sniff:"):
         try:
             if candidate.path.stat().st_size > config.max_file_size:
                 with candidate.path.open("rb") as handle:
                     head = handle.read(_SNIFF_HEAD).decode("utf-8", "replace")
-                if sniff(family, head) is None:
+                kind = sniff(family, head)
+                if kind is None:
                     return None  # a big unrelated file (package-lock.json): not ours
+                if kind == "terraform-plan":
+                    limit = config.max_file_size * PLAN_SIZE_FACTOR
         except OSError:
             pass  # read_source reports it
-    source = read_source(candidate.path, candidate.rel, config.max_file_size)
+    source = read_source(candidate.path, candidate.rel, limit)
     if isinstance(source, ReadProblem):
         return source
     kind = sniff(family, source.text) if family.startswith("sniff:") else family
@@ -245,11 +253,16 @@ class _Finisher:
     """Turns hits into findings: severity, end position, fingerprint."""
 
     def __init__(
-        self, sources: dict[str, SourceFile], config: Config, secrets: tuple[str, ...]
+        self,
+        sources: dict[str, SourceFile],
+        config: Config,
+        secrets: tuple[str, ...],
+        relocate: Relocator | None = None,
     ) -> None:
         self.sources = sources
         self.config = config
         self.secrets = secrets
+        self.relocate = relocate or Relocator()
         self._starts: dict[str, array[int]] = {}
 
     def _span(self, path: str, number: int) -> tuple[str, int, int] | None:
@@ -293,6 +306,7 @@ class _Finisher:
 
     def finding(self, rule_id: str, name: str, default: Severity, hit: Hit) -> Finding:
         severity = self.config.severities.get(rule_id) or hit.severity or default
+        hit = self.relocate(hit)
         loc = self.complete(hit.location)
         snippet = mask_text(" ".join(self.snippet(loc).split()), self.secrets)
         key = mask_text(hit.key, self.secrets)  # keys may hold a Sid or a value: mask them too
@@ -415,12 +429,14 @@ def lint(
     model = with_role_context(
         model, inputs, walked.files, root, config, lambda i: build_model(i, cache, jobs)
     )
+    model, relocate = reconcile(model)  # a plan and its configuration: one copy each
     repository = repository_name(config.trusted.github_repository, root)
     model = derive_subjects(model, repository, inputs.sources)
     if model_out is not None:
         model_out.append(model)
-    secrets = tuple(sorted({c.value for c in model.credentials if c.value}))
-    finisher = _Finisher(inputs.sources, config, secrets)
+    known = {c.value for c in model.credentials if c.value}
+    secrets = tuple(sorted(known.union(model.sensitive)))  # a plan's sensitive values too
+    finisher = _Finisher(inputs.sources, config, secrets, relocate)
     rules = select_rules(config)
     findings = run_rules(model, rules, config, finisher)
     # Files read only as context (siblings of a changed file) are not reported on, not

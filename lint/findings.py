@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field, replace
 
-from assume_lint.secrets import mask_path
+from assume_lint.secrets import mask_path, mask_text
 
 
 class Severity(enum.IntEnum):
@@ -42,7 +42,10 @@ class Location:
     """A place in a file: POSIX path relative to the scan root, 1-based line and column.
 
     ``end_line``/``end_column`` are exclusive ends when known; formatters fall back to the
-    end of the start line.
+    end of the start line. ``logical`` names what the place stands for when the file is
+    a generated document whose line and column mean little to a reader (a Terraform
+    resource address in a plan's JSON); SARIF reports it as a logical location. It takes
+    no part in comparisons: the same place is the same place, named or not.
     """
 
     path: str
@@ -50,14 +53,19 @@ class Location:
     column: int = 1
     end_line: int | None = None
     end_column: int | None = None
+    logical: str | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}"
 
     def masked(self, secrets: tuple[str, ...] = ()) -> Location:
-        """This location with any access key id or known secret in its path masked."""
+        """This location with any access key id or known secret in its path (and in the
+        name of what it stands for) masked."""
         path = mask_path(self.path, secrets)
-        return self if path == self.path else replace(self, path=path)
+        logical = mask_text(self.logical, secrets) if self.logical else self.logical
+        if path == self.path and logical == self.logical:
+            return self
+        return replace(self, path=path, logical=logical)
 
 
 @dataclass(frozen=True, order=True, slots=True)

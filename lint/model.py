@@ -278,6 +278,28 @@ class ParseProblem:
     message: str
 
 
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """An object read from a Terraform plan (``terraform show -json``), for the engine.
+
+    Rules never read these: the engine (:mod:`assume_lint.plans`) uses them to map what
+    a plan says back to the configuration when it is in the scanned tree too, and to
+    report a role found in both once. ``kind`` is ``"role"``, ``"provider"`` or
+    ``"data"``; ``address`` is Terraform's absolute address
+    (``module.a["x"].aws_iam_role.b["k"]``); ``span`` is where the object is in the plan
+    file (start and end); ``module_dir`` is the folder of its module relative to the
+    plan's root module (``"."``, ``"modules/team"``), None when a module comes from a
+    registry or another remote source; ``local`` is its address inside that module
+    without instance keys (``aws_iam_role.b``, ``provider.aws.west``).
+    """
+
+    kind: str
+    address: str
+    span: Location
+    module_dir: str | None
+    local: str
+
+
 @dataclass
 class Model:
     """Everything the parsers found, merged across files. Rules read only this."""
@@ -290,6 +312,11 @@ class Model:
     problems: list[ParseProblem] = field(default_factory=list)
     # variant group -> every phrase evaluated for it (see the module docstring)
     variants: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # objects read from Terraform plans (the engine's business, not the rules')
+    planned: list[Planned] = field(default_factory=list)
+    # values a source marks sensitive (a plan's after_sensitive): masked in every output
+    # like secrets, never reported as findings
+    sensitive: list[str] = field(default_factory=list)
 
     def extend(self, other: Model) -> None:
         """Merge another (per-file) model into this one."""
@@ -300,6 +327,8 @@ class Model:
         self.jobs.extend(other.jobs)
         self.problems.extend(other.problems)
         self.variants.update(other.variants)
+        self.planned.extend(other.planned)
+        self.sensitive.extend(other.sensitive)
 
     def statements(self) -> Iterator[tuple[Role, Statement]]:
         """Every statement of every role's trust policy, with its role."""

@@ -11,6 +11,7 @@ the test instead of silently skipping it.
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,20 @@ def sarif_multitool() -> Path:
     home, required = _home("SARIF_MULTITOOL_HOME", _cache() / "sarif-multitool")
     binary = home / "node_modules" / "@microsoft" / "sarif-multitool-linux" / "Sarif.Multitool"
     return _need(binary, required, "the SARIF Multitool", "SARIF_MULTITOOL_HOME")
+
+
+def sarif_validate(path: Path) -> tuple[int, str]:
+    """Run ``../shared/tools/sarif-validate`` on ``path`` (exit code, output); skip when
+    ../shared or the prepared Multitool is missing."""
+    validate = Path(__file__).resolve().parents[2] / "shared" / "tools" / "sarif-validate"
+    if not validate.is_file():
+        pytest.skip(f"{validate} not found (../shared is missing)")
+    sarif_multitool()  # prepared by .ci/run; never installed here
+    proc = subprocess.run(
+        ["bash", str(validate), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    return proc.returncode, proc.stdout + proc.stderr

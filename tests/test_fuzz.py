@@ -51,6 +51,7 @@ TARGETS: dict[str, str] = {
     "env-file": "app/.env",
     "env_files": "app/.env",
     "dotenv": "app/.env",
+    "terraform-plan": "plans/tfplan.json",
 }
 # Seeds for kinds without a sample file yet.
 SEEDS: dict[str, list[bytes]] = {
@@ -77,6 +78,22 @@ SEEDS["terragrunt"] = [
     b'remote_state {\n  backend = "s3"\n  config = {\n    bucket = "b"\n'
     b'    role_arn = "arn:aws:iam::111111111111:role/state"\n  }\n}\n'
     b'iam_role = "arn:aws:iam::222222222222:role/deploy"\n']
+_PLAN_TRUST = {"Statement": [{"Action": "sts:AssumeRole", "Effect": "Allow",
+                               "Principal": {"AWS": "*"}}], "Version": "2012-10-17"}
+SEEDS["terraform-plan"] = [json.dumps({
+    "format_version": "1.2", "terraform_version": "1.5.7",
+    "resource_changes": [{
+        "address": 'module.m["k"].aws_iam_role.r[0]', "module_address": 'module.m["k"]',
+        "mode": "managed", "type": "aws_iam_role", "name": "r", "index": 0,
+        "change": {"actions": ["create"], "before": None,
+                   "after": {"name": "r", "assume_role_policy": json.dumps(_PLAN_TRUST)},
+                   "after_unknown": {"arn": True}, "after_sensitive": {}}}],
+    "configuration": {
+        "provider_config": {"aws": {"name": "aws", "expressions": {
+            "access_key": {"constant_value": "AKIAQYLPMN5HHHFPZAM5"},
+            "assume_role": [{"role_arn": {"references": ["var.r"]}}]}}},
+        "root_module": {"module_calls": {"m": {"source": "./m", "module": {}}}}},
+}, separators=(",", ":")).encode() + b"\n"]
 SEEDS["github_actions"] = SEEDS["github-actions"]
 for _alias in ("env-file", "env_files", "dotenv"):
     SEEDS[_alias] = SEEDS["env"]

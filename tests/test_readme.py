@@ -3,8 +3,10 @@ its usage block names only options the CLI has, and the quick start is two comma
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
+import shutil
 from pathlib import Path
 
 import pytest
@@ -133,3 +135,52 @@ def test_config_snippet_is_a_valid_config(tmp_path: Path) -> None:
 def test_fenced_blocks_helper() -> None:
     text = "# A\n```sh\none\ntwo\n```\n## B\n```\nthree\n```\n"
     assert fenced_blocks(text) == [("A", "sh", "one\ntwo"), ("B", "", "three")]
+
+
+def test_plan_workflow_lints_the_json_it_writes(capsys: pytest.CaptureFixture[str]) -> None:
+    """The plan gate: plan -out, show -json into a file, assume-lint on that file (and the
+    configuration) to SARIF, the same file uploaded under the same category."""
+    workflow = yaml.safe_load(_block("Terraform plans in CI", "yaml"))
+    assert workflow["permissions"]["security-events"] == "write"
+    steps = workflow["jobs"]["plan"]["steps"]
+    runs = [shlex.split(step["run"]) for step in steps if "run" in step]
+    plan = next(words for words in runs if any(w.startswith("-out=") for w in words))
+    out = next(w.split("=", 1)[1] for w in plan if w.startswith("-out="))
+    show = next(words for words in runs if "show" in words)
+    assert show[show.index("-json") + 1] == out and show[-2] == ">"
+    json_file = show[-1]
+    lint = next(words for words in runs if "assume-lint" in words)
+    assert lint[:3] == ["pipx", "run", "assume-lint"]
+    assert json_file in lint  # the plan is named: a folder walk may skip ignored files
+    assert lint[lint.index("--format") + 1] == "sarif"
+    upload = steps[-1]
+    assert upload["uses"] == "github/codeql-action/upload-sarif@v3"
+    assert upload["if"] == "always()"
+    assert upload["with"]["sarif_file"] == lint[lint.index("--output") + 1]
+    assert upload["with"]["category"] == lint[lint.index("--sarif-category") + 1]
+    setup = next(step for step in steps if step.get("uses", "").startswith("hashicorp/"))
+    assert setup["with"] == {"terraform_wrapper": False}
+    flags = help_flags(capsys, "check")
+    used = {w.split("=")[0] for w in lint[3:] if w.startswith("-")}
+    assert used <= flags, used - flags
+
+
+def test_plan_workflow_really_lints_a_plan(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """Its assume-lint command, run on a plan and its configuration, writes SARIF with the
+    planned role's finding at the .tf line and the plan as related location."""
+    fixture = REPO / "tests" / "parsers" / "fixtures" / "terraform_plan" / "deferred_read"
+    shutil.copytree(fixture, tmp_path / "infra")
+    workflow = yaml.safe_load(_block("Terraform plans in CI", "yaml"))
+    runs = [shlex.split(s["run"]) for s in workflow["jobs"]["plan"]["steps"] if "run" in s]
+    lint = next(words for words in runs if "assume-lint" in words)
+    args = [str(tmp_path / w) if w.startswith("infra") else w for w in lint[3:]]
+    sarif = tmp_path / "out.sarif"
+    args[args.index("--output") + 1] = str(sarif)
+    assert main(["check", *args, "--no-config", "--repo-root", str(tmp_path)]) == 0
+    (result,) = json.loads(sarif.read_text())["runs"][0]["results"]
+    where = result["locations"][0]["physicalLocation"]
+    assert (where["artifactLocation"]["uri"], where["region"]["startLine"]) == (
+        "infra/main.tf", 19)
+    related = result["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert related == "infra/tfplan.json"

@@ -8,14 +8,13 @@ with the reason when either is unavailable, never silently pass.
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from jsonschema.validators import validator_for
-from prepared import sarif_multitool
+from prepared import sarif_validate
 
 from assume_lint.findings import Finding, Hit, Location, Severity
 from assume_lint.formatters import render
@@ -25,7 +24,6 @@ from assume_lint.result import RunResult
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
-VALIDATE = SHARED / "tools" / "sarif-validate"
 
 DOC = '''Flags a thing.
 
@@ -88,6 +86,12 @@ def hostile_result() -> RunResult:
             _finding(r900, Location("broken.tf", 3, 7), "Unexpected token"),
             Finding(Location("x.tf", 1, 1), "AL999", "unknown-rule", Severity.LOW, "odd"),
             _finding(r204, Location("raw\udcff name.tf", 2, 1), "Undecodable file name"),
+            _finding(r102, Location("plans/tfplan.json", 1, 4727, 1, 4760,
+                                    logical='module.ci["a b"].aws_iam_role.this[0]'),
+                     "Role ci trusts account 777788889999",
+                     related=(Location("infra/main.tf", 16, 22, 16, 61),
+                              Location("plans/tfplan.json", 1, 310, 1, 350,
+                                       logical="data.aws_iam_policy_document.trust"))),
         ],
         suppressed=[
             _finding(r107, Location("svc.json", 6, 2), "Service lambda",
@@ -133,17 +137,7 @@ def test_schema_is_really_checking(schema: dict[str, Any]) -> None:
 
 def _multitool(path: Path) -> tuple[int, str]:
     """Run ../shared/tools/sarif-validate on ``path``; skip when it cannot run."""
-    if not VALIDATE.is_file():
-        pytest.skip(f"{VALIDATE} not found (../shared is missing)")
-    sarif_multitool()  # prepared by .ci/run; never installed here
-    proc = subprocess.run(
-        ["bash", str(VALIDATE), str(path)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    return proc.returncode, proc.stdout + proc.stderr
+    return sarif_validate(path)
 
 
 def test_multitool_reports_no_error_and_no_warning(tmp_path: Path) -> None:

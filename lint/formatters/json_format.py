@@ -6,7 +6,8 @@ Shape (``version`` is the assume-lint version)::
     {"version": "0.1.0",
      "findings": [{"rule_id", "rule_name", "severity", "message", "path", "line",
                    "column", "end_line", "end_column", "related": [...], "fingerprint",
-                   "suppressed" (only with include_suppressed, on suppressed findings)}],
+                   "suppressed" (only with include_suppressed, on suppressed findings),
+                   "address" (only for a place in a Terraform plan: its resource)}],
      "summary": {"findings", "by_severity", "files", "suppressed", "errors"}}
 
 ``end_line``/``end_column`` are null when the parser did not know the end.
@@ -26,14 +27,18 @@ from assume_lint.result import RunResult
 
 
 def _location(loc: Location) -> dict[str, Any]:
-    """A location as the JSON object used for ``related`` entries."""
-    return {
+    """A location as the JSON object used for ``related`` entries; ``address`` only when
+    the place names a resource (a place in a Terraform plan)."""
+    out: dict[str, Any] = {
         "path": loc.path,
         "line": loc.line,
         "column": loc.column,
         "end_line": loc.end_line,
         "end_column": loc.end_column,
     }
+    if loc.logical:
+        out["address"] = loc.logical
+    return out
 
 
 def _finding(finding: Finding, suppressed: bool, result: RunResult) -> dict[str, Any]:

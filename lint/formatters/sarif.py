@@ -262,9 +262,25 @@ def _where(loc: Location) -> str:
     return f"{loc.path}:{loc.line}:{loc.column}"
 
 
+def _related_text(loc: Location) -> str:
+    """A related location's message: where, and what it is when it names something."""
+    if loc.logical:
+        return f"related: {loc.logical} at {_where(loc)}"
+    return f"related: {_where(loc)}"
+
+
 def _physical(loc: Location, root: str) -> dict[str, Any]:
     """``physicalLocation`` for one Location."""
     return {"artifactLocation": _artifact(loc.path, root), "region": _region(loc)}
+
+
+def _location(loc: Location, root: str) -> dict[str, Any]:
+    """A ``location``: the physical place, and the logical one when it names one (the
+    resource address of a place in a Terraform plan, SARIF §3.33)."""
+    out: dict[str, Any] = {"physicalLocation": _physical(loc, root)}
+    if loc.logical:
+        out["logicalLocations"] = [{"fullyQualifiedName": loc.logical, "kind": "resource"}]
+    return out
 
 
 # --- results -------------------------------------------------------------------------
@@ -294,15 +310,15 @@ def _result(
         "ruleIndex": index[finding.rule_id],
         "level": LEVELS[finding.severity],
         "message": _message(masked(finding.message, result)),
-        "locations": [{"physicalLocation": _physical(finding.location, result.root)}],
+        "locations": [_location(finding.location, result.root)],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint(finding)},
     }
     if finding.related:
         out["relatedLocations"] = [
             {
                 "id": number,
-                "physicalLocation": _physical(loc, result.root),
-                "message": {"text": _escape_brackets(f"related: {_where(loc)}")},
+                **_location(loc, result.root),
+                "message": {"text": _escape_brackets(_related_text(loc))},
             }
             for number, loc in enumerate(finding.related, start=1)
         ]

@@ -32,6 +32,7 @@ PARSERS: dict[str, str] = {
     "terragrunt": "assume_lint.parsers.terragrunt",
     "github-actions": "assume_lint.parsers.github_actions",
     "env": "assume_lint.parsers.env_files",
+    "terraform-plan": "assume_lint.parsers.terraform_plan",
 }
 
 # Kinds whose unit is the file's folder rather than the file itself.
@@ -69,6 +70,11 @@ _CFN_JSON_TYPE = re.compile(r'"Type"\s*:\s*"AWS::')
 _CFN_YAML_RESOURCES = re.compile(r"^Resources\s*:", re.MULTILINE)
 _CFN_YAML_TYPE = re.compile(r"^\s+Type\s*:\s*[\"']?AWS::", re.MULTILINE)
 SNIFF_HCL = "sniff:hcl"
+# terraform show -json of a plan: an object whose first key is format_version (Terraform
+# writes its fields in a fixed order), with plan sections; state and provider-schema
+# JSON have the same first key but no plan section.
+_PLAN_HEAD = re.compile(r'\A\s*\{\s*"format_version"\s*:')
+_PLAN_SECTIONS = ('"planned_values"', '"resource_changes"')
 
 _INI_HINT = re.compile(
     r"^\s*(\[(default|profile\s[^\]]*|sso-session\s[^\]]*)\]"
@@ -120,6 +126,8 @@ def sniff(family: str, text: str) -> str | None:
     """Decide from content which kind a file of a shared extension is, or None."""
     head = text[:65536]
     if family == SNIFF_JSON:
+        if is_plan(text):
+            return "terraform-plan"
         if _is_cloudformation_json(head):
             return "cloudformation"
         if "AssumeRole" in head and ("Statement" in head or "AssumeRolePolicyDocument" in head):
@@ -135,6 +143,16 @@ def sniff(family: str, text: str) -> str | None:
     if family == SNIFF_HCL:
         return "terragrunt" if _TERRAGRUNT_HINT.search(head) else None
     return None
+
+
+def is_plan(text: str) -> bool:
+    """``terraform show -json`` output of a plan, whatever the file is called.
+
+    A prefix match first: the thousands of unrelated JSON files in a tree fail on their
+    first bytes. Only a file that starts like Terraform's JSON is searched for a plan
+    section (a plain substring search; ``variables`` may come before them).
+    """
+    return _PLAN_HEAD.match(text) is not None and any(s in text for s in _PLAN_SECTIONS)
 
 
 def _is_cloudformation_json(head: str) -> bool:

@@ -338,14 +338,18 @@ def fixed_locator(line: int, column: int) -> Locator:
     return lambda _offset: (line, column)
 
 
-def string_locator(text: str, start: int, decoded: str) -> Locator:
+def string_locator(
+    text: str, start: int, decoded: str, file_locate: Locator | None = None
+) -> Locator:
     """Map offsets of a decoded JSON string literal (opening quote at ``start``) to the file.
 
-    Falls back to the string's own position when the re-decoding disagrees with the
-    parser (it should not), so locations are approximate rather than wrong.
+    ``file_locate`` is the file's own locator when the caller has one (a plan holds
+    thousands of such strings: indexing the file's lines once per string would be
+    quadratic). Falls back to the string's own position when the re-decoding disagrees
+    with the parser (it should not), so locations are approximate rather than wrong.
     """
     positions = raw_positions(text, start + 1)
-    file_locate = line_locator(text)
+    file_locate = file_locate or line_locator(text)
     if positions is None or len(positions) != len(decoded) + 1:
         return fixed_locator(*file_locate(start))
     return lambda offset: file_locate(positions[min(offset, len(positions) - 1)])
