@@ -224,7 +224,7 @@ def test_plan_without_configuration(tmp_path: Path) -> None:
     assert '(plan: module.platform["ops"].aws_iam_role.this["ops"])' in result.findings[2].message
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "markdown", "html"])
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "gitlab", "markdown", "html"])
 def test_sensitive_values_are_printed_by_no_format(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
 ) -> None:
