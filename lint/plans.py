@@ -85,6 +85,18 @@ class Relocator:
     def __bool__(self) -> bool:
         return bool(self._by_path)
 
+    def share_document_pairs(self) -> None:
+        """Statements a role read from a policy document are located in the document's
+        span: give the document's place the role's pairs for them, so they map too."""
+        for found in self._by_path.values():
+            for place in found:
+                if place.planned.kind != "role":
+                    continue
+                for mine, theirs in place.pairs.items():
+                    holder = self.place(mine)
+                    if holder is not None and holder.planned.kind == "data":
+                        holder.pairs[mine] = theirs
+
     def place(self, loc: Location) -> _Place | None:
         """The planned object whose span holds ``loc``, if any."""
         found = self._by_path.get(loc.path)
@@ -168,14 +180,15 @@ def reconcile(model: Model) -> tuple[Model, Relocator]:
             elif planned.kind == "provider" and (folder, planned.local) in providers:
                 dropped_spans.append(planned)
             places.append(place)
-    _pair_documents(places)
     kept = replace(
         model,
         roles=[r for r in model.roles if id(r) not in dropped_roles],
         attempts=[a for a in model.attempts if not _inside(a.location, dropped_spans)],
         credentials=[c for c in model.credentials if not _inside(c.location, dropped_spans)],
     )
-    return kept, Relocator(p for p in places if p.planned not in dropped_spans)
+    relocator = Relocator(p for p in places if p.planned not in dropped_spans)
+    relocator.share_document_pairs()
+    return kept, relocator
 
 
 def _configured_roles(model: Model, plan_paths: set[str]) -> dict[tuple[str, str], list[Role]]:
@@ -229,17 +242,6 @@ def _inside(loc: Location, spans: list[Planned]) -> bool:
         p.span.path == loc.path and _start(p.span) <= (loc.line, loc.column) < _end(p.span)
         for p in spans
     )
-
-
-def _pair_documents(places: list[_Place]) -> None:
-    """Statements a role read from a policy document are located in the document's span:
-    give the document's place the role's pairs too, so they map as well."""
-    pairs: dict[Location, Location] = {}
-    for place in places:
-        pairs.update(place.pairs)
-    for place in places:
-        if place.planned.kind == "data":
-            place.pairs = {k: v for k, v in pairs.items() if place.holds(k)}
 
 
 # --------------------------------------------------------------------------- pairing

@@ -315,3 +315,81 @@ def test_long_line_fingerprint_is_the_findings_own_span(tmp_path: Path) -> None:
     after = [(f.rule_id, f.location.logical, f.fingerprint) for f in _run(root).findings]
     assert before == after
     assert len({fingerprint for _, _, fingerprint in before}) == len(before) == 5
+
+
+# --------------------------------------------------------------------------- callers
+
+
+def test_callers_resolve_against_planned_roles(tmp_path: Path) -> None:
+    """A provider in the plan assumes a role the plan manages (its ARN known: the role
+    exists): the cross-file rules compare them, both sides located in the plan."""
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "sts:AssumeRole",
+                "Principal": {"AWS": "arn:aws:iam::111111111111:root"},
+                "Condition": {"StringEquals": {"sts:ExternalId": "ci-7f3a9e21"}},
+            }
+        ],
+    }
+    role = {
+        "name": "deploy",
+        "arn": "arn:aws:iam::222222222222:role/deploy",
+        "max_session_duration": 3600,
+        "assume_role_policy": json.dumps(trust),
+    }
+    arn = {"constant_value": role["arn"]}
+    plan = {
+        "format_version": "1.2",
+        "resource_changes": [
+            {
+                "address": "aws_iam_role.deploy",
+                "mode": "managed",
+                "type": "aws_iam_role",
+                "name": "deploy",
+                "change": {"actions": ["no-op"], "before": role, "after": role},
+            }
+        ],
+        "configuration": {
+            "provider_config": {
+                "aws": {
+                    "name": "aws",
+                    "expressions": {
+                        "assume_role": [
+                            {
+                                "role_arn": arn,
+                                "duration": {"constant_value": "2h"},
+                                "session_name": {"constant_value": "ci"},
+                            }
+                        ]
+                    },
+                },
+                "aws.other": {
+                    "name": "aws",
+                    "alias": "other",
+                    "expressions": {
+                        "assume_role": [
+                            {
+                                "role_arn": {"references": ["var.role"]},
+                                "session_name": {"constant_value": "ci"},
+                            }
+                        ]
+                    },
+                },
+            }
+        },
+    }
+    root = tmp_path / "repo"
+    (root / "plans").mkdir(parents=True)
+    (root / "plans" / "deploy.json").write_text(json.dumps(plan, indent=2))
+    result = _run(root)
+    found = [(f.rule_id, f.location.line, f.location.logical) for f in result.findings]
+    assert found == [("AL302", 35, "provider.aws"), ("AL305", 38, "provider.aws")]
+    al302, al305 = result.findings
+    assert _text_at(root, al302.location).startswith('"role_arn"')
+    assert _text_at(root, al305.location).startswith('"duration"')
+    assert [(r.line, r.logical) for r in al302.related] == [(23, "aws_iam_role.deploy")]
+    assert _text_at(root, al302.related[0]).startswith('{\\"Effect')  # the statement
+    assert [(r.line, r.logical) for r in al305.related] == [(22, "aws_iam_role.deploy")]
