@@ -21,8 +21,9 @@ and everything is sorted, so the output diffs well in review.
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -440,12 +441,73 @@ def _add_attempts(builder: _Builder, model: Model) -> None:
 # --------------------------------------------------------------------------- findings
 
 
-def _span_end(start: Location, later: Iterable[Location]) -> int:
-    """The last line of the element starting at ``start``: the line before the next
-    element in the same file, else the end of the file. (``end_line`` is not used: parsers
-    set it to the end of the key token, not of the block.)"""
-    nexts = [loc.line for loc in later if loc.path == start.path and loc.line > start.line]
-    return min(nexts) - 1 if nexts else 1 << 30
+_END = (1 << 30, 0)
+Position = tuple[int, int]
+
+
+class _Starts:
+    """Where the elements of one list (roles, statements of a role, callers) start, so
+    that each element's span runs from its line and column to the next element's start
+    in the same file: a one-line file (minified JSON, a Terraform plan) splits between
+    its elements too. Bisection: a plan lists thousands of roles.
+    """
+
+    def __init__(self, locations: Iterable[Location]) -> None:
+        by_path: dict[str, list[Position]] = {}
+        for loc in locations:
+            by_path.setdefault(loc.path, []).append((loc.line, loc.column))
+        # variants of one element share its place
+        self._sorted = {path: sorted(set(found)) for path, found in by_path.items()}
+
+    def span(self, loc: Location) -> tuple[Position, Position]:
+        """(start, exclusive end) of the element at ``loc``."""
+        start = (loc.line, loc.column)
+        found = self._sorted[loc.path]
+        index = bisect.bisect_right(found, start)
+        return start, found[index] if index < len(found) else _END
+
+
+_Span = tuple[str, Position, Position, list["Edge"], "Node | None"]
+
+
+def _innermost(spans: list[_Span], path: str, at: Position) -> _Span | None:
+    """The span of ``path`` holding ``at`` that starts last (the most specific);
+    ``spans`` is sorted by (path, start, -end)."""
+    index = bisect.bisect_right(spans, (path, at, _END), key=lambda s: (s[0], s[1], _END)) - 1
+    while index >= 0 and spans[index][0] == path:
+        span = spans[index]
+        if span[1] <= at < span[2]:
+            while index > 0 and spans[index - 1][:3] == span[:3]:
+                index -= 1  # of the same place's variants, the first (as listed)
+            return spans[index]
+        index -= 1
+    return None
+
+
+def _planned_spans(
+    model: Model, by_key: dict[str, Node], callers: dict[Location, Node]
+) -> Iterator[_Span]:
+    """The objects of a Terraform plan, each a span of its own (one-line plans end an
+    element where the next begins only in the list it belongs to): a finding about a
+    provider's keys marks the provider, never the role listed before it; one inside a
+    policy document but outside its statements marks nothing."""
+    for planned in model.planned:
+        span = planned.span
+        start = (span.line, span.column)
+        end = (span.end_line or span.line, span.end_column or span.column + 1)
+        node = None
+        if planned.kind == "role":
+            node = by_key.get(f"role:{span.path}#{planned.address}")
+        elif planned.kind == "provider":
+            node = next(
+                (
+                    caller
+                    for where, caller in callers.items()
+                    if where.path == span.path and start <= (where.line, where.column) < end
+                ),
+                None,
+            )
+        yield (span.path, start, end, [], node)
 
 
 def _attach(
@@ -454,45 +516,56 @@ def _attach(
     """Mark the most specific element that contains each finding's location.
 
     Findings arrive with key ids masked in their paths, so the spans are compared by
-    masked path too.
+    masked path too. A finding moved from a Terraform plan onto the configuration marks
+    the planned element its related location names.
     """
     by_key = {n.key: n for n in graph.nodes}
     edges_by_loc: dict[Location, list[Edge]] = {}
     for edge in graph.edges:
         if edge.location is not None:
             edges_by_loc.setdefault(edge.location, []).append(edge)
-    role_locs = [r.location for r in model.roles]
-    attempt_locs = [a.location for a in model.attempts]
-    spans: list[tuple[str, int, int, list[Edge], Node | None]] = []
+    roles = _Starts(r.location for r in model.roles)
+    attempts = _Starts(a.location for a in model.attempts)
+    callers = {n.location: n for n in graph.nodes if n.kind == "caller" and n.location}
+    spans: list[_Span] = []
     for role in model.roles:
-        role_end = _span_end(role.location, role_locs)
+        role_start, role_end = roles.span(role.location)
         role_node = by_key[_role_key(role)]
-        spans.append((role.location.path, role.location.line, role_end, [], role_node))
-        st_locs = [s.location for s in role.statements]
+        spans.append((role.location.path, role_start, role_end, [], role_node))
+        statements = _Starts(s.location for s in role.statements)
         for statement in role.statements:
-            st_end = min(_span_end(statement.location, st_locs), role_end)
+            st_start, st_end = statements.span(statement.location)
             edges = [e for p in statement.principals for e in edges_by_loc.get(p.location, [])]
             edges += edges_by_loc.get(statement.location, [])
             spans.append(
-                (statement.location.path, statement.location.line, st_end, edges, role_node)
+                (statement.location.path, st_start, min(st_end, role_end), edges, role_node)
             )
     for attempt in model.attempts:
-        end = _span_end(attempt.location, attempt_locs)
+        start, end = attempts.span(attempt.location)
         edges = edges_by_loc.get(attempt.location, [])
-        caller = next(
-            (n for n in graph.nodes if n.kind == "caller" and n.location == attempt.location), None
-        )
+        caller = callers.get(attempt.location)
         if caller is None:
             caller = by_key.get(f"caller:{attempt.job}") if attempt.job else None
-        spans.append((attempt.location.path, attempt.location.line, end, list(edges), caller))
+        spans.append((attempt.location.path, start, end, list(edges), caller))
+    spans.extend(_planned_spans(model, by_key, callers))
     masked_path = {path: mask_path(path, secrets) for path in {s[0] for s in spans}}
+    spans = sorted(
+        ((masked_path[path], start, end, edges, node) for path, start, end, edges, node in spans),
+        key=lambda s: (s[0], s[1], (-s[2][0], -s[2][1])),
+    )
     for finding in findings:
-        loc = finding.location.masked(secrets)
-        inside = [s for s in spans if masked_path[s[0]] == loc.path and s[1] <= loc.line <= s[2]]
-        if not inside:
+        # a finding moved from a plan onto the configuration is about the planned element
+        places = [*(r for r in finding.related if r.logical), finding.location]
+        for place in places:
+            loc = place.masked(secrets)
+            found = _innermost(spans, loc.path, (loc.line, loc.column))
+            if found is not None:
+                break
+        else:
             continue
-        path, start, _end, edges, node = max(inside, key=lambda s: (s[1], -s[2]))
-        mark = Mark(finding.rule_id, finding.severity.label, loc.line, loc.path)
+        _path, _start, _end, edges, node = found
+        where = finding.location.masked(secrets)
+        mark = Mark(finding.rule_id, finding.severity.label, where.line, where.path)
         if edges:
             for edge in edges:
                 edge.marks.append(mark)

@@ -393,3 +393,31 @@ def test_callers_resolve_against_planned_roles(tmp_path: Path) -> None:
     assert [(r.line, r.logical) for r in al302.related] == [(23, "aws_iam_role.deploy")]
     assert _text_at(root, al302.related[0]).startswith('{\\"Effect')  # the statement
     assert [(r.line, r.logical) for r in al305.related] == [(22, "aws_iam_role.deploy")]
+
+
+def test_graph_marks_the_planned_elements(tmp_path: Path) -> None:
+    """On one-line plans every element starts on line 1: each finding still marks its
+    own element (the provider's keys its provider, not the role listed before it), and
+    a finding moved onto the configuration marks the planned role's edge."""
+    from assume_lint.graph import build_graph
+
+    root = _copy("ci-artifact", tmp_path)
+    shutil.copytree(FIXTURES / "deferred_read", root / "deferred_read")
+    models: list[Model] = []
+    result = _run(root, model_out=models)
+    graph = build_graph(models[0], result.findings, result.secrets)
+    marked = sorted(
+        (graph.node(edge.source).label, graph.node(edge.target).label, mark.rule_id, mark.path)
+        for edge in graph.edges
+        for mark in edge.marks
+    )
+    plan = "ci-artifact/plan.json"
+    assert marked == [
+        ("account 210987654321", "audit", "AL103", plan),
+        ("account 555566667777", "platform-ops", "AL102", plan),
+        ("account 999988887777", "deploy", "AL102", "deferred_read/main.tf"),
+        ('provider "aws" (ci-artifact/plan.json)', "unknown (unresolved value)", "AL203", plan),
+        ("user/alice", "aws_iam_role.hidden_name", "AL103", plan),
+    ]
+    nodes = sorted((n.label, m.rule_id) for n in graph.nodes for m in n.marks)
+    assert nodes == [('provider "aws" (ci-artifact/plan.json)', "AL201")]
