@@ -30,6 +30,7 @@ from assume_lint.secrets import ACCESS_KEY_ID, mask_path, mask_text
 from assume_lint.sources import ReadProblem, SourceFile, line_starts, read_source
 from assume_lint.subjects import derive_subjects, repository_name
 from assume_lint.suppress import SuppressionOutcome, apply, config_ignores_from, parse_directives
+from assume_lint.textscan import new_secrets, scan_secret_assignments
 from assume_lint.walk import Candidate, relative, walk
 
 PARSE_ERROR_ID = "AL900"
@@ -68,11 +69,31 @@ def select_rules(config: Config) -> list[Rule]:
     return chosen
 
 
+TEXT_KIND = "text"  # any other text file: scanned for keys (and, in scripts, CLI callers)
+# Never text: reading them only to find NUL bytes would be wasted I/O.
+_BINARY_SUFFIXES = (
+    ".png", ".jpg", ".jpeg", ".gif", ".ico", ".webp", ".bmp", ".pdf", ".zip", ".gz", ".tgz",
+    ".bz2", ".xz", ".7z", ".jar", ".war", ".class", ".pyc", ".so", ".dylib", ".dll", ".exe",
+    ".woff", ".woff2", ".ttf", ".otf", ".eot", ".mp3", ".mp4", ".mov", ".wasm", ".bin",
+)
+
+
+def _classify_text(candidate: Candidate, config: Config) -> tuple[str, SourceFile] | None:
+    """A file of no recognised format, read as text to scan for keys. Binary, oversized,
+    undecodable or unreadable files are skipped silently: they are not ours to report."""
+    if candidate.rel.lower().endswith(_BINARY_SUFFIXES):
+        return None
+    source = read_source(candidate.path, candidate.rel, config.max_file_size)
+    if isinstance(source, ReadProblem):
+        return None
+    return TEXT_KIND, source
+
+
 def _classify(candidate: Candidate, config: Config) -> tuple[str, SourceFile] | ReadProblem | None:
     """Decide the file's kind and read it; None for files of no interest."""
     family = detect_by_path(candidate.rel)
     if family is None:
-        return None
+        return _classify_text(candidate, config)
     limit = config.max_file_size
     if family.startswith("sniff:"):
         try:
@@ -91,7 +112,7 @@ def _classify(candidate: Candidate, config: Config) -> tuple[str, SourceFile] | 
         return source
     kind = sniff(family, source.text) if family.startswith("sniff:") else family
     if kind is None:
-        return None
+        return TEXT_KIND, source  # a JSON, YAML or INI file of another kind: text
     return kind, source
 
 
@@ -138,7 +159,7 @@ def collect(candidates: Sequence[Candidate], config: Config) -> Inputs:
         inputs.sources[source.rel] = source
         inputs.kinds[source.rel] = kind
         if reported:
-            inputs.scanned += 1
+            inputs.scanned += kind != TEXT_KIND  # text files count when they hold something
             inputs.reported.add(source.rel)
             if candidate.explicit:
                 queue.extend(_siblings(candidate, kind))
@@ -150,6 +171,8 @@ def units_of(inputs: Inputs) -> list[Unit]:
     grouped: dict[tuple[str, str], list[SourceFile]] = {}
     for rel in sorted(inputs.sources):
         kind = inputs.kinds[rel]
+        if kind == TEXT_KIND:
+            continue  # scanned for keys by the engine, parsed by nobody
         grouped.setdefault((kind, unit_key(kind, rel)), []).append(inputs.sources[rel])
     return [
         Unit(kind, key, tuple(files), frozenset(f.rel for f in files) - inputs.reported)
@@ -199,12 +222,22 @@ def parse_all(units: Sequence[Unit], jobs: int) -> list[tuple[Model, bool]]:
         return list(pool.map(parse_unit, units, chunksize=chunk))
 
 
+_KEY_PREFIXES = ("AKIA", "ASIA", "ABIA", "ACCA", "A3T")  # those of secrets.ACCESS_KEY_ID
+# A real key id's 16 random base32 characters hold a dozen distinct ones; a text match
+# with fewer than this is a placeholder (a key *field* holding one is still reported).
+_MIN_DISTINCT = 5
+
+
 def scan_access_keys(source: SourceFile) -> list[Credential]:
     """Access key ids anywhere in a recognised file (AL201 looks beyond key fields)."""
     found: list[Credential] = []
     text = source.text
+    if not any(prefix in text for prefix in _KEY_PREFIXES):
+        return found  # substring search is far cheaper than the regex on a file with none
     line_no, line_start = 1, 0
     for match in ACCESS_KEY_ID.finditer(text):  # one pass; lines counted only for hits
+        if len(set(match.group(0)[4:])) < _MIN_DISTINCT:
+            continue  # AKIAXXXXXXXXXXXXXXXX, AKIA0000...: a placeholder in prose, no key
         line_no += text.count("\n", line_start, match.start())
         line_start = text.rfind("\n", 0, match.start()) + 1
         column = match.start() - line_start + 1
@@ -244,8 +277,11 @@ def build_model(inputs: Inputs, cache: ModelCache, jobs: int | None = None) -> M
         assert cached_or_parsed is not None
         merged.extend(cached_or_parsed)
     merged.problems = _cap_problems(merged.problems)
+    scanned: list[Credential] = []
     for rel in sorted(inputs.sources):
         merged.credentials.extend(scan_access_keys(inputs.sources[rel]))
+        scanned.extend(scan_secret_assignments(inputs.sources[rel]))
+    merged.credentials.extend(new_secrets(scanned, merged.credentials))
     return merged
 
 
@@ -469,7 +505,7 @@ def lint(
     return RunResult(
         findings=masked(visible),
         suppressed=masked(suppressed),
-        files_scanned=inputs.scanned,
+        files_scanned=inputs.scanned + _text_files_used(reported, inputs),
         errors=sum(p.location.path not in context for p in model.problems) + len(walked.missing),
         missing=tuple(mask_path(m, secrets) for m in walked.missing),
         secrets=secrets,
@@ -477,6 +513,13 @@ def lint(
         stale=len(stale),
         baselinable=masked(baselinable),
     )
+
+
+def _text_files_used(findings: Iterable[Finding], inputs: Inputs) -> int:
+    """Text files (no recognised format) with a finding: they count among the files
+    linted; the hundreds of READMEs and sources merely scanned for keys do not."""
+    paths = {f.location.path for f in findings}
+    return sum(1 for p in paths if p in inputs.reported and inputs.kinds.get(p) == TEXT_KIND)
 
 
 def _suppress(
@@ -489,8 +532,16 @@ def _suppress(
     today: date | None,
 ) -> SuppressionOutcome:
     """Apply inline directives and config ``[[ignores]]``; AL901/AL902 when selected."""
-    directives = {rel: parse_directives(inputs.sources[rel]) for rel in sorted(inputs.reported)}
+    # Any text file is scanned for keys, and docs and tests quote directive syntax: a
+    # text file's directives apply to its findings, but never become AL901/AL902.
     config_rel = relative(config.source, root) if config.source else ".assume-lint.toml"
+    text = {rel for rel in inputs.reported if inputs.kinds.get(rel) == TEXT_KIND} - {config_rel}
+    with_findings = {f.location.path for f in findings}
+    directives = {
+        rel: parse_directives(inputs.sources[rel])
+        for rel in sorted(inputs.reported)
+        if rel not in text or rel in with_findings
+    }
     ignores = config_ignores_from(config.ignores, config_rel, config.source_text)
     selected = {rule.id for rule in rules}
     outcome = apply(
@@ -503,7 +554,7 @@ def _suppress(
         active=lambda s: any(matches(rule.meta, s) for rule in rules),
         finish=finisher.finding,
     )
-    notes = [note for note in outcome.notes if note.rule_id in selected]
+    notes = [n for n in outcome.notes if n.rule_id in selected and n.location.path not in text]
     return SuppressionOutcome(outcome.kept, outcome.suppressed, notes)
 
 

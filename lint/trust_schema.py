@@ -351,7 +351,7 @@ def _located(error: Any, index: Mapping[Path, Node]) -> Iterator[tuple[Path, Loc
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         allowed = set((error.schema or {}).get("properties", {}))
         for name in error.instance:
-            if name not in allowed:
+            if name not in allowed and "${" not in name:  # an unfilled template variable
                 child = _child_key(node, name, path)
                 where = _where(child) or node.location
                 yield (*path, name), where, f"{_describe(path)}: unknown element {name!r}"

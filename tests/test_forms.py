@@ -122,3 +122,90 @@ def test_profile_loop_in_a_committed_config_without_credentials_file(
     ]
     assert all("only static keys" in str(f["message"]) for f in found)
     # missing-source names ci-keys, which an unseen credentials file may define: silent.
+
+
+# --------------------------------------------------------------------------- keys in any file
+
+FAKE_SECRETS = (
+    "TFffhwngyuL6CTdPjfeWvgj6GhXr6mIsVWh8OQ88",
+    "WTRKuj+hgjVBqRcdz/7VU2U5Rrrrwi+9K4/iJSKr",
+    "PsmGlgEaxnl/Pqq8Co6hwofSfzjGmj8x0UDFa9Js",
+    "6jxge82sAmJe80fUuzsYC4GuY+p76r4GjtvlRWxp",
+    "AKIAKRUKRWXF3EPXGPT7",
+    "AKIAMHFDHVUACH5BZRI7",
+)
+
+
+def test_keys_in_scripts_terraform_maps_heredocs_properties_and_json(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    found = lint(capsys, "keys")
+    assert where(found) == [
+        ("AL201", "scripts/bootstrap-ci.sh", 3, "critical"),  # aws configure set ..._id
+        ("AL201", "scripts/deploy.sh", 5, "critical"),  # export AWS_ACCESS_KEY_ID=
+        ("AL202", "config/app.properties", 5, "critical"),  # aws.secret.access.key=
+        ("AL202", "config/cache.json", 6, "critical"),  # {"SecretAccessKey": "..."}
+        ("AL202", "infra/lambda.tf", 11, "critical"),  # Lambda environment variables map
+        ("AL202", "infra/lambda.tf", 26, "critical"),  # EC2 user_data heredoc
+        ("AL202", "scripts/bootstrap-ci.sh", 4, "critical"),  # aws configure set
+        ("AL202", "scripts/bootstrap-ci.sh", 6, "low"),  # AWS's documented example
+        ("AL202", "scripts/deploy.sh", 6, "critical"),  # export AWS_SECRET_ACCESS_KEY=
+    ]
+    # Git hashes, sha256 digests, UUIDs, base64 blobs and a 40-hex SECRET_KEY (docs/,
+    # app.properties lines 3-4, cache.json lines 3-5, CHECKSUM in lambda.tf) are silent;
+    # the GIF with a key id inside is binary and skipped.
+    printed = capsys.readouterr().out + json.dumps(found)
+    assert not [s for s in FAKE_SECRETS if s in printed]
+
+
+def test_a_key_in_a_parsed_file_is_reported_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A provider's secret_key is the Terraform parser's credential; the text scan sees
+    the same line and adds nothing."""
+    (tmp_path / "main.tf").write_text(
+        'provider "aws" {\n'
+        '  access_key = "AKIAKRUKRWXF3EPXGPT7"\n'
+        '  secret_key = "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"\n'
+        "}\n"
+    )
+    main([str(tmp_path), "--no-config", "-q", "-f", "json", "--repo-root", str(tmp_path),
+          "--select", "AL201,AL202"])
+    found = json.loads(capsys.readouterr().out)["findings"]
+    assert sorted((f["rule_id"], f["line"]) for f in found) == [("AL201", 2), ("AL202", 3)]
+    assert all('in provider "aws"' in f["message"] for f in found)  # the parser's context
+
+
+def test_ordinary_high_entropy_strings_are_not_secret_shaped() -> None:
+    from assume_lint.textscan import is_secret_shaped
+
+    assert not is_secret_shaped("11f6ad8ec52a2984abaafd7c3b516503785c2072")  # git sha1
+    assert not is_secret_shaped("11F6AD8EC52A2984ABAAFD7C3B516503785C2072")
+    assert not is_secret_shaped("abcdefghijklmnopqrstuvwxyzabcdefghijklmn")
+    assert is_secret_shaped("TFffhwngyuL6CTdPjfeWvgj6GhXr6mIsVWh8OQ88")
+
+
+def test_placeholder_key_ids_in_prose_and_directives_in_docs_stay_silent(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """README prose with ``AKIAXXXXXXXXXXXXXXXX`` and a quoted suppression directive:
+    no AL201, and no AL901 for a directive that only documents the syntax."""
+    (tmp_path / "README.md").write_text(
+        "Set `aws_access_key_id = AKIAXXXXXXXXXXXXXXXX` in your own profile.\n"
+        "Silence a finding with:\n\n    # assume-lint: ignore[AL202] -- test key\n"
+    )
+    main([str(tmp_path), "--no-config", "-q", "-f", "json", "--repo-root", str(tmp_path)])
+    assert json.loads(capsys.readouterr().out)["findings"] == []
+
+
+def test_a_directive_in_a_script_suppresses_its_finding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "deploy.sh").write_text(
+        "#!/bin/sh\n"
+        "# assume-lint: ignore[AL201] -- revoked key kept for the incident write-up\n"
+        "export AWS_ACCESS_KEY_ID=AKIAKRUKRWXF3EPXGPT7\n"
+    )
+    main([str(tmp_path), "--no-config", "-q", "-f", "json", "--repo-root", str(tmp_path)])
+    document = json.loads(capsys.readouterr().out)
+    assert (document["findings"], document["summary"]["suppressed"]) == ([], 1)

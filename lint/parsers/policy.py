@@ -325,6 +325,9 @@ def _principals(
     unknown = False
     for name, values in node.items():
         kind = PRINCIPAL_KINDS.get(name.lower())
+        if kind is None and "${" in name:
+            unknown = True  # an unfilled template variable ("${trusted_entity_type}")
+            continue
         if kind is None:
             problems.append(
                 (

@@ -391,3 +391,15 @@ def test_unknown_principal_block_and_effect() -> None:
     assert built.has_principal
     assert doc.version == Attr(None, Location("main.tf", 1, 5), "var.v")
     assert doc.problems == ()
+
+
+def test_principal_type_from_an_unfilled_template_variable_is_unknown() -> None:
+    """A ``templatefile`` trust whose principal type is a variable (AFT's
+    ``"${trusted_entity_type}": [...]``) is unknown, not a structure error."""
+    doc = _build(
+        _policy('{"Effect": "Allow", "Action": "sts:AssumeRole",'
+                ' "Principal": {"${trusted_entity_type}": ["${trusted_entity}"]}}')
+    )
+    (statement,) = doc.statements
+    assert (statement.principals, statement.unknown_principals) == ((), True)
+    assert _problems(doc) == []
