@@ -65,9 +65,12 @@ def prepare(
     no_config: bool,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
+    extend_select: tuple[str, ...] = (),
+    exclude: tuple[str, ...] = (),
 ) -> tuple[list[Path], Path, Config]:
     """What every linting command starts from: targets, repository root, and the config
-    file's settings with ``--select``/``--ignore`` applied (the CLI wins)."""
+    file's settings with ``--select``/``--ignore`` applied (the CLI wins) and
+    ``--extend-select``/``--exclude`` added to the config's."""
     from assume_lint.walk import find_repo_root
 
     targets = list(paths) or [Path(".")]
@@ -77,11 +80,15 @@ def prepare(
         config = resolve_config(config_file, no_config, root)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
-    selected, ignored = _split(select), _split(ignore)
+    selected, ignored, extended = _split(select), _split(ignore), _split(extend_select)
     _check_selectors("--select", selected)
     _check_selectors("--ignore", ignored)
+    _check_selectors("--extend-select", extended)
     config = config.with_overrides(
-        select=selected or None, ignore=(config.ignore + ignored) if ignored else None
+        select=selected or None,
+        ignore=(config.ignore + ignored) if ignored else None,
+        extend_select=(config.extend_select + extended) if extended else None,
+        exclude=(config.exclude + exclude) if exclude else None,
     )
     return targets, root, config
 
@@ -103,7 +110,18 @@ def _target_options(output_help: str, select_help: str, ignore_help: str) -> Cal
         ),
         click.option("--no-config", is_flag=True, help="Ignore config files."),
         click.option("--select", multiple=True, help=select_help),
+        click.option(
+            "--extend-select",
+            multiple=True,
+            help="Also these rules, on top of --select or the default set (e.g. AL204).",
+        ),
         click.option("--ignore", multiple=True, help=ignore_help),
+        click.option(
+            "--exclude",
+            multiple=True,
+            metavar="GLOB",
+            help="Skip paths matching GLOB (as config exclude; repeatable, adds to it).",
+        ),
         click.option(
             "--repo-root",
             type=click.Path(path_type=Path, file_okay=False, exists=True),
@@ -138,6 +156,23 @@ def _emit(text: str, output: Path | None) -> str:
         click.echo(f"assume-lint: cannot write {output}: {exc.strerror}", err=True)
         return "failed"
     return "written"
+
+
+def _list_files(targets: list[Path], root: Path, config: Config, output: Path | None) -> int:
+    """``--list-files``: one line per file, ``path: kind`` or ``path: skipped: why``."""
+    from assume_lint.engine import list_files
+    from assume_lint.formatters import one_line
+    from assume_lint.secrets import mask_path
+
+    rows, missing = list_files(targets, root, config)
+    _report_missing(missing)
+    text = "".join(f"{one_line(mask_path(rel))}: {what}\n" for rel, what in rows)
+    read = sum(not what.startswith(("skipped:", "unreadable:")) for _rel, what in rows)
+    if _emit(text, output) == "failed":
+        return EXIT_ERROR
+    click.echo(f"{read} {'file' if read == 1 else 'files'} read, {len(rows) - read} "
+               "skipped or unreadable", err=True)
+    return EXIT_ERROR if missing else EXIT_OK
 
 
 def build_app() -> click.Group:
@@ -213,6 +248,16 @@ def build_app() -> click.Group:
         type=click.IntRange(min=1),
         help="Parallel parser processes (default: by tree size).",
     )
+    @click.option(
+        "--statistics",
+        is_flag=True,
+        help="Count findings per rule instead of listing them (text; else on stderr).",
+    )
+    @click.option(
+        "--list-files",
+        is_flag=True,
+        help="List each file with the kind it is read as, and each skipped one with why.",
+    )
     @click.option("--no-color", is_flag=True, help="No colour (also: NO_COLOR).")
     @click.option("-q", "--quiet", is_flag=True, help="No summary line on stderr.")
     def check(
@@ -222,7 +267,9 @@ def build_app() -> click.Group:
         config_file: Path | None,
         no_config: bool,
         select: tuple[str, ...],
+        extend_select: tuple[str, ...],
         ignore: tuple[str, ...],
+        exclude: tuple[str, ...],
         min_severity: str | None,
         fail_on: str | None,
         soft_fail: bool | None,
@@ -234,6 +281,8 @@ def build_app() -> click.Group:
         repo_root: Path | None,
         jobs: int | None,
         no_cache: bool,
+        statistics: bool,
+        list_files: bool,
         no_color: bool,
         quiet: bool,
     ) -> int:
@@ -242,14 +291,20 @@ def build_app() -> click.Group:
         from assume_lint.baseline import write_baseline as write_baseline_file
         from assume_lint.engine import lint
         from assume_lint.formatters import render
+        from assume_lint.formatters.text import statistics_text
         from assume_lint.model import Model
         from assume_lint.progress import Progress
         from assume_lint.progress import wanted as progress_wanted
         from assume_lint.registry import all_rules
 
-        targets, root, config = prepare(paths, repo_root, config_file, no_config, select, ignore)
+        targets, root, config = prepare(
+            paths, repo_root, config_file, no_config, select, ignore, extend_select, exclude
+        )
+        if list_files:
+            return _list_files(targets, root, config, output)
         config = config.with_overrides(
             min_severity=Severity.parse(min_severity) if min_severity else None,
+            min_severity_given=True if min_severity else None,
             fail_on=Severity.parse(fail_on) if fail_on else None,
             soft_fail=soft_fail,
             require_reason=require_reason,
@@ -275,15 +330,20 @@ def build_app() -> click.Group:
                 write_baseline_file(write_baseline, result.baselinable)
             except BaselineError as exc:
                 raise click.ClickException(str(exc)) from None
-        text = render(
-            fmt,
-            result,
-            all_rules(),
-            color=use_color(no_color, output),
-            category=sarif_category,
-            include_suppressed=include_suppressed,
-            model=models[0] if models else None,
-        )
+        if statistics and fmt == "text":
+            text = statistics_text(result) + result.summary() + "\n"
+        else:
+            text = render(
+                fmt,
+                result,
+                all_rules(),
+                color=use_color(no_color, output),
+                category=sarif_category,
+                include_suppressed=include_suppressed,
+                model=models[0] if models else None,
+            )
+            if statistics and not quiet:
+                click.echo(statistics_text(result), err=True, nl=False)
         code = exit_code(result, config)
         emitted = _emit(text, output)
         if emitted != "written":
@@ -314,7 +374,9 @@ def build_app() -> click.Group:
         config_file: Path | None,
         no_config: bool,
         select: tuple[str, ...],
+        extend_select: tuple[str, ...],
         ignore: tuple[str, ...],
+        exclude: tuple[str, ...],
         repo_root: Path | None,
         no_cache: bool,
     ) -> int:
@@ -325,7 +387,9 @@ def build_app() -> click.Group:
         from assume_lint.graph import build_graph
         from assume_lint.model import Model
 
-        targets, root, config = prepare(paths, repo_root, config_file, no_config, select, ignore)
+        targets, root, config = prepare(
+            paths, repo_root, config_file, no_config, select, ignore, extend_select, exclude
+        )
         models: list[Model] = []
         result = lint(targets, root, config, use_cache=not no_cache, model_out=models)
         _report_missing(result.missing)

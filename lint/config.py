@@ -32,8 +32,10 @@ class Config:
 
     fail_on: Severity = Severity.LOW
     min_severity: Severity = Severity.INFO
+    min_severity_given: bool = False  # set by the config or the CLI (info then shows nits)
     soft_fail: bool = False
     select: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     max_file_size: int = DEFAULT_MAX_BYTES
@@ -137,7 +139,7 @@ def rule_words() -> list[str]:
 def _build(path: Path, data: dict[str, Any], text: str) -> Config:
     from assume_lint.registry import find_rule, is_valid_selector
 
-    for key in ("select", "ignore"):
+    for key in ("select", "extend-select", "ignore"):
         for selector in data.get(key, []):
             if not is_valid_selector(selector):
                 raise ConfigError(
@@ -191,8 +193,10 @@ def _build(path: Path, data: dict[str, Any], text: str) -> Config:
     return Config(
         fail_on=Severity.parse(data.get("fail-on", "low")),
         min_severity=Severity.parse(data.get("min-severity", "info")),
+        min_severity_given="min-severity" in data,
         soft_fail=bool(data.get("soft-fail", False)),
         select=tuple(data.get("select", [])),
+        extend_select=tuple(data.get("extend-select", [])),
         ignore=tuple(data.get("ignore", [])),
         exclude=tuple(data.get("exclude", [])),
         max_file_size=int(data.get("max-file-size", DEFAULT_MAX_BYTES)),

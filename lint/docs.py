@@ -86,19 +86,31 @@ def demote(markdown: str, levels: int = 1) -> str:
     return "\n".join(out)
 
 
+NIT = "opt-in"
+NIT_NOTE = (
+    "not in the default rule set: reported with `--extend-select {id}` (or `--select`) "
+    "or `--min-severity info`, else counted as hidden in the summary"
+)
+
+
+def _default_set(rule: Rule) -> str:
+    """The "Default" column: ✓ for the default rule set, ``opt-in`` for a nit."""
+    return "✓" if rule.meta.default else NIT
+
+
 def index_table(rules: Sequence[Rule], link_prefix: str = "") -> str:
     """The catalogue as a Markdown table: id (linked to its section), name, severity,
-    summary, tags."""
+    whether the default rule set has it, summary, tags."""
     lines = [
-        "| ID | Name | Severity | Summary | Tags |",
-        "| --- | --- | --- | --- | --- |",
+        "| ID | Name | Severity | Default | Summary | Tags |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for rule in rules:
         meta = rule.meta
         tags = ", ".join(f"`{tag}`" for tag in meta.tags)
         lines.append(
             f"| [{meta.id}]({link_prefix}#{anchor(meta.id)}) | `{meta.name}` "
-            f"| {meta.severity_range} | {_cell(meta.summary)} | {tags} |"
+            f"| {meta.severity_range} | {_default_set(rule)} | {_cell(meta.summary)} | {tags} |"
         )
     return "\n".join(lines)
 
@@ -128,6 +140,8 @@ def rule_section(rule: Rule) -> str:
         "",
         demote(body(rule)),
     ]
+    if not meta.default:
+        parts[4:4] = [f"Opt-in: {NIT_NOTE.format(id=meta.id)}.", ""]
     if meta.grades:
         parts += ["", "Severity by case:", "", *grades_lines(rule)]
     if meta.options:
@@ -148,7 +162,10 @@ def render_rules_md(rules: Sequence[Rule] | None = None) -> str:
         "Every rule with its severity (a range where the case decides the grade: each "
         "rule's section says what decides it). Change a severity or an option under "
         "`[rules.ALnnn]` in the config; `assume-lint explain ALnnn` prints a section "
-        "in the terminal.",
+        "in the terminal. The default rule set (✓) is every rule but the opt-in nits, "
+        "which are reported only when selected (`--select`, `--extend-select`, "
+        "`extend-select` in the config) or with `--min-severity info`; a run counts "
+        "what they would report in its summary.",
         "",
         index_table(catalogue),
         "",
@@ -190,6 +207,7 @@ def catalogue_data(rules: Sequence[Rule]) -> list[dict[str, Any]]:
             "tags": list(rule.meta.tags),
             "options": dict(rule.meta.options),
             "precision": rule.meta.precision,
+            "default": rule.meta.default,
             "help_uri": help_uri(rule.id),
         }
         for rule in rules
@@ -223,6 +241,8 @@ def explain_text(rule: Rule) -> str:
         "",
         body(rule),
     ]
+    if not meta.default:
+        lines[1:1] = [f"Opt-in: {NIT_NOTE.format(id=meta.id).replace('`', '')}."]
     if meta.grades:
         lines += ["", "Severity by case:", *grades_lines(rule, "  ")]
     if meta.options:

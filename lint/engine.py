@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 from array import array
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -58,15 +59,34 @@ class Inputs:
 
 
 def select_rules(config: Config) -> list[Rule]:
-    """The rules a run applies: ``select`` (all when empty) minus ``ignore``."""
-    chosen = []
+    """The rules whose findings a run reports (see :func:`rule_sets`)."""
+    return rule_sets(config)[0]
+
+
+def rule_sets(config: Config) -> tuple[list[Rule], list[Rule]]:
+    """(reported, hidden): the rules whose findings are reported, and the nits the
+    default rule set leaves out, run only to count what they would report.
+
+    ``select`` (ruff's meaning: it replaces the default set; empty keeps it) plus
+    ``extend-select``, minus ``ignore``. The default set is every rule but those whose
+    ``RuleMeta.default`` is False; an explicit ``min-severity = "info"`` asks for them too.
+    """
+    every = config.min_severity_given and config.min_severity <= Severity.INFO
+    reported: list[Rule] = []
+    hidden: list[Rule] = []
     for rule in all_rules():
-        if config.select and not any(matches(rule.meta, s) for s in config.select):
-            continue
         if any(matches(rule.meta, s) for s in config.ignore):
             continue
-        chosen.append(rule)
-    return chosen
+        if any(matches(rule.meta, s) for s in config.extend_select):
+            reported.append(rule)
+        elif config.select:
+            if any(matches(rule.meta, s) for s in config.select):
+                reported.append(rule)
+        elif rule.meta.default or every:
+            reported.append(rule)
+        else:
+            hidden.append(rule)
+    return reported, hidden
 
 
 TEXT_KIND = "text"  # any other text file: scanned for keys (and, in scripts, CLI callers)
@@ -473,28 +493,40 @@ def lint(
     known = {c.value for c in model.credentials if c.value}
     secrets = tuple(sorted(known.union(model.sensitive)))  # a plan's sensitive values too
     finisher = _Finisher(inputs.sources, config, secrets, relocate)
-    rules = select_rules(config)
-    findings = run_rules(model, rules, config, finisher)
+    rules, nits = select_rules(config), rule_sets(config)[1]
+    findings = run_rules(model, rules + nits, config, finisher)
     # Files read only as context (siblings of a changed file) are not reported on, not
     # even for their parse errors: a partial run speaks only about the files it was given.
+    # AL900 is a finding like the others from here on: suppressions and min-severity
+    # apply to it, and only a reported one makes the exit 2.
     context = set(inputs.sources) - inputs.reported
-    errors = [f for f in findings if f.rule_id == PARSE_ERROR_ID and f.location.path not in context]
     reported = _dedupe(
-        f for f in findings if f.location.path in inputs.reported and f.rule_id != PARSE_ERROR_ID
+        f
+        for f in findings
+        if f.location.path in inputs.reported
+        or (f.rule_id == PARSE_ERROR_ID and f.location.path not in context)
     )
-    outcome = _suppress(reported, inputs, rules, config, root, finisher, today)
+    outcome = _suppress(reported, inputs, rules + nits, config, root, finisher, today)
     kept, suppressed = outcome.kept, list(outcome.suppressed)
     stale: list[BaselineEntry] = []
     if config.baseline is not None:
         split = load_baseline(config.baseline).split(kept)
         kept, stale = split.new, list(split.stale)
         suppressed.extend(split.baselined)
+    # The nits of the default rule set are counted, never reported (nor baselined).
+    nit_ids = {rule.id for rule in nits}
+    hidden = Counter(f.rule_id for f in kept + outcome.notes if f.rule_id in nit_ids)
+    kept = [f for f in kept if f.rule_id not in nit_ids]
+    notes = [f for f in outcome.notes if f.rule_id not in nit_ids]
+    suppressed = [f for f in suppressed if f.rule_id not in nit_ids]
     baselinable = [
         f
         for f in kept + [s for s in suppressed if s.suppressed == BASELINED]
         if not f.rule_id.startswith("AL9")
     ]
-    visible = [f for f in kept + outcome.notes + errors if f.severity >= config.min_severity]
+    visible = [f for f in kept + notes if f.severity >= config.min_severity]
+    unparsed = {p.location.path for p in model.problems if p.location.path not in context}
+    unparsed_reported = {f.location.path for f in visible if f.rule_id == PARSE_ERROR_ID}
     secrets = finisher.secrets
 
     def masked(found: Iterable[Finding]) -> list[Finding]:
@@ -506,7 +538,10 @@ def lint(
         findings=masked(visible),
         suppressed=masked(suppressed),
         files_scanned=inputs.scanned + _text_files_used(reported, inputs),
-        errors=sum(p.location.path not in context for p in model.problems) + len(walked.missing),
+        errors=sum(f.rule_id == PARSE_ERROR_ID for f in visible) + len(walked.missing),
+        parse_errors=len(unparsed),
+        parse_errors_reported=len(unparsed_reported),
+        hidden=dict(sorted(hidden.items())),
         missing=tuple(mask_path(m, secrets) for m in walked.missing),
         secrets=secrets,
         root=root.as_posix(),
@@ -520,6 +555,49 @@ def _text_files_used(findings: Iterable[Finding], inputs: Inputs) -> int:
     linted; the hundreds of READMEs and sources merely scanned for keys do not."""
     paths = {f.location.path for f in findings}
     return sum(1 for p in paths if p in inputs.reported and inputs.kinds.get(p) == TEXT_KIND)
+
+
+_SNIFF_WHAT = {
+    "sniff:json": "JSON that is not a trust policy or a CloudFormation template",
+    "sniff:yaml": "YAML that is not a CloudFormation template",
+    "sniff:json-tpl": "a template that is not a trust policy",
+    "sniff:ini": "an INI file without AWS profiles",
+    "sniff:hcl": "HCL that is not Terragrunt",
+}
+
+
+def list_files(
+    paths: Sequence[Path], root: Path, config: Config
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """What a run over ``paths`` reads, and what it leaves out: ``(path, what)`` sorted by
+    path, where ``what`` is the kind a file is read as (``terraform``, ``trust-json``...,
+    ``... (context)`` for a sibling read only for its module) or ``skipped: why``; and
+    the command-line paths that do not exist. Files are read and classified as a run
+    would, but not parsed."""
+    walked = walk(paths, root, config.exclude, record_skipped=True)
+    inputs = collect(walked.files, config)
+    rows: dict[str, str] = {}
+    for rel, kind in inputs.kinds.items():
+        if kind == TEXT_KIND:
+            family = detect_by_path(rel)
+            what = "" if family is None else f"{_SNIFF_WHAT.get(family, family)}: "
+            kind = f"text ({what}scanned for keys only)"
+        rows[rel] = kind if rel in inputs.reported else f"{kind} (context: read for its module)"
+    for problem in inputs.problems:
+        rows[problem.location.path] = f"unreadable: {problem.message} (AL900)"
+    for rel, message in walked.problems:
+        rows[rel] = f"unreadable: {message} (AL900)"
+    for candidate in walked.files:
+        if candidate.rel in rows:
+            continue
+        family = detect_by_path(candidate.rel)
+        if family is None:
+            rows[candidate.rel] = "skipped: not text (binary, undecodable or too large)"
+        else:
+            rows[candidate.rel] = f"skipped: {_SNIFF_WHAT.get(family, family)}, too large"
+    for rel, why in walked.skipped or ():
+        rows.setdefault(rel, f"skipped: {why}")
+    return sorted(rows.items()), list(walked.missing)
 
 
 def _suppress(

@@ -57,6 +57,9 @@ class RuleMeta:
 
     ``severity`` is the default grade (what a finding gets unless the rule grades it);
     ``grades`` lists every grade when there are several (empty: the default only).
+    ``default`` False keeps a nit out of the default rule set: it is reported only when
+    selected (``--select``, ``--extend-select``) or with ``--min-severity info``, and
+    otherwise counted as hidden in the summary.
     """
 
     id: str
@@ -67,6 +70,7 @@ class RuleMeta:
     options: Mapping[str, Any] = field(default_factory=dict)
     precision: str = "high"
     grades: tuple[Grade, ...] = ()
+    default: bool = True
 
     @property
     def severities(self) -> tuple[Severity, ...]:

@@ -34,6 +34,9 @@ class WalkResult:
     files: list[Candidate] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (rel path, message)
     missing: list[str] = field(default_factory=list)  # command-line paths that do not exist
+    # (rel path, why) of what the walk left out, when asked to record it (--list-files);
+    # a skipped folder ends with "/" and stands for everything under it.
+    skipped: list[tuple[str, str]] | None = None
 
 
 def find_repo_root(start: Path) -> Path:
@@ -103,12 +106,23 @@ def _git_ignored(root: Path, folder: Path) -> set[str] | None:
 
 
 def _excluded(rel: str, patterns: Iterable[str]) -> bool:
+    return _exclusion(rel, patterns) is not None
+
+
+def _exclusion(rel: str, patterns: Iterable[str]) -> str | None:
+    """The first ``exclude`` pattern that matches ``rel`` (fnmatch, where ``*`` also
+    crosses ``/``; a pattern also excludes everything under a folder it matches)."""
     for pattern in patterns:
         if fnmatch.fnmatchcase(rel, pattern) or fnmatch.fnmatchcase(
             rel, pattern.rstrip("/") + "/*"
         ):
-            return True
-    return False
+            return pattern
+    return None
+
+
+def _skip(result: WalkResult, rel: str, why: str) -> None:
+    if result.skipped is not None:
+        result.skipped.append((rel, why))
 
 
 def _skip_dir(name: str, parent_name: str) -> bool:
@@ -118,10 +132,19 @@ def _skip_dir(name: str, parent_name: str) -> bool:
 
 
 def walk(
-    paths: Iterable[Path], root: Path, exclude: Iterable[str] = (), use_gitignore: bool = True
+    paths: Iterable[Path],
+    root: Path,
+    exclude: Iterable[str] = (),
+    use_gitignore: bool = True,
+    record_skipped: bool = False,
 ) -> WalkResult:
-    """Collect candidate files under ``paths`` (files or folders)."""
-    result = WalkResult()
+    """Collect candidate files under ``paths`` (files or folders).
+
+    ``exclude`` applies to files named on the command line too (pre-commit names every
+    changed file: an excluded one must stay excluded). ``record_skipped`` fills
+    ``WalkResult.skipped`` with what was left out and why.
+    """
+    result = WalkResult(skipped=[] if record_skipped else None)
     patterns = tuple(exclude)
     seen: set[str] = set()
     for given in paths:
@@ -130,7 +153,10 @@ def walk(
             continue
         if given.is_file():
             rel = relative(given, root)
-            if rel not in seen:
+            pattern = _exclusion(rel, patterns)
+            if pattern is not None:
+                _skip(result, rel, f"excluded by {pattern!r}")
+            elif rel not in seen:
                 seen.add(rel)
                 result.files.append(Candidate(given, rel, explicit=True))
             continue
@@ -177,21 +203,36 @@ def _walk_dir(
             try:
                 is_link = entry.is_symlink()
                 if is_link and not _inside(path, top_real):
+                    _skip(result, prefix + entry.name, "a link out of the scanned folder")
                     continue  # never follow a link out of the scanned root
                 if entry.is_dir():
-                    if _skip_dir(entry.name, folder.name):
-                        continue
                     rel = relative(path, root) if is_link else prefix + entry.name
-                    if rel in ignored or _excluded(rel, patterns):
+                    if _skip_dir(entry.name, folder.name):
+                        _skip(result, rel + "/", "a tool's folder")
+                        continue
+                    if rel in ignored:
+                        _skip(result, rel + "/", "ignored by git")
+                        continue
+                    pattern = _exclusion(rel, patterns)
+                    if pattern is not None:
+                        _skip(result, rel + "/", f"excluded by {pattern!r}")
                         continue
                     subdirs.append(path)
                 elif entry.is_file():
                     rel = prefix + entry.name if not is_link else _link_rel(path, root)
-                    if rel in seen or rel in ignored or _excluded(rel, patterns):
+                    if rel in seen:
+                        continue
+                    if rel in ignored:
+                        _skip(result, rel, "ignored by git")
+                        continue
+                    pattern = _exclusion(rel, patterns)
+                    if pattern is not None:
+                        _skip(result, rel, f"excluded by {pattern!r}")
                         continue
                     seen.add(rel)
                     result.files.append(Candidate(path, rel, explicit=False))
             except OSError:
+                _skip(result, prefix + entry.name, "a broken link or gone while walking")
                 continue  # broken link or a racing delete: nothing to lint
         stack.extend(reversed(subdirs))
 

@@ -52,6 +52,7 @@ RULE = RuleMeta(
     summary="Role assumed without a session name",
     severity=Severity.INFO,
     tags=("audit", "cloudtrail"),
+    default=False,
 )
 
 # kind -> the attribute the user should add

@@ -58,6 +58,7 @@ RULE = RuleMeta(
     summary="S3 backend top-level role attributes deprecated since Terraform 1.6",
     severity=Severity.INFO,
     tags=("terraform", "deprecation"),
+    default=False,
 )
 
 # deprecated top-level attribute -> its name inside assume_role = {...}

@@ -61,6 +61,7 @@ RULE = RuleMeta(
     summary="Suppression that matches nothing, has expired or is malformed",
     severity=Severity.INFO,
     tags=("maintenance", "suppression"),
+    default=False,
 )
 
 

@@ -63,8 +63,10 @@ AL101 = ("iam/role.json", 7, 20, "AL101", "critical")
 AL103 = ("iam/role.json", 13, 28, "AL103", "medium")
 AL201 = ("tf/main.tf", 3, 3, "AL201", "critical")
 AL204 = ("tf/roles.tf", 4, 3, "AL204", "info")
-ALL = [AL101, AL103, AL201, AL204]
-SUMMARY_ALL = "4 findings (2 critical, 1 medium, 1 info) in 3 files"
+ALL = [AL101, AL103, AL201, AL204]  # with --min-severity info: AL204 is a nit
+DEFAULT = [AL101, AL103, AL201]  # the default rule set
+HIDDEN = ", 1 hidden by the default rule set (AL204; --min-severity info shows them)"
+SUMMARY_DEFAULT = "3 findings (2 critical, 1 medium) in 3 files" + HIDDEN
 
 
 @dataclass
@@ -138,21 +140,21 @@ def write(path: Path, text: str) -> Path:
 def test_findings_exit_1_with_gcc_style_lines_and_summary(repo: Path, cli: CLI) -> None:
     run = cli(repo, ".")
     assert run.code == 1
-    assert run.findings() == ALL
+    assert run.findings() == DEFAULT
     assert run.out.splitlines()[2] == (
         "tf/main.tf:3:3: AL201 [critical] Hardcoded AWS access key ID AKIA************ZAM2 in "
         'access_key in provider "aws": remove it and assume a role (OIDC, SSO or an '
         "instance/task role) instead of writing keys into files (hardcoded-access-key-id)"
     )
-    assert run.summary() == SUMMARY_ALL
+    assert run.summary() == SUMMARY_DEFAULT
     assert "AKIAQYLPMN5HHHFPZAM2" not in run.out + run.err
     assert run.err == ""  # text to stdout: the summary is the last stdout line only
 
 
 def test_default_path_is_the_current_folder(repo: Path, cli: CLI) -> None:
-    assert cli(repo).findings() == ALL
+    assert cli(repo).findings() == DEFAULT
     # Paths stay relative to the repository root (git top level), not to the cwd.
-    assert cli(repo / "tf").findings() == [AL201, AL204]
+    assert cli(repo / "tf").findings() == [AL201]
 
 
 def test_clean_tree_exits_0(tmp_path: Path, cli: CLI) -> None:
@@ -179,7 +181,7 @@ def test_parse_error_exits_2_and_wins_over_findings(repo: Path, cli: CLI) -> Non
 
 def test_soft_fail_exits_0_with_findings_but_2_with_errors(repo: Path, cli: CLI) -> None:
     run = cli(repo, ".", "--soft-fail")
-    assert (run.code, run.findings()) == (0, ALL)
+    assert (run.code, run.findings()) == (0, DEFAULT)
     write(repo / "tf" / "broken.tf", 'provider "aws" {\n  region = \n')
     run = cli(repo, ".", "--soft-fail")
     assert run.code == 2
@@ -195,7 +197,7 @@ def test_missing_path_exits_2(repo: Path, cli: CLI) -> None:
     run = cli(repo, "tf", "no-such-dir")
     assert run.code == 2
     assert "assume-lint: no-such-dir: no such file or directory" in run.err
-    assert run.findings() == [AL201, AL204]  # the rest is still linted and reported
+    assert run.findings() == [AL201]  # the rest is still linted and reported
 
 
 @pytest.mark.parametrize(
@@ -227,7 +229,11 @@ def test_usage_errors_exit_2(repo: Path, cli: CLI, args: list[str], message: str
         (["--select", "al2"], [AL201, AL204]),
         (["--select", "AL101,missing-session-name"], [AL101, AL204]),
         (["--select", "AL101", "--select", "AL204"], [AL101, AL204]),
-        (["--ignore", "AL1"], [AL201, AL204]),
+        (["--ignore", "AL1"], [AL201]),
+        (["--ignore", "AL1", "--extend-select", "AL204"], [AL201, AL204]),
+        (["--select", "AL1", "--extend-select", "missing-session-name"], [AL101, AL103, AL204]),
+        (["--min-severity", "info"], ALL),
+        (["--min-severity", "info", "--ignore", "AL204"], DEFAULT),
         (["--ignore", "hardcoded-access-key-id", "--ignore", "AL204"], [AL101, AL103]),
         (["--select", "AL1", "--ignore", "AL103"], [AL101]),
     ],
@@ -241,11 +247,11 @@ def test_select_and_ignore_by_id_name_and_prefix(
 def test_min_severity_hides_and_fail_on_gates(repo: Path, cli: CLI) -> None:
     run = cli(repo, ".", "--min-severity", "high")
     assert (run.code, run.findings()) == (1, [AL101, AL201])
-    assert run.summary() == "2 findings (2 critical) in 3 files"
+    assert run.summary() == "2 findings (2 critical) in 3 files" + HIDDEN
     # Gating without hiding: medium and info stay visible but do not fail the run.
-    run = cli(repo, ".", "--ignore", "AL101,AL201", "--fail-on", "high")
+    run = cli(repo, ".", "--ignore", "AL101,AL201", "--fail-on", "high", "--min-severity", "info")
     assert (run.code, run.findings()) == (0, [AL103, AL204])
-    run = cli(repo, ".", "--ignore", "AL101,AL201", "--fail-on", "medium")
+    run = cli(repo, ".", "--ignore", "AL101,AL201", "--fail-on", "medium", "--min-severity", "info")
     assert (run.code, run.findings()) == (1, [AL103, AL204])
     # Findings below --min-severity are not reported, so they do not fail the run either.
     run = cli(repo, ".", "--ignore", "AL101,AL201", "--min-severity", "high")
@@ -266,7 +272,7 @@ def test_config_file_and_cli_precedence(repo: Path, cli: CLI) -> None:
     run = cli(repo, ".", "--min-severity", "info", "--select", "AL204")
     assert (run.code, run.findings()) == (0, [AL204])
     run = cli(repo, ".", "--no-config")
-    assert (run.code, run.findings()) == (1, ALL)
+    assert (run.code, run.findings()) == (1, DEFAULT)
 
 
 def test_config_in_pyproject_and_explicit_config_file(repo: Path, cli: CLI) -> None:
@@ -350,8 +356,11 @@ def test_rules_json(repo: Path, cli: CLI) -> None:
         "tags",
         "options",
         "precision",
+        "default",
         "help_uri",
     }
+    assert al104["default"] is True
+    assert [entry["id"] for entry in data if not entry["default"]] == ["AL204", "AL208", "AL901"]
 
 
 @pytest.mark.parametrize("ident", ["AL104", "al104", "ineffective-mfa-condition"])
@@ -402,8 +411,8 @@ def test_trailing_suppression_on_the_same_line(repo: Path, cli: CLI) -> None:
     text = MAIN_TF.replace('ZAM2"', 'ZAM2" # assume-lint: ignore[AL201] -- test fixture')
     write(repo / "tf" / "main.tf", text)
     run = cli(repo, ".")
-    assert run.findings() == [AL101, AL103, AL204]
-    assert run.summary() == "3 findings (1 critical, 1 medium, 1 info) in 3 files, 1 suppressed"
+    assert run.findings() == [AL101, AL103]
+    assert run.summary() == "2 findings (1 critical, 1 medium) in 3 files, 1 suppressed" + HIDDEN
 
 
 def test_suppression_on_the_line_above_by_name(repo: Path, cli: CLI) -> None:
@@ -411,7 +420,7 @@ def test_suppression_on_the_line_above_by_name(repo: Path, cli: CLI) -> None:
     lines.insert(2, "  // assume-lint: ignore[hardcoded-access-key-id] -- rotated\n")
     write(repo / "tf" / "main.tf", "".join(lines))
     run = cli(repo, ".")
-    assert run.findings() == [AL101, AL103, AL204]
+    assert run.findings() == [AL101, AL103]
     assert run.code == 1  # AL101 is still there
 
 
@@ -426,13 +435,13 @@ def test_ignore_file_in_the_leading_comments(repo: Path, cli: CLI) -> None:
         "# generated by a tool\n# assume-lint: ignore-file[AL201] -- generated\n\n" + MAIN_TF,
     )
     run = cli(repo, ".")
-    assert run.findings() == [AL101, AL103, AL204]
-    assert run.summary().endswith(", 1 suppressed")
+    assert run.findings() == [AL101, AL103]
+    assert run.summary().endswith(", 1 suppressed" + HIDDEN)
 
 
 def test_ignore_file_below_code_is_not_a_file_suppression(repo: Path, cli: CLI) -> None:
     write(repo / "tf" / "main.tf", MAIN_TF + "# assume-lint: ignore-file[AL201] -- late\n")
-    rows = cli(repo, ".").findings()
+    rows = cli(repo, ".", "--extend-select", "AL901").findings()
     assert AL201 in rows
     assert [r[:2] for r in rows if r[3] == "AL901"] == [("tf/main.tf", 5)]
 
@@ -440,7 +449,7 @@ def test_ignore_file_below_code_is_not_a_file_suppression(repo: Path, cli: CLI) 
 def test_expired_until_stops_applying_and_is_reported(repo: Path, cli: CLI) -> None:
     text = MAIN_TF.replace('ZAM2"', 'ZAM2" # assume-lint: ignore[AL201] until=2020-01-31 -- old')
     write(repo / "tf" / "main.tf", text)
-    run = cli(repo, ".")
+    run = cli(repo, ".", "--extend-select", "AL901")
     rows = run.findings()
     assert AL201 in rows
     assert [(r[0], r[1], r[3], r[4]) for r in rows if r[3] == "AL901"] == [
@@ -453,7 +462,7 @@ def test_expired_until_stops_applying_and_is_reported(repo: Path, cli: CLI) -> N
 def test_future_until_still_applies(repo: Path, cli: CLI) -> None:
     text = MAIN_TF.replace('ZAM2"', 'ZAM2" # assume-lint: ignore[AL201] until=2999-12-31 -- later')
     write(repo / "tf" / "main.tf", text)
-    assert cli(repo, ".").findings() == [AL101, AL103, AL204]
+    assert cli(repo, ".").findings() == [AL101, AL103]
 
 
 def test_unused_suppression_is_al901(repo: Path, cli: CLI) -> None:
@@ -463,11 +472,17 @@ def test_unused_suppression_is_al901(repo: Path, cli: CLI) -> None:
             '  region = "us-east-1"\n', '  region = "us-east-1" # assume-lint: ignore[AL101] -- x\n'
         ),
     )
-    run = cli(repo, ".")
+    run = cli(repo, ".", "--extend-select", "AL901")
     assert [(r[0], r[1], r[3], r[4]) for r in run.findings() if r[3] == "AL901"] == [
         ("tf/roles.tf", 3, "AL901", "info")
     ]
     assert run.code == 1
+    # AL901 is a nit: not in the default rule set, counted as hidden.
+    run = cli(repo, ".")
+    assert "AL901" not in [r[3] for r in run.findings()]
+    assert run.summary().endswith(
+        ", 2 hidden by the default rule set (AL204, AL901; --min-severity info shows them)"
+    )
 
 
 def test_unused_suppression_of_an_unselected_rule_is_not_reported(repo: Path, cli: CLI) -> None:
@@ -483,7 +498,7 @@ def test_unused_suppression_of_an_unselected_rule_is_not_reported(repo: Path, cl
 def test_require_reason_reports_al902(repo: Path, cli: CLI) -> None:
     write(repo / "tf" / "main.tf", MAIN_TF.replace('ZAM2"', 'ZAM2" # assume-lint: ignore[AL201]'))
     run = cli(repo, ".")
-    assert run.findings() == [AL101, AL103, AL204]  # no reason needed by default
+    assert run.findings() == [AL101, AL103]  # no reason needed by default
     run = cli(repo, ".", "--require-reason")
     assert [(r[0], r[1], r[3], r[4]) for r in run.findings() if r[3] == "AL902"] == [
         ("tf/main.tf", 3, "AL902", "low")
@@ -500,8 +515,8 @@ def test_config_ignores_for_json_by_path_and_sid(repo: Path, cli: CLI) -> None:
         'reason = "reviewed quarterly"\n',
     )
     run = cli(repo, ".")
-    assert run.findings() == [AL103, AL201, AL204]
-    assert run.summary().endswith(", 1 suppressed")
+    assert run.findings() == [AL103, AL201]
+    assert run.summary().endswith(", 1 suppressed" + HIDDEN)
 
 
 def test_config_ignores_with_the_wrong_sid_match_nothing_and_are_al901(repo: Path, cli) -> None:
@@ -510,7 +525,7 @@ def test_config_ignores_with_the_wrong_sid_match_nothing_and_are_al901(repo: Pat
         'fail-on = "high"\n\n[[ignores]]\nrule = "AL101"\npath = "iam/role.json"\n'
         'sid = "Deployer"\nreason = "wrong statement"\n',
     )
-    rows = cli(repo, ".").findings()
+    rows = cli(repo, ".", "--extend-select", "AL901").findings()
     assert AL101 in rows
     assert [(r[0], r[1], r[3]) for r in rows if r[3] == "AL901"] == [
         (".assume-lint.toml", 3, "AL901")
@@ -522,7 +537,7 @@ def test_config_ignores_expire(repo: Path, cli: CLI) -> None:
         repo / ".assume-lint.toml",
         '[[ignores]]\nrule = "AL101"\npath = "iam/*.json"\nuntil = "2020-06-30"\n',
     )
-    rows = cli(repo, ".").findings()
+    rows = cli(repo, ".", "--min-severity", "info").findings()
     assert AL101 in rows
     assert [r[3] for r in rows].count("AL901") == 1
 
@@ -556,7 +571,7 @@ def test_sarif_inline_suppression_kind_is_in_source(repo: Path, cli: CLI) -> Non
 
 def test_baseline_life_cycle(repo: Path, cli: CLI) -> None:
     baseline = repo / ".assume-lint-baseline.json"
-    run = cli(repo, ".", "--write-baseline", str(baseline))
+    run = cli(repo, ".", "--write-baseline", str(baseline), "--min-severity", "info")
     assert run.findings() == ALL
     text = baseline.read_text(encoding="utf-8")
     assert "AKIAQYLPMN5HHHFPZAM2" not in text
@@ -566,12 +581,12 @@ def test_baseline_life_cycle(repo: Path, cli: CLI) -> None:
         "AL201",
         "AL204",
     ]
-    cli(repo, ".", "--write-baseline", str(baseline))
+    cli(repo, ".", "--write-baseline", str(baseline), "--min-severity", "info")
     assert baseline.read_text(encoding="utf-8") == text  # rewriting gives no diff
 
     run = cli(repo, ".", "--baseline", str(baseline))
     assert (run.code, run.findings()) == (0, [])
-    assert run.summary() == "0 findings in 3 files, 4 suppressed"
+    assert run.summary() == "0 findings in 3 files, 3 suppressed"  # the nit is not counted
 
     # 50 lines inserted above a baselined finding: it is still the same finding.
     padding = "".join(f"# padding line {n}\n" for n in range(50))
@@ -599,7 +614,7 @@ def test_baseline_life_cycle(repo: Path, cli: CLI) -> None:
     run = cli(repo, ".", "--baseline", str(baseline))
     assert (run.code, run.findings()) == (0, [])
     assert "1 baseline entries match no finding any more" in run.err
-    assert run.summary() == "0 findings in 3 files, 3 suppressed, 1 stale baseline entry"
+    assert run.summary() == "0 findings in 3 files, 2 suppressed, 1 stale baseline entry"
 
 
 def test_baseline_from_the_config(repo: Path, cli: CLI) -> None:
@@ -675,6 +690,6 @@ def test_output_file_is_never_coloured_and_summary_goes_to_stderr(repo: Path, cl
     run = cli(repo, ".", "-o", "report.txt")
     assert run.code == 1
     assert run.out == ""
-    assert run.err.strip() == SUMMARY_ALL
+    assert run.err.strip() == SUMMARY_DEFAULT
     report = (repo / "report.txt").read_text(encoding="utf-8")
-    assert "\x1b" not in report and report.splitlines()[-1] == SUMMARY_ALL
+    assert "\x1b" not in report and report.splitlines()[-1] == SUMMARY_DEFAULT

@@ -165,12 +165,29 @@ def test_table_cells_escape_pipes_and_options_are_listed() -> None:
     rule = _fake_rule("Title.\n\n## Options\n- `limit`: how many.", limit=3, names=["b", "a"])
     table = docs.index_table([rule])
     assert table.splitlines()[2] == (
-        "| [AL999](#al999) | `fake-rule` | low | A \\| piped summary | `a` |"
+        "| [AL999](#al999) | `fake-rule` | low | ✓ | A \\| piped summary | `a` |"
     )
     section = docs.rule_section(rule)
     assert section.startswith("## AL999\n\n`fake-rule` · default severity **low** ·")
     assert "### Options" in section
     assert '- `limit` = `3`\n- `names` = `["b", "a"]`\n' in section
+
+
+def test_a_nit_is_documented_as_opt_in() -> None:
+    meta = RuleMeta("AL997", "nit-rule", "A nit", Severity.INFO, default=False)
+    rule = Rule(meta=meta, check=lambda model, ctx: iter(()), doc="T.", module="al997_nit_rule")
+    assert docs.index_table([rule]).splitlines()[2] == (
+        "| [AL997](#al997) | `nit-rule` | info | opt-in | A nit |  |"
+    )
+    section = docs.rule_section(rule).split("\n")
+    assert section[4] == (
+        "Opt-in: not in the default rule set: reported with `--extend-select AL997` (or "
+        "`--select`) or `--min-severity info`, else counted as hidden in the summary."
+    )
+    assert docs.explain_text(rule).split("\n")[1].startswith(
+        "Opt-in: not in the default rule set: reported with --extend-select AL997"
+    )
+    assert docs.catalogue_data([rule])[0]["default"] is False
 
 
 def test_explain_text() -> None:
@@ -198,6 +215,7 @@ def test_catalogue_text_and_json() -> None:
         "tags": ["a"],
         "options": {},
         "precision": "high",
+        "default": True,
         "help_uri": f"{RULES_DOC_URI}#al999",
     }
 
@@ -217,7 +235,7 @@ def test_a_graded_rule_shows_its_range_and_what_decides_each_grade() -> None:
     rule = _graded_rule()
     assert rule.meta.severities == (Severity.HIGH, Severity.LOW)
     assert docs.index_table([rule]).splitlines()[2].startswith(
-        "| [AL998](#al998) | `graded-rule` | low to high | Graded |"
+        "| [AL998](#al998) | `graded-rule` | low to high | ✓ | Graded |"
     )
     section = docs.rule_section(rule)
     assert "default severity **high** · graded low to high ·" in section

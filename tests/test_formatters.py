@@ -231,6 +231,8 @@ def test_json_exact_document() -> None:
         ],
         files_scanned=2,
         errors=1,
+        parse_errors=3,
+        hidden={"AL204": 5},
     )
     doc = json.loads(render("json", result, RULES))
     assert doc == {
@@ -264,6 +266,9 @@ def test_json_exact_document() -> None:
             "files": 2,
             "suppressed": 0,
             "errors": 1,
+            "parse_errors": 3,
+            "by_rule": {"AL105": 1},
+            "hidden": {"AL204": 5},
         },
     }
 

@@ -8,7 +8,13 @@ Shape (``version`` is the assume-lint version)::
                    "column", "end_line", "end_column", "related": [...], "fingerprint",
                    "suppressed" (only with include_suppressed, on suppressed findings),
                    "address" (only for a place in a Terraform plan: its resource)}],
-     "summary": {"findings", "by_severity", "files", "suppressed", "errors"}}
+     "summary": {"findings", "by_severity", "files", "suppressed", "errors",
+                 "parse_errors", "by_rule", "hidden"}}
+
+``errors`` counts what makes the exit 2 (reported AL900 findings, missing paths);
+``parse_errors`` the files that could not be parsed, reported or not; ``by_rule`` the
+reported findings per rule id; ``hidden`` the findings per rule of the nits the default
+rule set leaves out.
 
 ``end_line``/``end_column`` are null when the parser did not know the end.
 """
@@ -66,6 +72,9 @@ def _summary(result: RunResult) -> dict[str, Any]:
         "files": result.files_scanned,
         "suppressed": len(result.suppressed),
         "errors": result.errors,
+        "parse_errors": result.parse_errors,
+        "by_rule": result.by_rule(),
+        "hidden": dict(result.hidden),
     }
 
 

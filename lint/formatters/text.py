@@ -40,6 +40,20 @@ def format_finding(finding: Finding, result: RunResult, *, color: bool = False) 
     return f"{path}:{loc.line}:{loc.column}: {finding.rule_id} {severity} {message} ({name})"
 
 
+def statistics_text(result: RunResult) -> str:
+    """``--statistics``: one line per rule, most findings first (ruff's and flake8's
+    shape: count, rule id, name), then the nits the default rule set hid."""
+    names = {f.rule_id: f.rule_name for f in result.findings}
+    counts = sorted(result.by_rule().items(), key=lambda kv: (-kv[1], kv[0]))
+    rows = [(str(n), rule, one_line(names[rule])) for rule, n in counts]
+    rows += [(str(n), rule, "(hidden by the default rule set)")
+             for rule, n in sorted(result.hidden.items(), key=lambda kv: (-kv[1], kv[0]))]
+    if not rows:
+        return ""
+    width = max(len(count) for count, _rule, _name in rows)
+    return "".join(f"{count:>{width}}\t{rule}\t{name}\n" for count, rule, name in rows)
+
+
 def render(
     result: RunResult,
     rules: Sequence[Rule],

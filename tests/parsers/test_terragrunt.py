@@ -343,7 +343,7 @@ def test_walk_claims_only_terragrunt_hcl(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _copy_fixtures(tmp_path, monkeypatch, "sniff")
-    code = main([".", "--no-config", "--no-color", "--format", "json"])
+    code = main([".", "--no-config", "--no-color", "--format", "json", "--min-severity", "info"])
     result = json.loads(capsys.readouterr().out)
     assert code == 0
     assert result["summary"]["files"] == 2  # root.hcl and module.hcl, nothing else
@@ -362,7 +362,7 @@ def test_samples_layout_end_to_end(
     provider versus remote_state mismatch (indented and plain heredocs), a clean unit."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.chdir(SAMPLES.parents[1])
-    code = main(["samples/terragrunt", "--no-config", "--format", "json"])
+    code = main(["samples/terragrunt", "--no-config", "--format", "json", "--min-severity", "info"])
     result = json.loads(capsys.readouterr().out)
     found = [
         (f["rule_id"], f["path"].removeprefix("samples/terragrunt/"), f["line"], f["column"])
