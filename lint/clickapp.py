@@ -6,6 +6,7 @@ Kept apart from ``cli.py`` so that ``--version`` never imports click. Commands: 
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -71,11 +72,17 @@ def prepare(
     """What every linting command starts from: targets, repository root, and the config
     file's settings with ``--select``/``--ignore`` applied (the CLI wins) and
     ``--extend-select``/``--exclude`` added to the config's."""
-    from assume_lint.walk import find_repo_root
+    from assume_lint.walk import git_root
 
     targets = list(paths) or [Path(".")]
-    root = repo_root or find_repo_root(targets[0] if targets[0].exists() else Path.cwd())
-    root = root.resolve()
+    # Reported paths are relative to --repo-root, else git's top level, else the current
+    # folder (INTERFACE.md).
+    repository = git_root(targets[0] if targets[0].exists() else Path.cwd())
+    root = (repo_root or repository or Path.cwd()).resolve()
+    search_root = None
+    if repo_root is None and repository is None:
+        folders = [t.resolve() if t.is_dir() else t.resolve().parent for t in targets if t.exists()]
+        search_root = Path(os.path.commonpath(folders)) if folders else None
     try:
         config = resolve_config(config_file, no_config, root)
     except ConfigError as exc:
@@ -89,6 +96,7 @@ def prepare(
         ignore=(config.ignore + ignored) if ignored else None,
         extend_select=(config.extend_select + extended) if extended else None,
         exclude=(config.exclude + exclude) if exclude else None,
+        search_root=search_root,
     )
     return targets, root, config
 

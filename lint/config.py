@@ -47,6 +47,10 @@ class Config:
     ignores: tuple[dict[str, Any], ...] = ()  # raw [[ignores]] tables, validated
     source: Path | None = None
     source_text: str | None = None
+    # Where a partial run looks for the roles its callers name (None: the whole root).
+    # Outside git the root is the current folder, maybe a home folder: the CLI then
+    # bounds the search to the folders of the given paths.
+    search_root: Path | None = None
 
     def with_overrides(self, **changes: Any) -> Config:
         """A copy with the given fields replaced (CLI flags win over the file)."""

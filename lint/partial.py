@@ -85,7 +85,8 @@ def role_candidates(
     names = missing_roles(model)
     if not names:
         return []
-    everything = [c for c in walk([root], root, config.exclude).files if c.rel not in loaded]
+    scope = config.search_root or root
+    everything = [c for c in walk([scope], root, config.exclude).files if c.rel not in loaded]
     out: dict[str, Candidate] = {}
     for candidate in everything:
         if candidate.rel in out or not _may_define_role(candidate, config.max_file_size, names):

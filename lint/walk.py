@@ -40,7 +40,13 @@ class WalkResult:
 
 
 def find_repo_root(start: Path) -> Path:
-    """git's top-level folder for ``start``, else ``start`` itself.
+    """git's top-level folder for ``start``, else the folder of ``start`` itself."""
+    probe = start if start.is_dir() else start.parent
+    return git_root(start) or probe.resolve()
+
+
+def git_root(start: Path) -> Path | None:
+    """git's top-level folder for ``start``, or None outside any repository.
 
     The nearest folder holding ``.git`` (a folder, or the file of a worktree or
     submodule) is the answer git would give, found without starting git (a few ms of a
@@ -53,7 +59,7 @@ def find_repo_root(start: Path) -> Path:
         for candidate in (folder, *folder.parents):
             if (candidate / ".git").exists():
                 return candidate
-        return folder
+        return None
     try:
         out = subprocess.run(
             ["git", "-C", str(probe), "rev-parse", "--show-toplevel"],
@@ -63,10 +69,10 @@ def find_repo_root(start: Path) -> Path:
             check=False,
         )
     except (OSError, subprocess.SubprocessError):
-        return probe.resolve()
+        return None
     if out.returncode == 0 and out.stdout.strip():
         return Path(out.stdout.strip()).resolve()
-    return probe.resolve()
+    return None
 
 
 def relative(path: Path, root: Path) -> str:

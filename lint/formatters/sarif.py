@@ -218,6 +218,10 @@ def _artifact(path: str, root: str) -> dict[str, Any]:
     ``file:`` URI with no base, which is still valid rather than silently wrong.
     """
     posix = path
+    if not posix.startswith("/") and posixpath.normpath(posix).split("/", 1)[0] == "..":
+        # Outside the root (a target beside the current folder): an absolute file URI,
+        # never a relative one that climbs out of %SRCROOT% (code scanning rejects it).
+        posix = posixpath.normpath(posixpath.join(root, posix))
     if posix.startswith("/"):
         root_path = PurePosixPath(root)
         candidate = PurePosixPath(posix)
