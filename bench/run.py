@@ -13,7 +13,11 @@ What it does, in one run:
 2. Installs checkov in its own venv (``bench/out/checkov-venv``, reused when present) and
    uses the assume-lint installed beside ``sys.executable``.
 3. Times, for both tools, ``--version``, a 3-file pre-commit run, the 400 and 2,000 dense
-   files cold and warm, and the realistic tree (plus assume-lint ``--jobs 2`` cold, and
+   files cold and warm, the realistic tree, and a real module tree of ~100 Terraform
+   files (``../shared/corpus/real``): for assume-lint the first run after a fresh install
+   (a venv exactly as ``pip install`` of this checkout left it, empty cache and temp
+   folders, as on a new CI runner) and the same run with a warm parser (plus assume-lint
+   ``--jobs 2`` cold, and
    ``python -c pass`` as the start-up floor): median wall time, median CPU (user+sys of
    the child and its reaped children, from ``os.wait4``), peak RSS of the largest
    process (``ru_maxrss``), the peak summed PSS of the process tree (sampled from
@@ -33,7 +37,8 @@ Exit status: 0 when every tool run exited 0 or 1 (1 = findings), 2 otherwise.
 Usage::
 
     python bench/run.py [--quick] [--runs N] [--slow-runs N] [--checkov-runs N]
-                        [--no-checkov] [--json FILE] [--regen] [--profile]
+                        [--no-checkov] [--json FILE] [--regen] [--profile] [--fresh-only]
+                        [--work DIR]
 """
 
 from __future__ import annotations
@@ -59,6 +64,8 @@ REPO = BENCH.parent
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 GEN_CORPUS = SHARED / "bench" / "gen_corpus.py"
 REALISTIC = BENCH / "realistic.py"
+# The fresh-install case (issue 18): a real module tree of about 100 Terraform files.
+FRESH_TREE = SHARED / "corpus" / "real" / "aws-ia+terraform-aws-control_tower_account_factory"
 
 CHECKOV_CHECKS = "CKV_AWS_41,CKV_AWS_60,CKV_AWS_61"
 CHECKOV_FLAGS = ("--framework", "terraform", "--check", CHECKOV_CHECKS, "--quiet", "--compact",
@@ -385,6 +392,87 @@ def version_of(argv: Sequence[str]) -> str:
     return (out.stdout or out.stderr).strip().splitlines()[0] if out.stdout or out.stderr else "?"
 
 
+def _source_digest() -> str:
+    """Hash of what a pip install of this checkout is made of (the fresh venv is rebuilt
+    when it changes)."""
+    h = hashlib.sha256()
+    for rel in _tracked():
+        path = REPO / rel
+        if rel.startswith(("lint/", "rules/")) or rel in ("pyproject.toml", "constraints.txt"):
+            h.update(rel.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _tracked() -> list[str]:
+    """The checkout's tracked and untracked (not ignored) files."""
+    out = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                         cwd=REPO, capture_output=True, check=True).stdout.decode()
+    return sorted(rel for rel in set(out.split("\0")) if rel and (REPO / rel).is_file())
+
+
+def fresh_install(work: Path) -> tuple[Path, frozenset[str]]:
+    """A venv holding assume-lint as ``pip install`` leaves it for a user (from a copy of
+    this checkout, not editable, byte code compiled, dependencies from constraints.txt),
+    and the files pip left there: a "fresh install" is that venv restored to them, so
+    whatever a run writes into it (a parser cache, say) is gone before the next first run.
+    """
+    venv = work / "fresh-venv"
+    stamp, manifest = venv / ".bench-stamp", venv / ".bench-manifest"
+    digest = _source_digest()
+    if not (stamp.is_file() and stamp.read_text() == digest and manifest.is_file()):
+        print(f"installing this checkout into {venv} ...", file=sys.stderr)
+        shutil.rmtree(venv, ignore_errors=True)
+        source = work / "fresh-source"
+        shutil.rmtree(source, ignore_errors=True)
+        for rel in _tracked():
+            (source / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / rel, source / rel)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q",
+                        "--disable-pip-version-check", "-c", str(source / "constraints.txt"),
+                        str(source)], check=True)
+        files = sorted(str(p) for p in venv.rglob("*") if p.is_file() or p.is_symlink())
+        manifest.write_text("\n".join(files) + "\n")
+        stamp.write_text(digest)
+    kept = frozenset(manifest.read_text().splitlines()) | {str(stamp), str(manifest)}
+    return venv, kept
+
+
+def _fresh_runner(venv: Path, kept: frozenset[str], *folders: Path) -> Callable[[], None]:
+    """A callable that puts back a fresh runner: the venv as pip left it (files written
+    since, such as lark's parser cache, removed) and empty cache and temp folders."""
+    emptiers = [_emptier(folder) for folder in folders]
+
+    def restore() -> None:
+        for path in venv.rglob("*"):
+            if (path.is_file() or path.is_symlink()) and str(path) not in kept:
+                path.unlink()
+        for empty in emptiers:
+            empty()
+    return restore
+
+
+def fresh_cases(venv: Path, kept: frozenset[str], work: Path, plan: Plan) -> list[Case]:
+    """The first run after a fresh install against the same run with a warm parser.
+
+    Both start from an empty parse cache and an empty temp folder (a CI job's runner);
+    the first also from the venv exactly as pip left it, so anything built and cached on
+    first use (byte code pip did not compile, lark's parser) is paid for again.
+    """
+    cache, tmp = work / "fresh-cache", work / "fresh-tmp"
+    argv = [str(venv / "bin" / "assume-lint"), "check", "-q", "-f", "json", "--no-config",
+            str(FRESH_TREE)]
+    env = {"XDG_CACHE_HOME": str(cache), "TMPDIR": str(tmp)}
+    files = _count(FRESH_TREE, ".tf")
+    return [
+        Case("fresh-first", "assume-lint", "module tree: first run after a fresh install",
+             argv, files, plan.slow_runs, env,
+             before_each=_fresh_runner(venv, kept, cache, tmp)),
+        Case("fresh-warm", "assume-lint", "module tree: same run, warm parser", argv, files,
+             plan.slow_runs, env, before_each=_emptier(cache), prime=True),
+    ]
+
+
 # --- the plan -----------------------------------------------------------------------------
 
 
@@ -442,6 +530,12 @@ def assume_lint_cases(al: list[str], c: Corpora, plan: Plan, cache: Path,
     return cases
 
 
+def checkov_fresh_case(ck: Path, plan: Plan) -> Case:
+    """checkov on the fresh-install case's module tree (it has no cache to warm)."""
+    return Case("ck-fresh", "checkov", "module tree", [str(ck), *CHECKOV_FLAGS, "-d",
+                str(FRESH_TREE)], _count(FRESH_TREE, ".tf"), plan.checkov_runs)
+
+
 def checkov_cases(ck: Path, c: Corpora, plan: Plan) -> list[Case]:
     """checkov's cases: the same inputs, its three assume-role checks only."""
     base = [str(ck), *CHECKOV_FLAGS]
@@ -470,6 +564,7 @@ PAIRS = {
     "d2000-cold": "ck-d2000-cold", "d2000-warm": "ck-d2000-warm",
     "d2000-j2": "ck-d2000-cold", "d2000-j1": "ck-d2000-cold",
     "real-cold": "ck-real-cold", "real-warm": "ck-real-warm",
+    "fresh-first": "ck-fresh", "fresh-warm": "ck-fresh",
 }
 
 
@@ -536,13 +631,19 @@ def targets(by_key: dict[str, Result]) -> list[tuple[str, str, bool]]:
     if peak is not None:
         out.append(("dense 2000 peak memory <= 150 MiB (tree PSS)", f"{peak:.0f} MiB", peak <= 150))
     ratio("realistic", "real-cold", "ck-real-cold", 20)
+    first, warm = by_key.get("fresh-first"), by_key.get("fresh-warm")
+    if first and warm:
+        x = first.wall / warm.wall
+        out.append(("first run after a fresh install within 1.5x of a warm parser (issue 18)",
+                    f"{x:.2f}x ({first.wall:.2f} s / {warm.wall:.2f} s)", x <= 1.5))
     return out
 
 
 def agreement(by_key: dict[str, Result]) -> list[str]:
     """Warnings where cold, warm and parallel runs of assume-lint disagree on findings."""
     groups = [("three-cold", "three-warm"), ("d400-cold", "d400-warm"),
-              ("d2000-cold", "d2000-warm", "d2000-j2", "d2000-j1"), ("real-cold", "real-warm")]
+              ("d2000-cold", "d2000-warm", "d2000-j2", "d2000-j1"), ("real-cold", "real-warm"),
+              ("fresh-first", "fresh-warm")]
     warnings = []
     for group in groups:
         counts = {k: by_key[k].findings for k in group if k in by_key}
@@ -599,6 +700,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--work", type=Path, default=BENCH / "out", help="corpora and venv folder")
     p.add_argument("--regen", action="store_true", help="regenerate the corpora")
     p.add_argument("--json", type=Path, help="also write every figure to this JSON file")
+    p.add_argument("--fresh-only", action="store_true",
+                   help="only the fresh-install case (assume-lint first run vs warm parser, "
+                   "and checkov on the same tree)")
     p.add_argument("--profile", action="store_true",
                    help="profile assume-lint (import times, cProfile) instead of benchmarking")
     return p.parse_args(argv)
@@ -627,26 +731,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     work: Path = args.work.resolve()
     scratch = work / "runs"
     scratch.mkdir(parents=True, exist_ok=True)
-    corpora = build_corpora(work, args.regen)
     al = assume_lint_cmd()
-    if args.profile:
-        profile(al, corpora, scratch)
-        return 0
     flags = check_flags(al)
-    cases = assume_lint_cases(al, corpora, plan, work / "cache", flags)
-    warm_up([*al, "check", "-q", "-f", "json", str(corpora.three[0])], scratch)
     meta: dict[str, Any] = {
         "machine": f"{platform.machine()} {os.cpu_count()} cpus, {platform.system()}",
         "python": sys.version.split()[0], "assume_lint": version_of(al),
-        "assume_lint_flags": sorted(flags), "dense_files": corpora.dense_files,
-        "subset_files": corpora.subset_files, "realistic_files": corpora.realistic_files,
-        "realistic_tf_files": corpora.realistic_tf, "quick": plan.quick,
+        "assume_lint_flags": sorted(flags), "quick": plan.quick,
+        "fresh_tree": f"{FRESH_TREE.name} ({_count(FRESH_TREE, '.tf')} .tf files)",
     }
+    cases: list[Case] = []
+    warm_target = FRESH_TREE
+    if not args.fresh_only:
+        corpora = build_corpora(work, args.regen)
+        if args.profile:
+            profile(al, corpora, scratch)
+            return 0
+        cases = assume_lint_cases(al, corpora, plan, work / "cache", flags)
+        warm_target = corpora.three[0]
+        meta.update(dense_files=corpora.dense_files, subset_files=corpora.subset_files,
+                    realistic_files=corpora.realistic_files,
+                    realistic_tf_files=corpora.realistic_tf)
+    venv, kept = fresh_install(work)
+    cases += fresh_cases(venv, kept, work, plan)
+    warm_up([*al, "check", "-q", "-f", "json", str(warm_target)], scratch)
     if plan.checkov:
         ck = ensure_checkov(work / "checkov-venv")
         meta["checkov"] = version_of([str(ck)])
-        warm_up([str(ck), *CHECKOV_FLAGS, "-f", str(corpora.three[0])], scratch)
-        cases += checkov_cases(ck, corpora, plan)
+        warm_up([str(ck), *CHECKOV_FLAGS, "-f", str(sorted(FRESH_TREE.rglob("*.tf"))[0])],
+                scratch)
+        if not args.fresh_only:
+            cases += checkov_cases(ck, corpora, plan)
+        cases.append(checkov_fresh_case(ck, plan))
     print("  ".join(f"{k}={v}" for k, v in meta.items()), file=sys.stderr)
     results: list[Result] = []
     done: dict[str, Result] = {}
@@ -668,7 +783,7 @@ def report(results: list[Result], meta: dict[str, Any], json_path: Path | None) 
     if any(r.tool == "checkov" for r in results):
         print("\ncheckov / assume-lint (higher = assume-lint better; memory: tree PSS):")
         print(ratios_table(by_key))
-    print("\ntargets (issue 6):")
+    print("\ntargets (issues 6 and 18):")
     for name, measured, met in targets(by_key):
         print(f"  [{'ok' if met else 'MISS'}] {name}: {measured}")
     for warning in agreement(by_key):
