@@ -65,9 +65,10 @@ def test_action_metadata_matches_github_actions_schema() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_readme_workflow_matches_github_workflows_schema(tmp_path: Path) -> None:
+@pytest.mark.parametrize("heading", ["GitHub Action", "Without the action"])
+def test_readme_workflows_match_github_workflows_schema(tmp_path: Path, heading: str) -> None:
     workflow = tmp_path / "assume-lint.yml"
-    workflow.write_text(_readme_block("GitHub Action", "yaml"), encoding="utf-8")
+    workflow.write_text(_readme_block(heading, "yaml"), encoding="utf-8")
     done = _check_jsonschema("vendor.github-workflows", workflow)
     assert done.returncode == 0, done.stdout + done.stderr
 
