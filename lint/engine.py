@@ -22,7 +22,15 @@ from assume_lint.cache import ModelCache, cache_dir, unit_digest
 from assume_lint.config import Config
 from assume_lint.findings import Finding, Hit, Location, Severity, Variant
 from assume_lint.model import Credential, Model, ParseProblem
-from assume_lint.parsers import FOLDER_UNITS, Unit, detect_by_path, load_parser, sniff, unit_key
+from assume_lint.parsers import (
+    FOLDER_UNITS,
+    Unit,
+    cli_callers,
+    detect_by_path,
+    load_parser,
+    sniff,
+    unit_key,
+)
 from assume_lint.partial import with_role_context
 from assume_lint.plans import Relocator, reconcile
 from assume_lint.registry import Rule, RuleContext, all_rules, is_valid_selector, matches
@@ -302,6 +310,8 @@ def build_model(inputs: Inputs, cache: ModelCache, jobs: int | None = None) -> M
         merged.credentials.extend(scan_access_keys(inputs.sources[rel]))
         scanned.extend(scan_secret_assignments(inputs.sources[rel]))
     merged.credentials.extend(new_secrets(scanned, merged.credentials))
+    for rel in sorted(inputs.sources):
+        merged.attempts.extend(cli_callers.scan(inputs.sources[rel]))
     return merged
 
 

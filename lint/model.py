@@ -154,7 +154,8 @@ class AssumeAttempt:
     """Somebody configured to assume a role: provider, backend, profile, workflow step.
 
     ``kind`` is ``"provider"``, ``"backend"``, ``"remote-state"``, ``"profile"``,
-    ``"workflow"`` or ``"terragrunt"``. ``module`` groups Terraform callers of one root
+    ``"workflow"``, ``"terragrunt"`` or ``"cli"`` (an ``aws sts assume-role`` or
+    ``aws configure set`` command in a script). ``module`` groups Terraform callers of one root
     module (its folder) for the backend/provider comparison. ``deprecated`` holds
     backend top-level attributes that Terraform 1.6 moved into ``assume_role``.
     """
@@ -176,6 +177,9 @@ class AssumeAttempt:
     uses_oidc: bool = False  # a workflow step assuming a role with no static keys
     audience: Attr | None = None  # OIDC token audience; None: GitHub's sts.amazonaws.com
     variant: Variant | None = None  # the deployment variant this caller was evaluated under
+    # Why the caller's own tool refuses to run it ("the AWS CLI refuses it: --role-arn
+    # required"): rules that judge what the call would do skip it.
+    refused: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -133,7 +133,7 @@ def _profile_uses_web_identity(model: Model, attempt: AssumeAttempt) -> bool:
 def caller_action(model: Model, attempt: AssumeAttempt) -> str:
     """The STS action the caller performs: web identity for OIDC workflow steps and
     profiles with a token file, ``sts:AssumeRole`` for everything else."""
-    if attempt.kind == "workflow" and attempt.uses_oidc:
+    if attempt.kind in ("workflow", "cli") and attempt.uses_oidc:
         return WEB_IDENTITY
     if attempt.kind == "profile" and _profile_uses_web_identity(model, attempt):
         return WEB_IDENTITY
@@ -164,8 +164,8 @@ def matched_callers(model: Model) -> Iterator[Match]:
     """Every caller whose role is defined (unambiguously, with a known trust) in the tree
     and has at least one statement that could admit it."""
     for attempt in model.attempts:
-        if attempt.role_arn is None or not attempt.role_arn.known:
-            continue
+        if attempt.role_arn is None or not attempt.role_arn.known or attempt.refused:
+            continue  # a command its own tool refuses never reaches the trust
         role = find_role(model, attempt.role_arn.value)
         if role is None or not role.trust_known or not role.statements:
             continue

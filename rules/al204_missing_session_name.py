@@ -5,7 +5,10 @@ Reports a Terraform provider or S3 backend `assume_role`, a `terraform_remote_st
 `assume_role`, a Terragrunt `iam_role`, or an AWS profile with `role_arn`, that sets no
 session name (`session_name`, `role_session_name`, `iam_assume_role_session_name`).
 The role ARN may be unresolved: the missing name is known either way. GitHub Actions
-steps are not reported, because `configure-aws-credentials` always sets one.
+steps are not reported, because `configure-aws-credentials` always sets one. An
+`aws sts assume-role` command in a script without `--role-session-name` is reported as
+what it is: the AWS CLI requires the option, so the command fails (it is not judged by
+the other caller rules either).
 
 ## Why is this bad?
 The session name is the last part of the assumed-role ARN
@@ -73,9 +76,27 @@ def _missing(attempt: AssumeAttempt) -> bool:
     )
 
 
+def _refused(attempt: AssumeAttempt) -> bool:
+    """``aws sts assume-role`` without ``--role-session-name``: the CLI requires it, so
+    the command fails; say that, rather than what CloudTrail would show had it run."""
+    return attempt.kind == "cli" and attempt.session_name is None and attempt.refused is not None
+
+
 def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
     """One hit per attempt that assumes a role without naming the session."""
     for attempt in model.attempts:
+        if _refused(attempt):
+            yield Hit(
+                location=attempt.location,
+                message=(
+                    f"{attempt.caller} has no --role-session-name: {attempt.refused}, so "
+                    "this command fails before it calls STS; pass a session name that "
+                    "names the job, for CloudTrail"
+                ),
+                key=attempt.address,
+                variant=attempt.variant,
+            )
+            continue
         if not _missing(attempt):
             continue
         caller = attempt.caller or attempt.address

@@ -84,6 +84,10 @@ def _why_not(attempt: AssumeAttempt) -> str | None:
     """Why the caller cannot present MFA, or None when it can (or it is unknown)."""
     if attempt.kind == "profile":
         return "the profile has no mfa_serial" if attempt.mfa_serial is None else None
+    if attempt.kind == "cli":
+        if attempt.mfa_serial is not None:
+            return None
+        return "the command passes no --serial-number and --token-code"
     return NO_MFA_KINDS.get(attempt.kind)
 
 

@@ -209,3 +209,32 @@ def test_a_directive_in_a_script_suppresses_its_finding(
     main([str(tmp_path), "--no-config", "-q", "-f", "json", "--repo-root", str(tmp_path)])
     document = json.loads(capsys.readouterr().out)
     assert (document["findings"], document["summary"]["suppressed"]) == ([], 1)
+
+
+# --------------------------------------------------------------------------- CLI callers
+
+
+def test_cli_callers_in_scripts_workflows_makefiles_buildspecs_and_dockerfiles(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    found = lint(capsys, "cli")
+    assert where(found) == [
+        # run: step, --role-arn "$AUDIT_ROLE_ARN" from the job's env, no --external-id
+        ("AL204", "scripts/oncall.sh", 10, "info"),  # no --role-session-name: CLI refuses
+        ("AL302", ".github/workflows/audit.yml", 15, "high"),
+        # aws configure set external_id audit-2023 (the trust wants 7f3a9c2e-audit)
+        ("AL302", "buildspec.yml", 8, "high"),
+        # $ROLE_ARN built from AUDIT_ACCOUNT, the continuation line holding --role-arn
+        ("AL302", "scripts/nightly-audit.sh", 9, "high"),
+        ("AL302", "scripts/nightly-audit.sh", 17, "high"),  # --external-id audit-2023
+        ("AL303", "scripts/oncall.sh", 5, "medium"),  # break-glass requires MFA
+        ("AL305", "scripts/oncall.sh", 5, "medium"),  # 43200 s > max_session_duration 3600
+    ]
+    messages = {(f["rule_id"], f["path"], f["line"]): str(f["message"]) for f in found}
+    assert "passes an ExternalId that the trust does not accept" in messages[
+        ("AL302", "scripts/nightly-audit.sh", 17)]
+    assert "the AWS CLI refuses it" in messages[("AL204", "scripts/oncall.sh", 10)]
+    # Silent: --external-id "$PARTNER_EXTERNAL_ID" (line 14), an account from "$1" (line
+    # 20), the MFA call of oncall.sh (line 7), the Makefile's correct ExternalId, and the
+    # Dockerfile's profile whose mfa_serial may be in a mounted config. The refused call
+    # (oncall.sh line 10) gets no AL303 although break-glass requires MFA.
