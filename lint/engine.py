@@ -591,7 +591,9 @@ def list_files(
         if kind == TEXT_KIND:
             family = detect_by_path(rel)
             what = "" if family is None else f"{_SNIFF_WHAT.get(family, family)}: "
-            kind = f"text ({what}scanned for keys only)"
+            scanned = "keys and AWS CLI callers" if cli_callers.script_kind(
+                rel, inputs.sources[rel].text) else "keys only"
+            kind = f"text ({what}scanned for {scanned})"
         rows[rel] = kind if rel in inputs.reported else f"{kind} (context: read for its module)"
     for problem in inputs.problems:
         rows[problem.location.path] = f"unreadable: {problem.message} (AL900)"

@@ -148,3 +148,16 @@ def test_a_buildspec_under_another_name() -> None:
     text = "version: 0.2\nphases:\n  build:\n    commands:\n      - make\n"
     assert script_kind("buildspecs/account-request.yml", text) == "yaml"
     assert script_kind("k8s/deployment.yml", "kind: Deployment\n") is None
+
+
+def test_list_files_says_which_text_files_are_read_for_callers(tmp_path: Path) -> None:
+    from assume_lint.config import Config
+    from assume_lint.engine import list_files
+
+    (tmp_path / "deploy.sh").write_text("aws s3 ls\n")
+    (tmp_path / "NOTES.txt").write_text("notes\n")
+    rows, _ = list_files([tmp_path], tmp_path, Config())
+    assert dict(rows) == {
+        "NOTES.txt": "text (scanned for keys only)",
+        "deploy.sh": "text (scanned for keys and AWS CLI callers)",
+    }
