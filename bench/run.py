@@ -452,12 +452,23 @@ def _fresh_runner(venv: Path, kept: frozenset[str], *folders: Path) -> Callable[
     return restore
 
 
+def _model_emptier(cache: Path) -> Callable[[], None]:
+    """A callable that empties the parsed-model cache under ``cache`` and keeps the rest
+    (the parser cache assume-lint keeps beside it): a warm parser, a cold run."""
+    def empty() -> None:
+        for folder in (cache / "assume-lint").glob("models-*"):
+            shutil.rmtree(folder, ignore_errors=True)
+    return empty
+
+
 def fresh_cases(venv: Path, kept: frozenset[str], work: Path, plan: Plan) -> list[Case]:
     """The first run after a fresh install against the same run with a warm parser.
 
-    Both start from an empty parse cache and an empty temp folder (a CI job's runner);
-    the first also from the venv exactly as pip left it, so anything built and cached on
-    first use (byte code pip did not compile, lark's parser) is paid for again.
+    Both start from an empty cache of parsed models (a CI job's runner); the first also
+    from an empty cache folder and temp folder and the venv exactly as pip left it, so
+    anything built and cached on first use (lark's parser, in hcl2's folder or
+    assume-lint's cache folder; byte code pip did not compile) is paid for again, while
+    the second finds the parser a previous run cached.
     """
     cache, tmp = work / "fresh-cache", work / "fresh-tmp"
     argv = [str(venv / "bin" / "assume-lint"), "check", "-q", "-f", "json", "--no-config",
@@ -469,7 +480,7 @@ def fresh_cases(venv: Path, kept: frozenset[str], work: Path, plan: Plan) -> lis
              argv, files, plan.slow_runs, env,
              before_each=_fresh_runner(venv, kept, cache, tmp)),
         Case("fresh-warm", "assume-lint", "module tree: same run, warm parser", argv, files,
-             plan.slow_runs, env, before_each=_emptier(cache), prime=True),
+             plan.slow_runs, env, before_each=_model_emptier(cache), prime=True),
     ]
 
 
@@ -632,10 +643,14 @@ def targets(by_key: dict[str, Result]) -> list[tuple[str, str, bool]]:
         out.append(("dense 2000 peak memory <= 150 MiB (tree PSS)", f"{peak:.0f} MiB", peak <= 150))
     ratio("realistic", "real-cold", "ck-real-cold", 20)
     first, warm = by_key.get("fresh-first"), by_key.get("fresh-warm")
-    if first and warm:
-        x = first.wall / warm.wall
+    if first and warm and warm.cpu:
+        # Judged on CPU time: building a parser is CPU work, and on a shared machine the
+        # wall time of a one-second run varies more than the effect measured (both shown).
+        x = first.cpu / warm.cpu
         out.append(("first run after a fresh install within 1.5x of a warm parser (issue 18)",
-                    f"{x:.2f}x ({first.wall:.2f} s / {warm.wall:.2f} s)", x <= 1.5))
+                    f"cpu {x:.2f}x ({first.cpu:.2f} s / {warm.cpu:.2f} s), wall "
+                    f"{first.wall / warm.wall:.2f}x ({first.wall:.2f} s / {warm.wall:.2f} s)",
+                    x <= 1.5))
     return out
 
 
