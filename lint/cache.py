@@ -42,7 +42,7 @@ def code_stamp() -> str:
     parser without bumping the version must not be served models the old code built."""
     package = Path(__file__).parent
     parts = [__version__, _FORMAT]
-    for path in sorted([*package.glob("*.py"), *package.glob("parsers/*.py")]):
+    for path in sorted([*package.glob("*.py"), *package.glob("parsers/**/*.py")]):
         try:
             info = path.stat()
         except OSError:
@@ -57,6 +57,7 @@ class UnitKey:
 
     name: str
     secret: bytes
+    base: str = ""  # the unit's folder: a model's Model.inputs are relative to it
 
 
 def unit_digest(unit: Unit) -> UnitKey:
@@ -72,7 +73,8 @@ def unit_digest(unit: Unit) -> UnitKey:
         digest.update(b"\0extra\0" + os.fsencode(where) + b"\0" + _content(extra))
     material = digest.digest()
     name = hashlib.sha256(b"name\0" + material).hexdigest()
-    return UnitKey(name, hashlib.sha256(b"secret\0" + material).digest())
+    base = str(unit.files[0].path.parent) if unit.files else ""
+    return UnitKey(name, hashlib.sha256(b"secret\0" + material).digest(), base)
 
 
 def _extra_inputs(unit: Unit) -> list[Path]:
@@ -93,6 +95,13 @@ def _content(path: Path) -> bytes:
         return b"present\0" + path.read_bytes()
     except OSError:
         return b"missing"
+
+
+def _inputs_fresh(model: Model, base: str) -> bool:
+    """Whether the files outside the unit that ``model`` was built from are unchanged."""
+    from assume_lint.parsers.tfeval.sources import fresh
+
+    return bool(base) and fresh(model.inputs, Path(base))
 
 
 def _xor(data: bytes, secret: bytes) -> bytes:
@@ -120,7 +129,11 @@ class ModelCache:
             model = pickle.loads(data)
         except Exception:  # noqa: BLE001 - a corrupt or foreign entry is just a miss
             return None
-        return model if isinstance(model, Model) else None
+        if not isinstance(model, Model):
+            return None
+        if model.inputs and not _inputs_fresh(model, key.base):
+            return None  # a module or template it was built from changed
+        return model
 
     def put(self, key: UnitKey, model: Model) -> None:
         """Store ``model`` atomically; failures (read-only home, full disk) are ignored."""

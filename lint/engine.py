@@ -304,6 +304,7 @@ def build_model(inputs: Inputs, cache: ModelCache, jobs: int | None = None) -> M
     for cached_or_parsed in models:
         assert cached_or_parsed is not None
         merged.extend(cached_or_parsed)
+    merged.drop_covered_documents()
     merged.problems = _cap_problems(merged.problems)
     scanned: list[Credential] = []
     for rel in sorted(inputs.sources):
@@ -372,7 +373,7 @@ class _Finisher:
 
     def finding(self, rule_id: str, name: str, default: Severity, hit: Hit) -> Finding:
         severity = self.config.severities.get(rule_id) or hit.severity or default
-        hit = self.relocate(hit)
+        hit = _anchored(self.relocate(hit))
         loc = self.complete(hit.location)
         snippet = mask_text(" ".join(self.snippet(loc).split()), self.secrets)
         key = mask_text(hit.key, self.secrets)  # keys may hold a Sid or a value: mask them too
@@ -382,6 +383,26 @@ class _Finisher:
         related = tuple(self.complete(r) for r in hit.related)
         message = mask_text(hit.message, self.secrets)
         return Finding(loc, rule_id, name, severity, message, key, related, fingerprint=digest)
+
+
+def _outside(path: str) -> bool:
+    """A path outside the repository, or in a module ``terraform init`` downloaded."""
+    parts = PurePosixPath(path).parts
+    return bool(parts) and (parts[0] == ".." or ".terraform" in parts)
+
+
+def _anchored(hit: Hit) -> Hit:
+    """A hit about a value written in a downloaded module (or outside the repository)
+    moves to the innermost related location in the repository, the module call that
+    brought it in; where it was written becomes a related location."""
+    if not _outside(hit.location.path):
+        return hit
+    inside = [r for r in hit.related if not _outside(r.path)]
+    if not inside:
+        return hit
+    anchor = inside[-1]
+    related = (hit.location, *(r for r in hit.related if r != anchor))
+    return replace(hit, location=anchor, related=related)
 
 
 def run_rules(
@@ -430,9 +451,11 @@ def merge_variants(hits: Iterable[Hit], variants: dict[str, tuple[str, ...]]) ->
 
 
 def _problem_of(hit: Hit) -> tuple[object, ...]:
-    """What makes two variants' hits the same problem: everything but the phrase."""
+    """What makes two variants' hits the same problem: the place, the logical key and
+    the severity. Not the message: it may name what differs between variants (a role
+    named ``partner-${var.environment}``); the first variant's message is kept."""
     group = hit.variant.group if hit.variant else None
-    return (hit.location, hit.message, hit.key, hit.severity, group)
+    return (hit.location, hit.key, hit.severity, group)
 
 
 def _phrased(
@@ -649,11 +672,30 @@ def _suppress(
 
 
 def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
+    """One finding per problem.
+
+    The same rule at the same place through a Terraform module instance (its key starts
+    with ``module.``: a module called with its defaults, several instances of one call,
+    the module's own evaluation) is the problem already found there: it is reported
+    once, with the related locations of every way it was reached.
+    """
+    findings = list(findings)
     seen: set[tuple[str, Location, str]] = set()
-    out = []
-    for finding in findings:
+    kept: dict[tuple[str, Location], int] = {}
+    out: list[Finding] = []
+    derived = [f for f in findings if f.key.startswith("module.")]
+    for finding in [f for f in findings if not f.key.startswith("module.")] + derived:
         ident = (finding.rule_id, finding.location, finding.message)
-        if ident not in seen:
-            seen.add(ident)
-            out.append(finding)
+        if ident in seen:
+            continue
+        seen.add(ident)
+        place = (finding.rule_id, finding.location)
+        if finding.key.startswith("module.") and place in kept:
+            index = kept[place]
+            extra = tuple(r for r in finding.related if r not in out[index].related)
+            if extra:
+                out[index] = replace(out[index], related=out[index].related + extra)
+            continue
+        kept.setdefault(place, len(out))
+        out.append(finding)
     return out

@@ -139,6 +139,14 @@ class Role:
     max_session_duration: Attr | None = None
     structure_errors: tuple[tuple[Location, str], ...] = ()
     variant: Variant | None = None  # the deployment variant this role was evaluated under
+    # Where the role was instantiated from, outermost first (a Terraform module call's
+    # block, for a role of a called module): rules add these to their hits' related
+    # locations. See also assume_lint.rules._helpers.related.
+    related: tuple[Location, ...] = ()
+    # A trust policy found on its own (a policy document or template that grants
+    # sts:AssumeRole*, a role elsewhere may use it): dropped when a role of the tree
+    # has the same statements (Model.drop_covered_documents).
+    document_only: bool = False
 
     @property
     def label(self) -> str:
@@ -321,6 +329,10 @@ class Model:
     # values a source marks sensitive (a plan's after_sensitive): masked in every output
     # like secrets, never reported as findings
     sensitive: list[str] = field(default_factory=list)
+    # Files outside the parsed unit the model was built from (a called module, a
+    # template), relative to the unit's folder -> content digest: the model cache
+    # serves the model only while they are unchanged. Not merged by extend().
+    inputs: dict[str, str] = field(default_factory=dict, compare=False)
 
     def extend(self, other: Model) -> None:
         """Merge another (per-file) model into this one."""
@@ -333,6 +345,26 @@ class Model:
         self.variants.update(other.variants)
         self.planned.extend(other.planned)
         self.sensitive.extend(other.sensitive)
+
+    def drop_covered_documents(self) -> None:
+        """Drop the trust documents found on their own (``Role.document_only``) that a
+        role of the model uses: their statements, at the same places, are that role's
+        trust policy and are checked with it."""
+        used = {
+            (s.location.path, s.location.line, s.location.column)
+            for role in self.roles
+            if not role.document_only
+            for s in role.statements
+        }
+        self.roles = [
+            role
+            for role in self.roles
+            if not role.document_only
+            or not any(
+                (s.location.path, s.location.line, s.location.column) in used
+                for s in role.statements
+            )
+        ]
 
     def statements(self) -> Iterator[tuple[Role, Statement]]:
         """Every statement of every role's trust policy, with its role."""

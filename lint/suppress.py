@@ -160,7 +160,7 @@ class SuppressionOutcome:
 def comment_style(rel: str) -> Style:
     """The comment syntax of a file, from its name (JSON has none)."""
     name = PurePosixPath(rel).name.lower()
-    if name.endswith((".json", ".json.tpl")):
+    if name.endswith((".json", ".tpl", ".tftpl", ".tmpl")):
         return "none"
     if name.endswith((".tf", ".tfvars", ".hcl")):
         return "hcl"

@@ -26,6 +26,7 @@ from assume_lint.conditions import (
     tri_or,
 )
 from assume_lint.conditions import Tri as Tri
+from assume_lint.findings import Location
 from assume_lint.model import Model, Principal, Role, Statement
 from assume_lint.registry import RuleContext
 
@@ -42,6 +43,7 @@ __all__ = [
     "matches_any_glob",
     "mfa_enforced",
     "own_accounts",
+    "related",
 ]
 
 _PARTITION = r"arn:aws(?:-[a-z]+)*"
@@ -123,3 +125,14 @@ def hit_key(role: Role, statement: Statement, extra: str | None = None) -> str:
     """The logical location of a trust hit: ``address/label`` (``/extra`` when several)."""
     key = f"{role.address}/{statement.label}"
     return f"{key}/{extra}" if extra else key
+
+
+def related(role: Role, statement: Statement, where: Location) -> tuple[Location, ...]:
+    """Related locations of a hit at ``where`` about ``statement``: the statement itself
+    when the offending value was written in another file (a module's caller, a
+    ``.tfvars``, the call of a template), then the module calls the role came through."""
+    out: list[Location] = []
+    if where.path != statement.location.path:
+        out.append(statement.location)
+    out.extend(loc for loc in role.related if loc != where and loc not in out)
+    return tuple(out)

@@ -44,7 +44,7 @@ from assume_lint.conditions import constrains_principal, deny_guard, guard_unkno
 from assume_lint.findings import Hit, Location, Severity
 from assume_lint.model import Model, Role, Statement
 from assume_lint.registry import RuleContext, RuleMeta
-from assume_lint.rules._helpers import ASSUME_ACTIONS, allow_statements, hit_key
+from assume_lint.rules._helpers import ASSUME_ACTIONS, allow_statements, hit_key, related
 
 RULE = RuleMeta(
     id="AL101",
@@ -92,4 +92,5 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
             ),
             key=hit_key(role, statement),
             variant=role.variant,
+            related=related(role, statement, location),
         )

@@ -53,6 +53,7 @@ from assume_lint.rules._helpers import (
     hit_key,
     is_foreign_account_root,
     mfa_enforced,
+    related,
 )
 
 RULE = RuleMeta(
@@ -97,4 +98,5 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
                 ),
                 key=hit_key(role, statement, account if len(foreign) > 1 else None),
                 variant=role.variant,
+                related=related(role, statement, principal.location),
             )

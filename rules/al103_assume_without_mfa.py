@@ -56,6 +56,7 @@ from assume_lint.rules._helpers import (
     matches_any_glob,
     mfa_enforced,
     own_accounts,
+    related,
 )
 
 RULE = RuleMeta(
@@ -118,4 +119,5 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
                 ),
                 key=hit_key(role, statement, principal.value if len(humans) > 1 else None),
                 variant=role.variant,
+                related=related(role, statement, principal.location),
             )

@@ -64,7 +64,7 @@ from assume_lint.conditions import (
 from assume_lint.findings import Hit, Severity
 from assume_lint.model import Condition, Model, Role, Statement
 from assume_lint.registry import RuleContext, RuleMeta
-from assume_lint.rules._helpers import hit_key
+from assume_lint.rules._helpers import hit_key, related
 
 RULE = RuleMeta(
     id="AL104",
@@ -165,4 +165,5 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
                 ),
                 key=hit_key(role, statement, condition.key),
                 variant=role.variant,
+                related=related(role, statement, condition.location),
             )

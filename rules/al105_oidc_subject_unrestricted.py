@@ -83,7 +83,7 @@ from assume_lint.findings import Hit, Location, Severity, Variant
 from assume_lint.model import Condition, Model, Role, Statement
 from assume_lint.registry import Grade as RuleGrade
 from assume_lint.registry import RuleContext, RuleMeta
-from assume_lint.rules._helpers import allow_statements, hit_key
+from assume_lint.rules._helpers import allow_statements, hit_key, related
 from assume_lint.rules._helpers_oidc import (
     GITHUB_OWNER_KEYS,
     GITHUB_REPO_KEYS,
@@ -319,4 +319,5 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
             ):
                 if (hit.location, hit.key, hit.variant) not in seen:
                     seen.add((hit.location, hit.key, hit.variant))
-                    yield _masked(hit)
+                    yield replace(_masked(hit),
+                                  related=related(role, statement, hit.location))

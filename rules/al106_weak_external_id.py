@@ -51,7 +51,7 @@ from assume_lint.conditions import EXTERNAL_ID, conditions_on, is_allow, parse_o
 from assume_lint.findings import Hit, Severity
 from assume_lint.model import Condition, Model
 from assume_lint.registry import RuleContext, RuleMeta
-from assume_lint.rules._helpers import hit_key
+from assume_lint.rules._helpers import hit_key, related
 
 RULE = RuleMeta(
     id="AL106",
@@ -124,4 +124,5 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
                 ),
                 key=hit_key(role, statement, condition.key),
                 variant=role.variant,
+                related=related(role, statement, condition.location),
             )

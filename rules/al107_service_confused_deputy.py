@@ -50,7 +50,7 @@ from assume_lint.conditions import deny_guard, guard_unknown, normalise_key, pri
 from assume_lint.findings import Hit, Severity
 from assume_lint.model import Model, Principal, Role, Statement
 from assume_lint.registry import RuleContext, RuleMeta
-from assume_lint.rules._helpers import ASSUME_ROLE, allow_statements, hit_key
+from assume_lint.rules._helpers import ASSUME_ROLE, allow_statements, hit_key, related
 
 RULE = RuleMeta(
     id="AL107",
@@ -119,4 +119,5 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
                 ),
                 key=hit_key(role, statement, principal.value),
                 variant=role.variant,
+                related=related(role, statement, principal.location),
             )

@@ -52,7 +52,7 @@ from assume_lint.conditions import (
 from assume_lint.findings import Hit, Severity
 from assume_lint.model import Attr, Model, Statement
 from assume_lint.registry import Grade, RuleContext, RuleMeta
-from assume_lint.rules._helpers import hit_key
+from assume_lint.rules._helpers import hit_key, related
 from assume_lint.secrets import mask_text
 
 RULE = RuleMeta(
@@ -152,5 +152,6 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
             hits[:0] = _broad_hits(role.label, key, statement)
         for hit in hits:  # action values are quoted: mask anything credential-shaped
             yield replace(
-                hit, message=mask_text(hit.message), key=mask_text(hit.key), variant=role.variant
+                hit, message=mask_text(hit.message), key=mask_text(hit.key), variant=role.variant,
+                related=related(role, statement, hit.location),
             )

@@ -46,11 +46,14 @@ def test_terraform_oidc_trusts_by_partial_arn_reference_and_condition_keys(
         ("AL105", "github_oidc.tf", 26, "high"),
         # aws_iam_openid_connect_provider.github.arn, tested only on aud
         ("AL105", "github_oidc.tf", 60, "critical"),
+        # the module's open_unknown role through the call: Federated = the provider's
+        # ARN the caller passes (written on line 77), no condition at all
+        ("AL105", "github_oidc.tf", 77, "critical"),
         # "Federated": "${trusted_entity}" with GitHub's keys, sub "repo:*"
         ("AL105", "modules/ci-role/trust.json.tpl", 15, "critical"),
     ]
-    # The module's open_unknown role (Federated = var.trusted_entity, no condition keys)
-    # and the pinned release role stay silent: no finding in modules/ci-role/main.tf.
+    # The module on its own (trusted_entity unknown) and the pinned release role stay
+    # silent: no finding in modules/ci-role/main.tf.
 
 
 def test_terraform_provider_reference_names_the_provider_by_its_url(

@@ -77,3 +77,13 @@ def test_defaults_alone_without_conditions() -> None:
     assert merge_variants([Hit(LOC, "x", variant=default)], every)[0].message == f"x ({lead})"
     both = [Hit(LOC, "x", variant=default), Hit(LOC, "x", variant=witness)]
     assert merge_variants(both, every) == [Hit(LOC, "x")]
+
+
+def test_messages_naming_what_differs_by_variant_are_one_problem() -> None:
+    """A role named ``partner-${var.environment}``: the same problem at the same place
+    reads differently in each variant; it is still one, reported with the first text."""
+    every = {"m": ("with -var-file=dev.tfvars", "with -var-file=prod.tfvars")}
+    hits = [Hit(LOC, f"Role partner-{env} trusts anyone", "aws_iam_role.p/#0",
+                variant=Variant("m", f"with -var-file={env}.tfvars")) for env in ("dev", "prod")]
+    assert merge_variants(hits, every) == [Hit(LOC, "Role partner-dev trusts anyone",
+                                               "aws_iam_role.p/#0")]

@@ -113,8 +113,8 @@ def detect_by_path(rel: str) -> str | None:
         return "aws-config"
     if lower.endswith(".json") and not lower.endswith((".tf.json", ".tfvars.json")):
         return SNIFF_JSON
-    if lower.endswith(".json.tpl"):
-        return SNIFF_TPL
+    if lower.endswith((".tpl", ".tftpl", ".tmpl")):
+        return SNIFF_TPL  # a Terraform template: a trust policy when it looks like one
     if lower.endswith((".yml", ".yaml", ".template")) and ".github/workflows/" not in ("/" + rel):
         return SNIFF_YAML
     if name in ("config", "credentials") or lower.endswith((".aws-config", ".ini", ".cfg")):

@@ -1,8 +1,10 @@
 """Cut a Terraform file down to the top-level blocks that matter, before lark sees it.
 
 Parsing with lark is almost all of a cold run's time, and most blocks of a real module
-(``module``, ``output``, resources other than ``aws_iam_role``, data sources other than
-policy documents and remote state) cannot hold anything assume-lint checks. A cheap
+(resources other than IAM roles, users, policies and OIDC providers, data sources other
+than policy documents, templates and remote state, module calls to registries) cannot
+hold anything assume-lint checks. ``output`` blocks matter only when a caller uses the
+module: :func:`keep_only` cuts a file down to them, parsed only then. A cheap
 regex scanner finds the top-level blocks; the irrelevant ones are replaced by empty
 lines, so every line and column of what is kept stays exactly where it was. When the
 scanner is unsure (unbalanced braces, an unterminated string or heredoc), the text is
@@ -15,12 +17,29 @@ holds nothing this linter checks (``terraform validate`` reports it).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _KEEP_TYPES = frozenset({"terraform", "provider", "locals", "variable"})
 _KEEP_LABELS = {
-    "resource": frozenset({"aws_iam_role"}),
-    "data": frozenset({"aws_iam_policy_document", "terraform_remote_state"}),
+    "resource": frozenset(
+        {"aws_iam_role", "aws_iam_user", "aws_iam_policy", "aws_iam_openid_connect_provider"}
+    ),
+    "data": frozenset(
+        {
+            "aws_iam_policy_document",
+            "terraform_remote_state",
+            "template_file",
+            "aws_iam_openid_connect_provider",
+        }
+    ),
 }
+# A file naming none of these holds nothing the Terraform evaluator reads: not parsed.
+RELEVANT_WORDS = re.compile(
+    r"\b(provider|terraform|aws_iam_role|aws_iam_user|aws_iam_policy|aws_iam_policy_document"
+    r"|aws_iam_openid_connect_provider|terraform_remote_state|template_file|locals|variable)\b"
+    r"|^[ \t]*module\b",
+    re.MULTILINE,
+)
 # Where a token that changes the brace depth or hides braces starts: a string, a
 # comment, a heredoc, a brace. String and block-comment bodies are matched from their
 # start only (below), never searched for: a regex that tried each unterminated opener
@@ -31,16 +50,30 @@ _HEADER = re.compile(r'[ \t]*([A-Za-z_][A-Za-z0-9_-]*)((?:[ \t]+(?:"[^"\n]*"|[A-
 _LABEL = re.compile(r'"([^"\n]*)"|([A-Za-z_][\w-]*)')
 
 
-def _relevant(header: str) -> bool:
+# A module call whose source is a local folder (the evaluator follows it).
+_LOCAL_SOURCE = re.compile(r'^[ \t]*source[ \t]*=[ \t]*"\.\.?/', re.MULTILINE)
+
+
+def _relevant(header: str, block: str) -> bool:
     match = _HEADER.match(header)
     if match is None:
         return True
     kind = match.group(1)
     if kind in _KEEP_TYPES:
         return True
+    if kind == "module":
+        return _LOCAL_SOURCE.search(block) is not None
     labels = [a or b for a, b in _LABEL.findall(match.group(2))]
     keep = _KEEP_LABELS.get(kind)
     return keep is not None and bool(labels) and labels[0] in keep
+
+
+def _of_kind(kinds: frozenset[str]) -> Callable[[str, str], bool]:
+    def keep(header: str, _block: str) -> bool:
+        match = _HEADER.match(header)
+        return match is None or match.group(1) in kinds
+
+    return keep
 
 
 def _blocks(text: str) -> list[tuple[int, int, str]] | None:
@@ -86,6 +119,17 @@ def _blocks(text: str) -> list[tuple[int, int, str]] | None:
 
 def keep_relevant(text: str) -> str:
     """``text`` with irrelevant top-level blocks blanked (lines preserved)."""
+    return _keep(text, _relevant)
+
+
+def keep_only(text: str, kinds: frozenset[str]) -> str:
+    """``text`` with every top-level block but those of ``kinds`` blanked (lines
+    preserved): what a module's caller needs later (its ``output`` blocks, its
+    registry ``module`` calls) is parsed only then."""
+    return _keep(text, _of_kind(kinds))
+
+
+def _keep(text: str, relevant: Callable[[str, str], bool]) -> str:
     blocks = _blocks(text)
     if not blocks:
         return text
@@ -94,7 +138,7 @@ def keep_relevant(text: str) -> str:
     for start, end, header in blocks:
         line_end = text.find("\n", end)
         tail = text[end : line_end if line_end != -1 else len(text)]
-        if _relevant(header) or tail.strip() or "=" in header:
+        if relevant(header, text[start:end]) or tail.strip() or "=" in header:
             continue
         parts.append(text[last:start])
         parts.append("\n" * text.count("\n", start, end))

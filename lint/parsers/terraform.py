@@ -1,9 +1,28 @@
 """Terraform modules: providers, S3 backends, remote state, IAM roles and policy documents.
 
-One unit is one module folder (its ``.tf`` and ``.tfvars`` files), because values are
-resolved across files: ``variable`` defaults, then ``terraform.tfvars``, then
-``*.auto.tfvars`` (alphabetical), then ``locals``. Findings stay located in whichever
-file holds the thing. HCL details live in :mod:`assume_lint.parsers.hcl`.
+One unit is one module folder (its ``.tf``, ``.tf.json`` and ``.tfvars`` files),
+evaluated as a root module by :mod:`assume_lint.parsers.tfeval` the way Terraform would
+as far as the files know it: variables from defaults, ``terraform.tfvars`` and
+``*.auto.tfvars`` (alphabetical, later wins), locals, data sources and module calls
+(local folders, and registry or git modules where ``.terraform/modules/modules.json``
+exists) with their inputs, ``count``, ``for_each`` and ``dynamic`` blocks, templates.
+
+What the model gets:
+
+- providers, S3 backends and remote state of the unit's own files (AssumeAttempts and
+  Credentials);
+- its IAM roles and those of every module it calls, addressed as Terraform plans do
+  (``module.a.aws_iam_role.b["k"]``), each value located where it was written (the
+  caller's argument, a ``.tfvars`` line), with the module calls as ``Role.related``;
+- the trust documents (``data "aws_iam_policy_document"``, ``jsonencode`` locals) that
+  grant ``sts:AssumeRole*`` to principals, as ``Role.document_only`` roles: the model
+  drops those a role of the tree uses;
+- with other ``*.tfvars`` in the folder (candidate ``-var-file``s), the roles once per
+  var-file, as deployment variants ("with -var-file=prod.tfvars"); providers and
+  backends come from the evaluation without a var-file (AL301 compares them per
+  module, not per variant).
+
+Findings stay located in whichever file holds the thing.
 """
 
 from __future__ import annotations
@@ -11,20 +30,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
-from assume_lint.findings import Location
+from assume_lint.findings import Location, Variant
 from assume_lint.model import AssumeAttempt, Attr, Credential, Model, ParseProblem, Role
 from assume_lint.parsers import hcl
 from assume_lint.parsers.hcl import Block, EncodedNode, Evaluator, HclFile, Scope, TemplateNode
-from assume_lint.parsers.hcl_blocks import keep_relevant
 from assume_lint.parsers.located import Node
+from assume_lint.parsers.tfeval import datasources, templates
+from assume_lint.parsers.tfeval.evaluator import RenderedNode
+from assume_lint.parsers.tfeval.module import Folder, Instance, Session, load_folder
 from assume_lint.sources import SourceFile
 
-_INTERESTING = re.compile(
-    r"\b(provider|terraform|aws_iam_role|aws_iam_policy_document|terraform_remote_state"
-    r"|locals|variable)\b"
-)
 _REF = re.compile(r"\b(var|local)\.")
 _CREDENTIAL_FIELDS = {
     "access_key": "access-key-id",
@@ -43,53 +60,70 @@ _DEPRECATED_BACKEND = (
 )
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)(h|ms|us|µs|ns|m|s)")
 _UNIT_SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
-_MAX_LOCAL_PASSES = 50
+_ASSUME_ACTION = re.compile(r"^sts:assumerole", re.IGNORECASE)
 
 
 @dataclass
 class _Module:
-    """Parsed files of one module folder and what was collected from them."""
+    """One module folder being collected: where its values resolve and the model."""
 
     folder: str
-    files: list[HclFile] = field(default_factory=list)
-    by_rel: dict[str, SourceFile] = field(default_factory=dict)
     model: Model = field(default_factory=Model)
     scope: Scope = field(default_factory=Scope)
 
 
 def parse_unit(files: Sequence[SourceFile]) -> Model:
-    """Parse the ``.tf``/``.tfvars`` files of one module folder into a Model."""
+    """Parse the ``.tf``/``.tf.json``/``.tfvars`` files of one module folder."""
     if not files:
         return Model()
-    module = _Module(str(PurePosixPath(files[0].rel).parent))
-    module.by_rel = {f.rel: f for f in files}
-    json_files = [f for f in files if f.rel.lower().endswith((".tf.json", ".tfvars.json"))]
-    json_rels = {f.rel for f in json_files}
-    for source in sorted(files, key=lambda f: f.rel):
-        if source.rel in json_rels:
-            continue  # Terraform JSON syntax: see _json_module
-        is_vars = source.rel.endswith(".tfvars")
-        if not is_vars and not _INTERESTING.search(source.text):
-            continue
-        text = source.text if is_vars else keep_relevant(source.text)
-        parsed = hcl.parse_hcl(text, source.rel)
-        if isinstance(parsed, ParseProblem):
-            module.model.problems.append(parsed)
-        else:
-            module.model.problems.extend(parsed.problems)
-            module.files.append(parsed)
-    _build_scope(module, files)
-    json_module = _json_module(module, json_files)
-    for hfile in module.files:
-        if hfile.rel.endswith(".tfvars"):
-            continue
-        _collect(module, hfile)
+    folder_rel = str(PurePosixPath(files[0].rel).parent)
+    path = files[0].path.parent.resolve()
+    folder = load_folder(path, folder_rel, files)
+    model = Model(problems=list(folder.problems))
+    session = Session(folder, _repository(files[0]))
+    automatic = _automatic_tfvars(folder)
+    base = Instance(session, folder, None, (folder.path,), "", automatic)
+    module = _Module(folder.rel, model, base.scope)
+    json_module = _json_module(module, folder.json_files)
+    for hfile in folder.files:
+        _collect(module, base, hfile)
+    var_files = [name for name in sorted(folder.tfvars) if folder.tfvars[name] not in automatic]
+    if var_files:
+        group = folder.rel
+        phrases = tuple(f"with -var-file={name}" for name in var_files)
+        model.variants[group] = phrases
+        for name, phrase in zip(var_files, phrases, strict=True):
+            instance = Instance(session, folder, None, (folder.path,), "",
+                                [*automatic, folder.tfvars[name]])
+            if json_module is not None:
+                _json_scope(json_module, instance.scope)
+            variant = Variant(group, phrase)
+            model.roles.extend(replace(r, variant=variant) for r in _roles_of(instance))
+    else:
+        model.roles.extend(_roles_of(base))
     if json_module is not None:
         from assume_lint.parsers import terraform_json
 
         if isinstance(json_module, terraform_json.JsonModule):
             terraform_json.collect(json_module, module)
-    return module.model
+    model.credentials = list(dict.fromkeys(model.credentials))
+    model.drop_covered_documents()
+    model.inputs = dict(session.reads.digests)
+    return model
+
+
+def _repository(source: SourceFile) -> Path:
+    """The folder ``source.rel`` is relative to (the scan root)."""
+    depth = len(PurePosixPath(source.rel).parts)
+    path = source.path.resolve() if source.path.is_absolute() else source.path.absolute()
+    return path.parents[depth - 1] if depth else path.parent
+
+
+def _automatic_tfvars(folder: Folder) -> list[HclFile]:
+    """``terraform.tfvars`` first, then ``*.auto.tfvars`` alphabetically (later wins)."""
+    ordered = [folder.tfvars["terraform.tfvars"]] if "terraform.tfvars" in folder.tfvars else []
+    ordered += [folder.tfvars[n] for n in sorted(folder.tfvars) if n.endswith(".auto.tfvars")]
+    return ordered
 
 
 def _json_module(module: _Module, json_files: Sequence[SourceFile]) -> object | None:
@@ -100,87 +134,14 @@ def _json_module(module: _Module, json_files: Sequence[SourceFile]) -> object | 
 
     loaded = terraform_json.load(json_files, module.model)
     terraform_json.extend_scope(loaded, module.scope)
-    _resolve_locals(module)  # HCL locals may refer to JSON variables
     return loaded
 
 
-# --------------------------------------------------------------------------- scope
+def _json_scope(json_module: object, scope: Scope) -> None:
+    from assume_lint.parsers import terraform_json
 
-
-def _tf_files(module: _Module) -> Iterator[HclFile]:
-    return (f for f in module.files if not f.rel.endswith(".tfvars"))
-
-
-def _tfvars_order(module: _Module) -> list[HclFile]:
-    """``terraform.tfvars`` first, then ``*.auto.tfvars`` alphabetically (later wins)."""
-    by_name = {PurePosixPath(f.rel).name: f for f in module.files if f.rel.endswith(".tfvars")}
-    ordered = [by_name["terraform.tfvars"]] if "terraform.tfvars" in by_name else []
-    ordered += [by_name[n] for n in sorted(by_name) if n.endswith(".auto.tfvars")]
-    return ordered
-
-
-def _build_scope(module: _Module, files: Sequence[SourceFile]) -> None:
-    """Variables (defaults, then tfvars), policy documents, locals (fixed point)."""
-    scope = module.scope
-    scope.read_file = _file_reader(module, files)
-    empty = Scope(read_file=scope.read_file)
-    for hfile in _tf_files(module):
-        for block in hfile.body.blocks_of("variable"):
-            default = block.attributes.get("default")
-            if block.labels and default is not None:
-                scope.variables[block.labels[0]] = Evaluator(hfile, empty).attribute(default)
-    for hfile in _tfvars_order(module):
-        evaluator = Evaluator(hfile, empty)
-        for name, attr in hfile.body.attributes.items():
-            scope.variables[name] = evaluator.attribute(attr)
-    _resolve_locals(module)
-    for hfile in _tf_files(module):
-        for block in hfile.body.blocks_of("data"):
-            if len(block.labels) == 2 and block.labels[0] == "aws_iam_policy_document":
-                scope.policy_documents[block.labels[1]] = _policy_document(hfile, block, scope)
-    _resolve_locals(module)  # locals may refer to policy documents
-
-
-def _resolve_locals(module: _Module) -> None:
-    """Evaluate locals repeatedly until nothing changes (they may refer to each other)."""
-    pending = [
-        (hfile, attr)
-        for hfile in _tf_files(module)
-        for block in hfile.body.blocks_of("locals")
-        for attr in block.attributes.values()
-    ]
-    previous: dict[str, tuple[bool, object]] = {}
-    for _ in range(min(len(pending) + 1, _MAX_LOCAL_PASSES)):
-        for hfile, attr in pending:
-            module.scope.locals[attr.name] = Evaluator(hfile, module.scope).attribute(attr)
-        snapshot = {k: (v.known, v.plain()) for k, v in module.scope.locals.items()}
-        if snapshot == previous:
-            break
-        previous = snapshot
-
-
-def _file_reader(module: _Module, files: Sequence[SourceFile]) -> hcl.ReadFile:
-    """Read ``file()`` targets from disk relative to the module folder."""
-    base = files[0].path.parent
-    folder = PurePosixPath(module.folder)
-    by_rel = module.by_rel  # not the module: the module holds this reader (no cycle)
-
-    def read(path: str) -> tuple[str, str] | None:
-        relative = PurePosixPath(path)
-        if relative.is_absolute() or ".." in relative.parts:
-            return None
-        target = base / relative
-        rel = str(folder / relative) if str(folder) != "." else str(relative)
-        if rel in by_rel:
-            return by_rel[rel].text, rel
-        from assume_lint.sources import read_source
-
-        loaded = read_source(target, rel)
-        if isinstance(loaded, SourceFile):
-            return loaded.text, rel
-        return None
-
-    return read
+    if isinstance(json_module, terraform_json.JsonModule):
+        terraform_json.extend_scope(json_module, scope)
 
 
 # --------------------------------------------------------------------------- values
@@ -250,10 +211,9 @@ def _map_fields(node: Node) -> dict[str, Node]:
 # --------------------------------------------------------------------------- collect
 
 
-def _collect(module: _Module, hfile: HclFile) -> None:
-    """Everything one ``.tf`` file contributes."""
-    evaluator = Evaluator(hfile, module.scope)
-    model = module.model
+def _collect(module: _Module, instance: Instance, hfile: HclFile) -> None:
+    """The providers, backends and remote states of one ``.tf`` file."""
+    evaluator = instance.evaluator(hfile)
     for block in hfile.body.blocks:
         if block.type == "provider" and block.labels[:1] == ("aws",):
             _provider(module, evaluator, block)
@@ -261,10 +221,6 @@ def _collect(module: _Module, hfile: HclFile) -> None:
             for backend in block.blocks_of("backend"):
                 if backend.labels[:1] == ("s3",):
                     _backend(module, evaluator, backend)
-        elif block.type == "resource" and block.labels[:1] == ("aws_iam_role",):
-            role = _role(hfile, evaluator, block)
-            if role is not None:
-                model.roles.append(role)
         elif block.type == "data" and block.labels[:1] == ("terraform_remote_state",):
             _remote_state(module, evaluator, block)
 
@@ -435,14 +391,49 @@ def _remote_state(module: _Module, evaluator: Evaluator, block: Block) -> None:
 # --------------------------------------------------------------------------- roles
 
 
-def _role(hfile: HclFile, evaluator: Evaluator, block: Block) -> Role | None:
-    if len(block.labels) < 2:
-        return None
+def _roles_of(instance: Instance, prefix: str = "", related: tuple[Location, ...] = ()
+              ) -> list[Role]:
+    """The roles and trust documents of an instance and of every module it calls
+    (addresses as in a plan: ``module.a["k"].aws_iam_role.b[0]``)."""
+    out: list[Role] = []
+    stack: list[tuple[Instance, str, tuple[Location, ...]]] = [(instance, prefix, related)]
+    while stack:
+        current, at, chain = stack.pop()
+        for role in _own_roles(current):
+            out.append(role if not at and not chain else
+                       replace(role, address=at + role.address, related=chain))
+        children = []
+        for call in current.calls():
+            for expansion, child in call.instances:
+                if child is not None:
+                    where = (*chain, call.block.location)
+                    children.append((child, f"{at}module.{call.name}{expansion.suffix}.", where))
+        stack.extend(reversed(children))
+    return out
+
+
+def _own_roles(instance: Instance) -> list[Role]:
+    """An instance's own roles and trust documents (computed once per instance)."""
+    cached = instance.memo.get("roles")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    roles: list[Role] = []
+    folder = instance.folder
+    for (kind, _name), (hfile, block) in folder.resources.items():
+        if kind == "aws_iam_role" and len(block.labels) >= 2:
+            for expansion in instance.expand(hfile, block):
+                roles.append(_role(expansion.evaluator, block, expansion.suffix))
+    roles.extend(_documents(instance))
+    instance.memo["roles"] = roles
+    return roles
+
+
+def _role(evaluator: Evaluator, block: Block, suffix: str = "") -> Role:
     fields = _fields(evaluator, block)
     name_node = fields.get("name")
     policy = fields.get("assume_role_policy")
     role = Role(
-        address=f"aws_iam_role.{block.labels[1]}",
+        address=f"aws_iam_role.{block.labels[1]}{suffix}",
         location=block.location,
         name=name_node.text() if name_node is not None else None,
         max_session_duration=_attr(fields.get("max_session_duration")),
@@ -451,7 +442,7 @@ def _role(hfile: HclFile, evaluator: Evaluator, block: Block) -> Role | None:
     )
     if policy is None:
         return role
-    document = _policy_node(hfile, policy)
+    document = _policy_node(policy)
     if isinstance(document, ParseProblem):
         return _replace(
             role,
@@ -464,22 +455,21 @@ def _role(hfile: HclFile, evaluator: Evaluator, block: Block) -> Role | None:
     return _with_trust(role, document)
 
 
-def _policy_node(hfile: HclFile, policy: Node) -> Node | ParseProblem | None:
+def _policy_node(policy: Node) -> Node | ParseProblem | None:
     """The policy object behind ``assume_role_policy`` (None when unresolvable)."""
     if isinstance(policy, EncodedNode):
         return policy if policy.known else None
+    if isinstance(policy, RenderedNode) and policy.rendered is not None:
+        return templates.rendered_json(policy.rendered, policy.location.path)
     if isinstance(policy, TemplateNode) and (policy.known or policy.holes):
         return hcl.template_json(policy, policy.location.path)
     if policy.known and isinstance(policy.value, str):
-        return hcl.parse_json_text(
-            policy.value, hfile.rel, policy.location.line - 1, 0, policy.location.column
-        )
+        where = policy.location
+        return hcl.parse_json_text(policy.value, where.path, where.line - 1, 0, where.column)
     return None
 
 
 def _replace(role: Role, **changes: object) -> Role:
-    from dataclasses import replace
-
     return replace(role, **changes)  # type: ignore[arg-type,unused-ignore]
 
 
@@ -500,105 +490,59 @@ def _with_trust(role: Role, document: Node) -> Role:
 
 # --------------------------------------------------------------------------- documents
 
-_STATEMENT_LISTS = {
-    "actions": "Action",
-    "not_actions": "NotAction",
-    "resources": "Resource",
-    "not_resources": "NotResource",
-}
+
+def _documents(instance: Instance) -> list[Role]:
+    """Trust documents defined in the instance: policy documents and ``jsonencode``
+    locals whose statements grant ``sts:AssumeRole*`` to principals."""
+    out: list[Role] = []
+    folder = instance.folder
+    for (kind, name), (hfile, block) in folder.data.items():
+        if kind != "aws_iam_policy_document":
+            continue
+        for expansion in instance.expand(hfile, block):
+            document = datasources.policy_document(expansion.evaluator, block)
+            address = f"data.aws_iam_policy_document.{name}{expansion.suffix}"
+            role = _document_role(address, block.location, document)
+            if role is not None:
+                out.append(role)
+    for name, (_hfile, attr) in folder.locals.items():
+        value = instance.local(name)
+        if isinstance(value, EncodedNode) and value.encoding == "jsonencode":
+            role = _document_role(f"local.{name}", attr.location, value)
+            if role is not None:
+                out.append(role)
+    return out
 
 
-def _policy_document(hfile: HclFile, block: Block, scope: Scope) -> Node:
-    """``data "aws_iam_policy_document"`` as an IAM-JSON-shaped Node, locations kept."""
-    evaluator = Evaluator(hfile, scope)
-    fields = _fields(evaluator, block)
-    if any(
-        n in fields
-        for n in (
-            "source_policy_documents",
-            "override_policy_documents",
-            "source_json",
-            "override_json",
-        )
-    ) or any(b.type == "dynamic" for b in block.blocks):
-        return hcl.unknown(block.location, f"data.aws_iam_policy_document.{block.labels[-1]}")
-    version = fields.get("version") or Node("2012-10-17", block.location)
-    statements = [_statement(evaluator, b) for b in block.blocks_of("statement")]
-    document: dict[str, Node] = {"Version": version}
-    if "policy_id" in fields:
-        document["Id"] = fields["policy_id"]
-    document["Statement"] = Node(statements, block.location, key_location=block.location)
-    return EncodedNode(document, block.location, encoding="policy_document")
+def _document_role(address: str, where: Location, document: Node) -> Role | None:
+    """A trust document as a role of its own, when it is one."""
+    if not document.known or not _grants_assume(document):
+        return None
+    role = Role(address=address, location=where, trust_location=where, trust_known=False,
+                document_only=True)
+    return _with_trust(role, document)
 
 
-def _statement(evaluator: Evaluator, block: Block) -> Node:
-    fields = _fields(evaluator, block)
-    values: dict[str, Node] = {}
-    if "sid" in fields:
-        values["Sid"] = fields["sid"]
-    values["Effect"] = fields.get("effect") or Node("Allow", block.location)
-    for name, key in _STATEMENT_LISTS.items():
-        if name in fields:
-            values[key] = fields[name]
-    for kind, key in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
-        blocks = list(block.blocks_of(kind))
-        if blocks:
-            values[key] = principals_node([(b.location, _fields(evaluator, b)) for b in blocks])
-    conditions = list(block.blocks_of("condition"))
-    if conditions:
-        values["Condition"] = conditions_node(
-            [(b.location, _fields(evaluator, b)) for b in conditions]
-        )
-    if any(b.type == "dynamic" for b in block.blocks):
-        values.setdefault("Principal", hcl.unknown(block.location, "dynamic block"))
-        values.setdefault("Condition", hcl.unknown(block.location, "dynamic block"))
-    return Node(values, block.location)
+def _grants_assume(document: Node) -> bool:
+    """Some statement names principals and an ``sts:AssumeRole*`` action."""
+    statements = document.get_ci("Statement")
+    if statements is None or not statements.known:
+        return False
+    for item in statements.elements():
+        if not item.is_map:
+            continue
+        if item.get_ci("Principal") is None and item.get_ci("NotPrincipal") is None:
+            continue
+        actions = item.get_ci("Action")
+        if actions is None:
+            continue
+        for action in actions.elements():
+            text = action.text()
+            if text is not None and _ASSUME_ACTION.match(text):
+                return True
+    return False
 
 
 Fields = Mapping[str, Node]  # a block's attributes, evaluated (HCL) or as read (JSON)
-
-
-def principals_node(blocks: Sequence[tuple[Location, Fields]]) -> Node:
-    """``principals { type, identifiers }`` blocks (where each is, and its fields) ->
-    ``{"AWS": [...], ...}`` or ``"*"``. Serves the HCL and the JSON syntax alike."""
-    merged: dict[str, Node] = {}
-    for where, fields in blocks:
-        kind, identifiers = fields.get("type"), fields.get("identifiers")
-        if kind is None or identifiers is None:
-            continue
-        type_name = kind.text()
-        if type_name is None:
-            return hcl.unknown(where, kind.source)
-        if type_name == "*":
-            star = identifiers.elements()[0] if identifiers.elements() else identifiers
-            return Node("*", star.location, star.known, star.source, where)
-        existing = merged.get(type_name)
-        if existing is not None and existing.is_list and identifiers.is_list:
-            existing.value.extend(identifiers.value)
-        else:
-            merged[type_name] = replace(identifiers, key_location=kind.key_location)
-    first = blocks[0][0]
-    return Node(merged, first, key_location=first)
-
-
-def conditions_node(blocks: Sequence[tuple[Location, Fields]]) -> Node:
-    """``condition { test, variable, values }`` blocks -> ``{test: {variable: values}}``."""
-    operators: dict[str, Node] = {}
-    for where, fields in blocks:
-        test, variable, values = fields.get("test"), fields.get("variable"), fields.get("values")
-        if test is None or variable is None or values is None:
-            continue
-        test_name, key = test.text(), variable.text()
-        if test_name is None or key is None:
-            return hcl.unknown(where, "condition")
-        operator = operators.setdefault(
-            test_name, Node({}, where, key_location=test.key_location)
-        )
-        located = replace(values, key_location=variable.location)
-        existing = operator.get(key)
-        if existing is not None and existing.is_list and located.is_list:
-            existing.value.extend(located.value)
-        else:
-            operator.value[key] = located
-    first = blocks[0][0]
-    return Node(operators, first, key_location=first)
+principals_node = datasources.principals_node
+conditions_node = datasources.conditions_node

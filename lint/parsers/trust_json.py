@@ -144,6 +144,7 @@ def _role(found: _RoleDoc, trust_node: Node, rel: str) -> Role | None:
         has_version=trust.has_version,
         max_session_duration=duration,
         structure_errors=trust.problems,
+        document_only=found.role is None,  # a bare policy: a Terraform role may use it
     )
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assume_lint.findings import Location
-from assume_lint.model import AssumeAttempt, Attr, Credential, Model, ParseProblem
+from assume_lint.model import HOLE, AssumeAttempt, Attr, Credential, Model, ParseProblem
 from assume_lint.parsers import terraform
 from assume_lint.sources import SourceFile, read_source
 
@@ -92,7 +92,8 @@ def test_resolution_aliases_backend_new_form_remote_state() -> None:
     assert prod.duration == Attr("900", _loc(rel, 15, 5, 13), "15m")
     assert prod.session_name == Attr("ci", _loc(rel, 14, 5, 17))
     assert prod.chained is False and chained.chained is True
-    assert chained.role_arn == Attr(None, _loc(rel, 18, 5, 13), "local.unknown")
+    assert chained.role_arn == Attr(None, _loc(rel, 18, 5, 13), "local.unknown",
+                                    f"arn:aws:iam::{HOLE}:role/x")
     assert (default.caller, default.role_arn, default.location) == (
         'provider "aws"', None, _loc(rel, 22, 1, 9))
     assert backend.kind == "backend" and backend.deprecated == ()
