@@ -677,20 +677,25 @@ def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
     The same rule at the same place through a Terraform module instance (its key starts
     with ``module.``: a module called with its defaults, several instances of one call,
     the module's own evaluation) is the problem already found there: it is reported
-    once, with the related locations of every way it was reached.
+    once, with the related locations of every way it was reached. Findings about a
+    plan's objects (a related location naming one) stay one per object.
     """
     findings = list(findings)
     seen: set[tuple[str, Location, str]] = set()
     kept: dict[tuple[str, Location], int] = {}
     out: list[Finding] = []
-    derived = [f for f in findings if f.key.startswith("module.")]
-    for finding in [f for f in findings if not f.key.startswith("module.")] + derived:
+
+    def instance(finding: Finding) -> bool:
+        return finding.key.startswith("module.") and not any(r.logical for r in finding.related)
+
+    derived = [f for f in findings if instance(f)]
+    for finding in [f for f in findings if not instance(f)] + derived:
         ident = (finding.rule_id, finding.location, finding.message)
         if ident in seen:
             continue
         seen.add(ident)
         place = (finding.rule_id, finding.location)
-        if finding.key.startswith("module.") and place in kept:
+        if instance(finding) and place in kept:
             index = kept[place]
             extra = tuple(r for r in finding.related if r not in out[index].related)
             if extra:
