@@ -414,6 +414,17 @@ def _unescape(raw: str) -> str:
     return _ESCAPE_RE.sub(repl, raw)
 
 
+def heredoc_body(raw: str, trim: bool) -> tuple[str, int]:
+    """A heredoc token's body text (common indent stripped for ``<<-``) and that indent."""
+    body = raw.split("\n")[1:-2]  # drop "<<EOF", the closing marker and the final ""
+    indent = 0
+    if trim:
+        widths = [len(s) - len(s.lstrip(" \t")) for s in body if s.strip()]
+        indent = min(widths) if widths else 0
+        body = [s[indent:] for s in body]
+    return "\n".join(body) + ("\n" if body else ""), indent
+
+
 def hole(index: int, width: int = 0) -> str:
     """The marker for unknown interpolation ``index``, padded to ``width`` characters
     when possible so JSON columns after it stay exact."""
@@ -556,7 +567,7 @@ class Evaluator:
             value = self.evaluate(value_tree)
             if not key_known:
                 value = unknown(value.location, value.source or self.source(value_tree))
-            value.key_location = self.loc(key_tree)
+            value = dataclasses.replace(value, key_location=self.loc(key_tree))  # may be shared
             if key in values:
                 duplicates.append(key)
             values[key] = value
@@ -638,16 +649,8 @@ class Evaluator:
 
     def _heredoc(self, tree: Any, trim: bool) -> Node:
         """A heredoc: body lines (common indent stripped for ``<<-``), interpolated."""
-        raw = str(tree.children[0])
         location = self.loc(tree)
-        lines = raw.split("\n")
-        body = lines[1:-2]  # drop "<<EOF", the closing marker and the final ""
-        indent = 0
-        if trim:
-            widths = [len(s) - len(s.lstrip(" \t")) for s in body if s.strip()]
-            indent = min(widths) if widths else 0
-            body = [s[indent:] for s in body]
-        text = "\n".join(body) + ("\n" if body else "")
+        text, indent = heredoc_body(str(tree.children[0]), trim)
         template, holes = self._interpolate(text)
         common: dict[str, Any] = {
             "template": template,

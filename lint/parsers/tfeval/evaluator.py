@@ -145,22 +145,6 @@ class TfEvaluator(Evaluator):
             return self.bindings[name]
         return self.unknown(tree)
 
-    def _e_object(self, tree: Any) -> Node:
-        values: dict[str, Node] = {}
-        duplicates: list[str] = []
-        for elem in tree.children:
-            if not hcl._is_tree(elem) or elem.data != "object_elem":
-                continue
-            key_tree, value_tree = elem.children[0], elem.children[-1]
-            key, key_known = self._object_key(key_tree)
-            value = self.evaluate(value_tree)
-            if not key_known:
-                value = unknown(value.location, value.source or self.source(value_tree))
-            if key in values:
-                duplicates.append(key)
-            values[key] = at(value, key=self.loc(key_tree))
-        return Node(values, self.loc(tree), duplicate_keys=tuple(duplicates))
-
     def _object_key(self, key_tree: Any) -> tuple[str, bool]:
         inner = key_tree.children[0]
         term = inner
@@ -224,36 +208,21 @@ class TfEvaluator(Evaluator):
 
     # -- for expressions and splats
     def _e_for_tuple_expr(self, tree: Any) -> Node:
-        intro, body, condition = self._for_parts(tree)
-        items: list[Node] = []
-        for scope in self._for_scopes(intro, tree):
-            if scope is None:
-                return self.unknown(tree)
-            inner = self.bind(scope)
-            if condition is not None:
-                keep = truth(inner.evaluate(condition))
-                if keep is None:
-                    return self.unknown(tree)
-                if not keep:
-                    continue
-            items.append(inner.evaluate(body[0]))
-        return Node(items, self.loc(tree))
+        found = self._iterations(tree)
+        if found is None:
+            return self.unknown(tree)
+        body, iterations = found
+        return Node([inner.evaluate(body[0]) for inner in iterations], self.loc(tree))
 
     def _e_for_object_expr(self, tree: Any) -> Node:
-        intro, body, condition = self._for_parts(tree)
+        found = self._iterations(tree)
+        if found is None:
+            return self.unknown(tree)
+        body, iterations = found
         grouping = any(getattr(c, "type", "") == "ELLIPSIS" for c in tree.children)
         values: dict[str, Node] = {}
         groups: dict[str, list[Node]] = {}
-        for scope in self._for_scopes(intro, tree):
-            if scope is None:
-                return self.unknown(tree)
-            inner = self.bind(scope)
-            if condition is not None:
-                keep = truth(inner.evaluate(condition))
-                if keep is None:
-                    return self.unknown(tree)
-                if not keep:
-                    continue
+        for inner in iterations:
             key_node = inner.evaluate(body[0])
             key = key_text(key_node)
             if key is None:
@@ -269,6 +238,24 @@ class TfEvaluator(Evaluator):
             values = {k: Node(v, self.loc(tree), key_location=v[0].key_location)
                       for k, v in groups.items()}
         return Node(values, self.loc(tree))
+
+    def _iterations(self, tree: Any) -> tuple[list[Any], list[TfEvaluator]] | None:
+        """A for expression's body and an evaluator per element its ``if`` keeps; None
+        when the collection or a condition is unknown."""
+        intro, body, condition = self._for_parts(tree)
+        kept: list[TfEvaluator] = []
+        for scope in self._for_scopes(intro, tree):
+            if scope is None:
+                return None
+            inner = self.bind(scope)
+            if condition is not None:
+                keep = truth(inner.evaluate(condition))
+                if keep is None:
+                    return None
+                if not keep:
+                    continue
+            kept.append(inner)
+        return body, kept
 
     def _for_parts(self, tree: Any) -> tuple[Any, list[Any], Any]:
         trees = _significant(tree.children)
@@ -616,16 +603,8 @@ class TfEvaluator(Evaluator):
         super()._string_part(piece, pieces, holes)
 
     def _heredoc(self, tree: Any, trim: bool) -> Node:
-        raw = str(tree.children[0])
         location = self.loc(tree)
-        lines = raw.split("\n")
-        body = lines[1:-2]
-        indent = 0
-        if trim:
-            widths = [len(s) - len(s.lstrip(" \t")) for s in body if s.strip()]
-            indent = min(widths) if widths else 0
-            body = [s[indent:] for s in body]
-        text = "\n".join(body) + ("\n" if body else "")
+        text, indent = hcl.heredoc_body(str(tree.children[0]), trim)
         first_line = location.line + 1
         starts = line_starts(text)
         rel = self.rel

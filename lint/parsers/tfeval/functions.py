@@ -71,6 +71,21 @@ def text_arg(args: list[Node], index: int) -> str | None:
     return string_of(args[index])
 
 
+def of_one(*names: str) -> Callable[[Callable[[Node, Location], Node]], Function]:
+    """Register a function of one argument, unknown when its argument is."""
+
+    def register(compute: Callable[[Node, Location], Node]) -> Function:
+        def implementation(args: list[Node], where: Location, source: str) -> Node:
+            _need(args, 1, 1)
+            return compute(args[0], where) if args[0].known else unknown(where, source)
+
+        for name in names:
+            _FUNCTIONS[name] = implementation
+        return implementation
+
+    return register
+
+
 def _need(args: list[Node], low: int, high: int | None = None) -> None:
     if len(args) < low or (high is not None and len(args) > high):
         raise EvalError("wrong number of arguments")
@@ -168,37 +183,25 @@ def _distinct(args: list[Node], where: Location, source: str) -> Node:
     return _list(out, where)
 
 
-@function("tolist", "tuple")
-def _tolist(args: list[Node], where: Location, source: str) -> Node:
-    _need(args, 1, 1)
-    if not args[0].known:
-        return unknown(where, source)
-    return _list(elements(args[0]), where)
+@of_one("tolist", "tuple")
+def _tolist(arg: Node, where: Location) -> Node:
+    return _list(elements(arg), where)
 
 
-@function("tomap")
-def _tomap(args: list[Node], where: Location, source: str) -> Node:
-    _need(args, 1, 1)
-    if not args[0].known:
-        return unknown(where, source)
-    return Node(members(args[0]), where)
+@of_one("tomap")
+def _tomap(arg: Node, where: Location) -> Node:
+    return Node(members(arg), where)
 
 
-@function("keys")
-def _keys(args: list[Node], where: Location, source: str) -> Node:
-    _need(args, 1, 1)
-    if not args[0].known:
-        return unknown(where, source)
-    values = members(args[0])
+@of_one("keys")
+def _keys(arg: Node, where: Location) -> Node:
+    values = members(arg)
     return _list([Node(k, values[k].key_location or where) for k in sorted(values)], where)
 
 
-@function("values")
-def _values(args: list[Node], where: Location, source: str) -> Node:
-    _need(args, 1, 1)
-    if not args[0].known:
-        return unknown(where, source)
-    values = members(args[0])
+@of_one("values")
+def _values(arg: Node, where: Location) -> Node:
+    values = members(arg)
     return _list([_key(values[k], None) for k in sorted(values)], where)
 
 
@@ -290,12 +293,9 @@ def _coalescelist(args: list[Node], where: Location, source: str) -> Node:
     raise EvalError("coalescelist(): every list is empty")
 
 
-@function("one")
-def _one(args: list[Node], where: Location, source: str) -> Node:
-    _need(args, 1, 1)
-    if not args[0].known:
-        return unknown(where, source)
-    items = elements(args[0])
+@of_one("one")
+def _one(arg: Node, where: Location) -> Node:
+    items = elements(arg)
     if len(items) > 1:
         raise EvalError("one(): more than one element")
     return items[0] if items else Node(None, where)
@@ -331,12 +331,9 @@ def _slice(args: list[Node], where: Location, source: str) -> Node:
     return _list(items[start:end], where)
 
 
-@function("reverse")
-def _reverse(args: list[Node], where: Location, source: str) -> Node:
-    _need(args, 1, 1)
-    if not args[0].known:
-        return unknown(where, source)
-    return _list(list(reversed(elements(args[0]))), where)
+@of_one("reverse")
+def _reverse(arg: Node, where: Location) -> Node:
+    return _list(list(reversed(elements(arg))), where)
 
 
 @function("sort")
