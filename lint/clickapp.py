@@ -166,8 +166,11 @@ def _emit(text: str, output: Path | None) -> str:
     return "written"
 
 
-def _list_files(targets: list[Path], root: Path, config: Config, output: Path | None) -> int:
-    """``--list-files``: one line per file, ``path: kind`` or ``path: skipped: why``."""
+def _list_files(
+    targets: list[Path], root: Path, config: Config, output: Path | None, quiet: bool
+) -> int:
+    """``--list-files``: one line per file, ``path: kind`` or ``path: skipped: why``; the
+    counts on stderr unless ``quiet``."""
     from assume_lint.engine import list_files
     from assume_lint.formatters import one_line
     from assume_lint.secrets import mask_path
@@ -178,8 +181,9 @@ def _list_files(targets: list[Path], root: Path, config: Config, output: Path | 
     read = sum(not what.startswith(("skipped:", "unreadable:")) for _rel, what in rows)
     if _emit(text, output) == "failed":
         return EXIT_ERROR
-    click.echo(f"{read} {'file' if read == 1 else 'files'} read, {len(rows) - read} "
-               "skipped or unreadable", err=True)
+    if not quiet:
+        click.echo(f"{read} {'file' if read == 1 else 'files'} read, {len(rows) - read} "
+                   "skipped or unreadable", err=True)
     return EXIT_ERROR if missing else EXIT_OK
 
 
@@ -309,7 +313,7 @@ def build_app() -> click.Group:
             paths, repo_root, config_file, no_config, select, ignore, extend_select, exclude
         )
         if list_files:
-            return _list_files(targets, root, config, output)
+            return _list_files(targets, root, config, output, quiet)
         config = config.with_overrides(
             min_severity=Severity.parse(min_severity) if min_severity else None,
             min_severity_given=True if min_severity else None,

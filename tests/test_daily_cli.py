@@ -278,7 +278,8 @@ def test_list_files_shows_kinds_and_reasons(repo: Path, cli: CLI) -> None:
 
 
 def test_list_files_of_a_changed_file_shows_its_module_as_context(repo: Path, cli: CLI) -> None:
-    run = cli(repo, "tf/main.tf", "--no-config", "--list-files")
+    run = cli(repo, "tf/main.tf", "--no-config", "--list-files", "-q")
+    assert run.err == ""
     assert run.out.splitlines() == [
         "tf/broken.tf: terraform (context: read for its module)",
         "tf/main.tf: terraform",
