@@ -68,6 +68,8 @@ def unit_digest(unit: Unit) -> UnitKey:
         digest.update(source.text.encode("utf-8", "surrogatepass"))
     for rel in sorted(unit.context):
         digest.update(b"\0context\0" + rel.encode("utf-8", "surrogatepass"))
+    for name, value in unit.parameters:
+        digest.update(f"\0parameter\0{name}\0{value}".encode("utf-8", "surrogatepass"))
     for extra in _extra_inputs(unit):
         where = os.path.relpath(extra, unit.files[0].path.parent)  # checkout-independent
         digest.update(b"\0extra\0" + os.fsencode(where) + b"\0" + _content(extra))

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from assume_lint import __version__
+from assume_lint.cfn_parameters import ParameterFileError, load_spec
 from assume_lint.cli import (
     EXIT_ERROR,
     EXIT_OK,
@@ -68,6 +69,7 @@ def prepare(
     ignore: tuple[str, ...],
     extend_select: tuple[str, ...] = (),
     exclude: tuple[str, ...] = (),
+    cfn_parameters: tuple[str, ...] = (),
 ) -> tuple[list[Path], Path, Config]:
     """What every linting command starts from: targets, repository root, and the config
     file's settings with ``--select``/``--ignore`` applied (the CLI wins) and
@@ -91,7 +93,12 @@ def prepare(
     _check_selectors("--select", selected)
     _check_selectors("--ignore", ignored)
     _check_selectors("--extend-select", extended)
+    try:
+        supplied = tuple(load_spec(spec, Path.cwd()) for spec in cfn_parameters)
+    except ParameterFileError as exc:
+        raise click.ClickException(str(exc)) from None
     config = config.with_overrides(
+        cfn_parameters=(config.cfn_parameters + supplied) if supplied else None,
         select=selected or None,
         ignore=(config.ignore + ignored) if ignored else None,
         extend_select=(config.extend_select + extended) if extended else None,
@@ -129,6 +136,13 @@ def _target_options(output_help: str, select_help: str, ignore_help: str) -> Cal
             multiple=True,
             metavar="GLOB",
             help="Skip paths matching GLOB (as config exclude; repeatable, adds to it).",
+        ),
+        click.option(
+            "--cfn-parameters",
+            multiple=True,
+            metavar="[TEMPLATE=]FILE",
+            help="CloudFormation parameter values (AWS CLI or CodePipeline JSON) for every "
+            "template, or those matching the glob TEMPLATE; repeatable, later files win.",
         ),
         click.option(
             "--repo-root",
@@ -282,6 +296,7 @@ def build_app() -> click.Group:
         extend_select: tuple[str, ...],
         ignore: tuple[str, ...],
         exclude: tuple[str, ...],
+        cfn_parameters: tuple[str, ...],
         min_severity: str | None,
         fail_on: str | None,
         soft_fail: bool | None,
@@ -310,7 +325,8 @@ def build_app() -> click.Group:
         from assume_lint.registry import all_rules
 
         targets, root, config = prepare(
-            paths, repo_root, config_file, no_config, select, ignore, extend_select, exclude
+            paths, repo_root, config_file, no_config, select, ignore, extend_select, exclude,
+            cfn_parameters,
         )
         if list_files:
             return _list_files(targets, root, config, output, quiet)
@@ -389,6 +405,7 @@ def build_app() -> click.Group:
         extend_select: tuple[str, ...],
         ignore: tuple[str, ...],
         exclude: tuple[str, ...],
+        cfn_parameters: tuple[str, ...],
         repo_root: Path | None,
         no_cache: bool,
     ) -> int:
@@ -400,7 +417,8 @@ def build_app() -> click.Group:
         from assume_lint.model import Model
 
         targets, root, config = prepare(
-            paths, repo_root, config_file, no_config, select, ignore, extend_select, exclude
+            paths, repo_root, config_file, no_config, select, ignore, extend_select, exclude,
+            cfn_parameters,
         )
         models: list[Model] = []
         result = lint(targets, root, config, use_cache=not no_cache, model_out=models)

@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from assume_lint.cfn_parameters import ParameterFile, ParameterFileError, load_spec
 from assume_lint.findings import Severity
 from assume_lint.registry import Trusted
 from assume_lint.sources import DEFAULT_MAX_BYTES
@@ -51,6 +52,8 @@ class Config:
     # Outside git the root is the current folder, maybe a home folder: the CLI then
     # bounds the search to the folders of the given paths.
     search_root: Path | None = None
+    # CloudFormation parameter files ([TEMPLATE=]FILE), read when the config is built
+    cfn_parameters: tuple[ParameterFile, ...] = ()
 
     def with_overrides(self, **changes: Any) -> Config:
         """A copy with the given fields replaced (CLI flags win over the file)."""
@@ -194,7 +197,14 @@ def _build(path: Path, data: dict[str, Any], text: str) -> Config:
         github_orgs=frozenset(o.lower() for o in trusted_data.get("github-orgs", [])),
         github_repository=trusted_data.get("github-repository"),
     )
+    try:
+        cfn_parameters = tuple(
+            load_spec(spec, path.parent) for spec in data.get("cfn-parameters", [])
+        )
+    except ParameterFileError as exc:
+        raise ConfigError(f"{path}: cfn-parameters: {exc}") from None
     return Config(
+        cfn_parameters=cfn_parameters,
         fail_on=Severity.parse(data.get("fail-on", "low")),
         min_severity=Severity.parse(data.get("min-severity", "info")),
         min_severity_given="min-severity" in data,

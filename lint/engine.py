@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 
 from assume_lint.baseline import BASELINED, BaselineEntry, load_baseline
 from assume_lint.cache import ModelCache, cache_dir, unit_digest
+from assume_lint.cfn_parameters import Values, values_for
 from assume_lint.config import Config
 from assume_lint.findings import Finding, Hit, Location, Severity, Variant
 from assume_lint.model import Credential, Model, ParseProblem
@@ -63,6 +64,8 @@ class Inputs:
     kinds: dict[str, str] = field(default_factory=dict)  # rel -> kind
     reported: set[str] = field(default_factory=set)
     problems: list[ParseProblem] = field(default_factory=list)
+    # rel -> CloudFormation parameter values supplied for that template
+    parameters: dict[str, Values] = field(default_factory=dict)
     scanned: int = 0
 
 
@@ -191,6 +194,10 @@ def collect(candidates: Sequence[Candidate], config: Config) -> Inputs:
             inputs.reported.add(source.rel)
             if candidate.explicit:
                 queue.extend(_siblings(candidate, kind))
+    if config.cfn_parameters:
+        for rel, kind in inputs.kinds.items():
+            if kind == "cloudformation":
+                inputs.parameters[rel] = values_for(rel, config.cfn_parameters)
     return inputs
 
 
@@ -203,7 +210,13 @@ def units_of(inputs: Inputs) -> list[Unit]:
             continue  # scanned for keys by the engine, parsed by nobody
         grouped.setdefault((kind, unit_key(kind, rel)), []).append(inputs.sources[rel])
     return [
-        Unit(kind, key, tuple(files), frozenset(f.rel for f in files) - inputs.reported)
+        Unit(
+            kind,
+            key,
+            tuple(files),
+            frozenset(f.rel for f in files) - inputs.reported,
+            inputs.parameters.get(key, ()) if kind == "cloudformation" else (),
+        )
         for (kind, key), files in sorted(grouped.items())
     ]
 
@@ -217,6 +230,10 @@ def parse_unit(unit: Unit) -> tuple[Model, bool]:
 
     try:
         with schema_skipped(unit.context):
+            if unit.parameters:
+                from assume_lint.parsers import cloudformation
+
+                return cloudformation.parse_unit(unit.files, dict(unit.parameters)), True
             return load_parser(unit.kind).parse_unit(unit.files), True
     except RecursionError:
         message = "input is nested too deeply to analyse"

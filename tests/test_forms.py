@@ -241,3 +241,71 @@ def test_cli_callers_in_scripts_workflows_makefiles_buildspecs_and_dockerfiles(
     # 20), the MFA call of oncall.sh (line 7), the Makefile's correct ExternalId, and the
     # Dockerfile's profile whose mfa_serial may be in a mounted config. The refused call
     # (oncall.sh line 10) gets no AL303 although break-glass requires MFA.
+
+
+# --------------------------------------------------------------------------- parameter files
+
+
+def test_parameter_file_replaces_defaults(capsys: pytest.CaptureFixture[str]) -> None:
+    """AWS CLI format for one template: RepositoryName/BranchName pinned, Stage prod
+    decides IsProduction; AppRepository now known (repo:acme/web:*) admits pull requests;
+    CreateProviderParam's UsePreviousValue is unknown (both ways of CreateProvider)."""
+    prod = FORMS / "cfn" / "params" / "prod.json"
+    found = lint(capsys, "cfn", "--cfn-parameters", f"templates/github-oidc.yaml={prod}")
+    assert where([f for f in found if "github" in str(f["path"])]) == [
+        ("AL105", "templates/github-oidc.yaml", 104, "medium"),
+    ]
+    (hit,) = [f for f in found if f["line"] == 104]
+    assert "default parameters" not in str(hit["message"])
+
+
+def test_codepipeline_parameter_file_for_every_template(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    found = lint(capsys, "cfn", "--cfn-parameters",
+                 str(FORMS / "cfn" / "params" / "sandbox-pipeline.json"))
+    github = [f for f in found if "github" in str(f["path"])]
+    assert where(github) == [
+        ("AL105", "templates/github-oidc.yaml", 60, "high"),  # "*" supplied, not defaulted
+        ("AL105", "templates/github-oidc.yaml", 77, "high"),  # Stage dev: IsProduction false
+        ("AL105", "templates/github-oidc.yaml", 104, "high"),  # AppRepository "*"
+    ]
+    assert all(str(f["message"]).endswith("with StringEquals") for f in github)  # plain
+
+
+def test_parameter_files_from_the_config(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    root = tmp_path / "repo"
+    shutil.copytree(FORMS / "cfn", root)
+    (root / ".assume-lint.toml").write_text(
+        'cfn-parameters = ["templates/github-*.yaml=params/prod.json"]\n'
+    )
+    main([str(root), "-q", "-f", "json", "--repo-root", str(root),
+          "--config", str(root / ".assume-lint.toml")])
+    found = json.loads(capsys.readouterr().out)["findings"]
+    assert [(f["path"], f["line"]) for f in found if "github" in f["path"]] == [
+        ("templates/github-oidc.yaml", 104)]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "not a JSON parameter file"),
+        ('{"Env": "prod"}', "expected the AWS CLI's"),
+        ('[{"ParameterValue": "x"}]', "entry 0 has no ParameterKey"),
+    ],
+)
+def test_a_bad_parameter_file_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, message: str
+) -> None:
+    bad = tmp_path / "params.json"
+    bad.write_text(content)
+    code = main([str(FORMS / "cfn"), "--no-config", "-q", "--cfn-parameters", str(bad)])
+    assert code == 2
+    assert message in capsys.readouterr().err
+    assert main([str(FORMS / "cfn"), "--no-config", "-q", "--cfn-parameters",
+                 str(tmp_path / "missing.json")]) == 2
+    assert "cannot read parameter file" in capsys.readouterr().err

@@ -58,6 +58,9 @@ class Unit:
     key: str
     files: tuple[SourceFile, ...]
     context: frozenset[str] = frozenset()
+    # CloudFormation parameter values supplied for the unit's template (name, value;
+    # None: unknown), from --cfn-parameters / cfn-parameters. Part of the cache key.
+    parameters: tuple[tuple[str, str | None], ...] = ()
 
 
 SNIFF_JSON = "sniff:json"

@@ -94,7 +94,7 @@ class _Template:
     mappings: Node | None = None
     conditions: dict[str, Node] = field(default_factory=dict)
     resources: dict[str, Node] = field(default_factory=dict)
-    supplied: Mapping[str, str] = field(default_factory=dict)
+    supplied: Mapping[str, str | None] = field(default_factory=dict)
     # the current evaluation: chosen options, how many more variants may be opened, and
     # whether a parameter default was used
     chosen: dict[str, int] = field(default_factory=dict)
@@ -120,7 +120,8 @@ class _Template:
         if spec is None:
             return None
         if name in self.supplied:
-            return Node(self.supplied[name], spec.location)
+            value = self.supplied[name]
+            return None if value is None else Node(value, spec.location)
         if spec.default is not None:
             self.used_default = True
             return None if self.ignore_defaults else spec.default
@@ -155,7 +156,7 @@ class _Template:
             return node.text()
         name, argument = found
         if name == "Ref" and argument.text() in self.supplied:
-            return self.supplied[argument.text() or ""]
+            return self.supplied[argument.text() or ""]  # None: supplied, but unknown
         return None
 
     def clause(self) -> str:
@@ -212,15 +213,19 @@ def _condition_ref(node: Node) -> tuple[str, Node] | None:
     return None
 
 
-def parse_unit(files: Sequence[SourceFile]) -> Model:
-    """Parse each template of the unit (one file, normally)."""
-    return per_file(parse_file, files)
+def parse_unit(
+    files: Sequence[SourceFile], supplied: Mapping[str, str | None] | None = None
+) -> Model:
+    """Parse each template of the unit (one file, normally), with the parameter values
+    a parameter file supplies for it."""
+    return per_file(partial(parse_file, supplied=supplied), files)
 
 
-def parse_file(source: SourceFile, supplied: Mapping[str, str] | None = None) -> Model:
+def parse_file(source: SourceFile, supplied: Mapping[str, str | None] | None = None) -> Model:
     """One template -> its roles, or a ParseProblem when the YAML/JSON is invalid.
 
-    ``supplied`` holds parameter values from parameter files: they replace defaults.
+    ``supplied`` holds parameter values from parameter files: they replace defaults (a
+    value of None is supplied but unknown, e.g. the AWS CLI's ``UsePreviousValue``).
     """
     model = Model()
     root = load_template(source)
@@ -259,7 +264,9 @@ def _section(root: Node, name: str) -> dict[str, Node]:
     return dict(node.items()) if node is not None and node.is_map else {}
 
 
-def _roles(root: Node, rel: str, supplied: Mapping[str, str], model: Model) -> None:
+def _roles(
+    root: Node, rel: str, supplied: Mapping[str, str | None], model: Model
+) -> None:
     """Every ``AWS::IAM::Role`` under ``Resources``, in file order, once per variant."""
     resources = root.get("Resources") if root.is_map else None
     if resources is None or not resources.is_map:
