@@ -109,6 +109,18 @@ def test_github_level_follows_the_sarif_mapping(severity: Severity, level: str) 
     assert out.startswith(f"::{level} file=a.tf,")
 
 
+def test_github_annotations_come_worst_first() -> None:
+    result = RunResult(findings=[
+        finding("a.tf", 1, 1, severity=Severity.MEDIUM),
+        finding("b.tf", 9, 1, severity=Severity.HIGH),
+        finding("z.tf", 5, 1, severity=Severity.CRITICAL),
+        finding("b.tf", 2, 1, severity=Severity.HIGH),
+    ])
+    files = [parse_command(line)[1]["file"] + ":" + parse_command(line)[1]["line"]
+             for line in render("github", result, RULES).splitlines()]
+    assert files == ["z.tf:5", "b.tf:2", "b.tf:9", "a.tf:1"]
+
+
 def test_github_escapes_properties_and_data_as_the_runner_does() -> None:
     hostile = "x,line=99::y%z\r\nw.tf"
     result = RunResult(
@@ -249,10 +261,10 @@ def test_cli_github_on_a_tree(tree: Path, capsys: pytest.CaptureFixture[str]) ->
     parsed = [parse_command(line) for line in out.splitlines()]
     rows = [(p["file"], int(p["line"]), int(p["col"]), lvl, p["title"].split()[1])
             for lvl, p, _ in parsed]
-    assert rows == [
-        ("bad.tf", 2, 15, "error", "AL900"),
+    assert rows == [  # worst first: GitHub shows only the first errors of a step
         ("tf/main.tf", 3, 3, "error", "AL201"),
         ("tf/main.tf", 4, 3, "error", "AL202"),
+        ("bad.tf", 2, 15, "error", "AL900"),
     ]
     assert KEY not in out + err and SECRET not in out + err
     assert "AKIA************ZAM2" in out

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assume_lint.findings import Finding, Severity
-from assume_lint.formatters import reported
+from assume_lint.formatters import reported, sort_key
 from assume_lint.formatters.text import format_finding
 from assume_lint.registry import Rule
 from assume_lint.result import RunResult
@@ -69,13 +69,17 @@ def render(
     category: str = "assume-lint",
     include_suppressed: bool = False,
 ) -> str:
-    """One annotation per reported finding, in file order; "" when there are none.
+    """One annotation per reported finding, worst first, then in file order; "" when
+    there are none.
 
-    Suppressed findings are never annotated (``include_suppressed`` is for json/sarif);
-    the summary line goes to stderr, as for every format but text.
+    GitHub shows only the first few annotations of each level a step prints, so the
+    critical ones come before the high ones (both are ``error``). Suppressed findings are
+    never annotated (``include_suppressed`` is for json/sarif); the summary line goes to
+    stderr, as for every format but text.
     """
     del rules, color, category, include_suppressed
-    lines = [annotation(f, result) for f, _ in reported(result, False)]
+    items = sorted(reported(result, False), key=lambda i: (-i[0].severity, *sort_key(i[0])))
+    lines = [annotation(f, result) for f, _ in items]
     return "".join(line + "\n" for line in lines)
 
 
