@@ -19,8 +19,6 @@ reason to fail the run.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -33,6 +31,7 @@ VERSION = 1
 TOOL = "assume-lint"
 BASELINED = "baseline"
 _FIELDS = ("fingerprint", "rule_id", "path", "key", "message")
+MAX_BYTES = 64 * 1024 * 1024  # a baseline of ~200,000 findings
 
 
 class BaselineError(Exception):
@@ -117,35 +116,33 @@ def render_baseline(findings: Iterable[Finding]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_baseline(path: Path, findings: Iterable[Finding]) -> None:
-    """Write the baseline atomically (a temporary file in the same folder, then rename),
-    so an interrupted run never leaves a truncated baseline behind.
+def write_baseline(path: Path, findings: Iterable[Finding], secrets: tuple[str, ...] = ()) -> None:
+    """Write the baseline through :func:`assume_lint.fileio.write_file` (atomically, never
+    through a symbolic link), masked like every other output.
 
     The engine passes the findings that should stay hidden: normally every finding of
     the run that is not inline-suppressed (baselined ones included, so that rewriting
     keeps them). Raises BaselineError when the file cannot be written.
     """
-    text = render_baseline(findings)
-    folder = path.parent if str(path.parent) else Path(".")
+    from assume_lint.fileio import write_file
+    from assume_lint.secrets import mask_text
+
+    text = mask_text(render_baseline(findings), secrets, shapes=False)
     try:
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        write_file(path, text)
     except OSError as exc:
-        raise BaselineError(f"{path}: cannot write baseline: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, path)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
         raise BaselineError(f"{path}: cannot write baseline: {exc.strerror or exc}") from None
 
 
 def load_baseline(path: Path) -> Baseline:
-    """Read and validate a baseline; BaselineError says which file and what is wrong."""
+    """Read and validate a baseline; BaselineError says which file and what is wrong.
+
+    Read through :func:`assume_lint.fileio.read_regular`: a FIFO, a device or a file of
+    more than :data:`MAX_BYTES` is an error, not a hang."""
+    from assume_lint.fileio import read_regular
+
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path, MAX_BYTES).decode("utf-8")
     except UnicodeDecodeError:
         raise BaselineError(f"{path}: baseline is not UTF-8 text") from None
     except OSError as exc:

@@ -23,6 +23,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from assume_lint.fileio import read_regular
+from assume_lint.sources import DEFAULT_MAX_BYTES
+
 Values = tuple[tuple[str, str | None], ...]  # parameter name -> value (None: unknown)
 
 
@@ -53,8 +56,10 @@ def load_spec(spec: str, base: Path) -> ParameterFile:
 
 def load_values(path: Path, shown: str) -> Values:
     """The parameter values of one file, in either format."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+    try:  # never blocks on a FIFO, reads regular files only, at most 4 MiB
+        data = json.loads(read_regular(path, DEFAULT_MAX_BYTES).decode("utf-8"))
+    except RecursionError:
+        raise ParameterFileError(f"{shown}: not a JSON parameter file: nested too deeply") from None
     except OSError as exc:
         raise ParameterFileError(
             f"{shown}: cannot read parameter file: {exc.strerror or exc}"

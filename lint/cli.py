@@ -6,6 +6,7 @@ integrations call it often, and click alone costs more than Python's start-up.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Sequence
@@ -61,6 +62,8 @@ def console() -> None:
     gc.set_threshold(200_000, 50, 1000)
     code = main()
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # a stream closed at start-up (assume-lint ... >&-)
+            continue
         try:
             stream.flush()
         except BrokenPipeError:
@@ -108,25 +111,33 @@ def exit_code(result: RunResult, config: Config) -> int:
     return EXIT_OK
 
 
-def write_output(text: str, output: Path | None) -> None:
-    """Write the report to ``output`` atomically (a temp file renamed), or to stdout."""
-    if output is None:
-        sys.stdout.write(text)
-        if text and not text.endswith("\n"):
-            sys.stdout.write("\n")
-        sys.stdout.flush()
-        return
-    import tempfile
+def write_output(text: str, output: Path | None, secrets: tuple[str, ...] = ()) -> None:
+    """Write the report to ``output`` (see :func:`assume_lint.fileio.write_file`: never
+    through a symbolic link, atomically for a regular file, in place for ``/dev/null``
+    or a FIFO) or to stdout.
 
-    target = output.resolve()
-    handle, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text if text.endswith("\n") else text + "\n")
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    Every report passes through :func:`assume_lint.secrets.mask_text` here, whatever
+    its format: the last line of defence, so that no known secret, access key id or
+    keyed value leaves the process whole even through a string a formatter forgot to
+    mask (the formatters masked every field fully; the whole report skips the costly
+    shape scans). Raises OSError when the report cannot be written (a closed stdout
+    included).
+    """
+    from assume_lint.secrets import mask_text
+
+    text = mask_text(text, secrets, shapes=False)
+    if text and not text.endswith("\n"):
+        text += "\n"
+    if output is None:
+        stream = sys.stdout
+        if stream is None:  # started with stdout closed (assume-lint ... >&-)
+            raise OSError(errno.EBADF, "standard output is closed")
+        stream.write(text)
+        stream.flush()
+        return
+    from assume_lint.fileio import write_file
+
+    write_file(output, text)
 
 
 def use_color(no_color: bool, output: Path | None, stream: Any = None) -> bool:

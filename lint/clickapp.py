@@ -165,17 +165,19 @@ def _report_missing(missing: Sequence[str]) -> None:
         click.echo(f"assume-lint: {target}: no such file or directory", err=True)
 
 
-def _emit(text: str, output: Path | None) -> str:
+def _emit(text: str, output: Path | None, secrets: tuple[str, ...]) -> str:
     """Write the report (stdout or ``output``): "written", "closed" when the reader of
     stdout went away (``| head``: not an error; stdout is silenced) or "failed" when the
-    file cannot be written (said on stderr)."""
+    report cannot be written (said on stderr; the run exits 2)."""
     try:
-        write_output(text, output)
+        write_output(text, output, secrets)
     except BrokenPipeError:
         silence_stdout()
         return "closed"
     except OSError as exc:
-        click.echo(f"assume-lint: cannot write {output}: {exc.strerror}", err=True)
+        where = "the report to standard output" if output is None else str(output)
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        _say(f"assume-lint: cannot write {where}: {reason}")
         return "failed"
     return "written"
 
@@ -187,18 +189,24 @@ def _list_files(
     counts on stderr unless ``quiet``."""
     from assume_lint.engine import list_files
     from assume_lint.formatters import one_line
-    from assume_lint.secrets import mask_path
+    from assume_lint.secrets import mask_text
 
     rows, missing = list_files(targets, root, config)
     _report_missing(missing)
-    text = "".join(f"{one_line(mask_path(rel))}: {what}\n" for rel, what in rows)
+    text = "".join(f"{one_line(mask_text(rel))}: {what}\n" for rel, what in rows)
     read = sum(not what.startswith(("skipped:", "unreadable:")) for _rel, what in rows)
-    if _emit(text, output) == "failed":
+    if _emit(text, output, ()) == "failed":
         return EXIT_ERROR
     if not quiet:
         click.echo(f"{read} {'file' if read == 1 else 'files'} read, {len(rows) - read} "
                    "skipped or unreadable", err=True)
     return EXIT_ERROR if missing else EXIT_OK
+
+
+def _say(message: str) -> None:
+    """A line on stderr; quiet when stderr itself is gone."""
+    if sys.stderr is not None:
+        click.echo(message, err=True)
 
 
 def build_app() -> click.Group:
@@ -355,7 +363,7 @@ def build_app() -> click.Group:
             )
         if write_baseline is not None:
             try:
-                write_baseline_file(write_baseline, result.baselinable)
+                write_baseline_file(write_baseline, result.baselinable, result.secrets)
             except BaselineError as exc:
                 raise click.ClickException(str(exc)) from None
         if statistics and fmt == "text":
@@ -373,7 +381,7 @@ def build_app() -> click.Group:
             if statistics and not quiet:
                 click.echo(statistics_text(result), err=True, nl=False)
         code = exit_code(result, config)
-        emitted = _emit(text, output)
+        emitted = _emit(text, output, result.secrets)
         if emitted != "written":
             return code if emitted == "closed" else EXIT_ERROR
         if not quiet and (output is not None or fmt != "text"):
@@ -429,7 +437,7 @@ def build_app() -> click.Group:
             )
         )
         text: str = module.render_graph(build_graph(models[0], result.findings, result.secrets))
-        if _emit(text, output) == "failed":
+        if _emit(text, output, result.secrets) == "failed":
             return EXIT_ERROR
         return EXIT_ERROR if result.missing else EXIT_OK
 

@@ -18,9 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from assume_lint.cfn_parameters import ParameterFile, ParameterFileError, load_spec
+from assume_lint.fileio import read_regular
 from assume_lint.findings import Severity
 from assume_lint.registry import Trusted
+from assume_lint.secrets import mask_text
 from assume_lint.sources import DEFAULT_MAX_BYTES
+
+MAX_CONFIG_BYTES = 16 * 1024 * 1024  # far above any real pyproject.toml
 
 
 class ConfigError(Exception):
@@ -77,23 +81,34 @@ def find_config(start: Path, stop: Path | None) -> Path | None:
 
 def _has_tool_table(pyproject: Path) -> bool:
     try:
-        return "[tool.assume-lint" in pyproject.read_text(encoding="utf-8", errors="replace")
+        text = read_regular(pyproject, MAX_CONFIG_BYTES).decode("utf-8", "replace")
     except OSError:
         return False
+    return "[tool.assume-lint" in text
 
 
 def load_config(path: Path) -> Config:
-    """Read, validate and convert a config file."""
+    """Read, validate and convert a config file.
+
+    Read through :func:`assume_lint.fileio.read_regular`: a FIFO or a device given as
+    the config is an error, not a hang, and so is a file of more than
+    :data:`MAX_CONFIG_BYTES`; TOML nested too deeply for the parser is an error too.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path, MAX_CONFIG_BYTES).decode("utf-8")
         data = tomllib.loads(text)
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read config: {exc.strerror}") from None
+        raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        raise ConfigError(f"{path}: invalid TOML: {mask_text(str(exc))}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply to read") from None
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("assume-lint", {})
-    _validate_schema(path, data)
+    try:
+        _validate_schema(path, data)
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid config: nested too deeply to validate") from None
     return _build(path, data, text)
 
 

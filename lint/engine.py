@@ -21,6 +21,7 @@ from assume_lint.baseline import BASELINED, BaselineEntry, load_baseline
 from assume_lint.cache import ModelCache, cache_dir, unit_digest
 from assume_lint.cfn_parameters import Values, values_for
 from assume_lint.config import Config
+from assume_lint.fileio import read_regular
 from assume_lint.findings import Finding, Hit, Location, Severity, Variant
 from assume_lint.model import Credential, Model, ParseProblem
 from assume_lint.parsers import (
@@ -36,12 +37,12 @@ from assume_lint.partial import with_role_context
 from assume_lint.plans import Relocator, reconcile
 from assume_lint.registry import Rule, RuleContext, all_rules, is_valid_selector, matches
 from assume_lint.result import RunResult
-from assume_lint.secrets import ACCESS_KEY_ID, mask_path, mask_text
+from assume_lint.secrets import ACCESS_KEY_ID, mask_text
 from assume_lint.sources import ReadProblem, SourceFile, line_starts, read_source
 from assume_lint.subjects import derive_subjects, repository_name
 from assume_lint.suppress import SuppressionOutcome, apply, config_ignores_from, parse_directives
 from assume_lint.textscan import new_secrets, scan_secret_assignments
-from assume_lint.walk import Candidate, relative, walk
+from assume_lint.walk import Candidate, inside, relative, walk
 
 PARSE_ERROR_ID = "AL900"
 _SNIFF_HEAD = 65536
@@ -129,9 +130,8 @@ def _classify(candidate: Candidate, config: Config) -> tuple[str, SourceFile] | 
     if family.startswith("sniff:"):
         try:
             if candidate.path.stat().st_size > config.max_file_size:
-                with candidate.path.open("rb") as handle:
-                    head = handle.read(_SNIFF_HEAD).decode("utf-8", "replace")
-                kind = sniff(family, head)
+                data = read_regular(candidate.path, _SNIFF_HEAD, head=True)
+                kind = sniff(family, data.decode("utf-8", "replace"))
                 if kind is None:
                     return None  # a big unrelated file (package-lock.json): not ours
                 if kind == "terraform-plan":
@@ -147,15 +147,30 @@ def _classify(candidate: Candidate, config: Config) -> tuple[str, SourceFile] | 
     return kind, source
 
 
-def _siblings(candidate: Candidate, kind: str) -> list[Candidate]:
-    """Files that must be parsed with an explicitly given one (its module or profile set)."""
+def _siblings(candidate: Candidate, kind: str, root: Path | None) -> list[Candidate]:
+    """Files that must be parsed with an explicitly given one (its module or profile set).
+
+    A sibling that is a symbolic link resolving outside ``root`` is left out, as a walk
+    of the same folder leaves it out (:func:`assume_lint.walk.inside`): a partial run
+    must not read what a full run would not.
+    """
     if kind not in FOLDER_UNITS:
         return []
     folder = candidate.path.parent
     rel_folder = PurePosixPath(candidate.rel).parent
+    root_real = Path(os.path.realpath(root)) if root is not None else None
     out = []
     try:
-        names = sorted(p.name for p in folder.iterdir() if p.is_file())
+        names = sorted(
+            entry.name
+            for entry in os.scandir(folder)
+            if entry.is_file()
+            and not (
+                entry.is_symlink()
+                and root_real is not None
+                and not inside(Path(entry.path), root_real)
+            )
+        )
     except OSError:
         return []
     for name in names:
@@ -165,8 +180,11 @@ def _siblings(candidate: Candidate, kind: str) -> list[Candidate]:
     return out
 
 
-def collect(candidates: Sequence[Candidate], config: Config) -> Inputs:
-    """Read and classify the candidates, pulling in sibling files for context."""
+def collect(
+    candidates: Sequence[Candidate], config: Config, root: Path | None = None
+) -> Inputs:
+    """Read and classify the candidates, pulling in sibling files for context (never
+    from outside ``root``)."""
     inputs = Inputs()
     queue = list(candidates)
     explicit_reported = {c.rel for c in candidates}
@@ -193,7 +211,7 @@ def collect(candidates: Sequence[Candidate], config: Config) -> Inputs:
             inputs.scanned += kind != TEXT_KIND  # text files count when they hold something
             inputs.reported.add(source.rel)
             if candidate.explicit:
-                queue.extend(_siblings(candidate, kind))
+                queue.extend(_siblings(candidate, kind, root))
     if config.cfn_parameters:
         for rel, kind in inputs.kinds.items():
             if kind == "cloudformation":
@@ -527,7 +545,7 @@ def lint(
     reported-files filter (partial runs), suppressions, the baseline, min-severity.
     """
     walked = walk(paths, root, config.exclude)
-    inputs = collect(walked.files, config)
+    inputs = collect(walked.files, config, root)
     for rel, message in walked.problems:
         inputs.problems.append(ParseProblem(Location(rel, 1, 1), message))
     cache = ModelCache(cache_dir() if use_cache else None)
@@ -582,7 +600,7 @@ def lint(
     def masked(found: Iterable[Finding]) -> list[Finding]:
         # A path named after a key must not print it (paths are masked last, after every
         # step that looks files up by path; fingerprints were taken from the real path).
-        return sorted(f.masked_paths(secrets) for f in found)
+        return sorted(f.masked(secrets) for f in found)
 
     return RunResult(
         findings=masked(visible),
@@ -592,7 +610,7 @@ def lint(
         parse_errors=len(unparsed),
         parse_errors_reported=len(unparsed_reported),
         hidden=dict(sorted(hidden.items())),
-        missing=tuple(mask_path(m, secrets) for m in walked.missing),
+        missing=tuple(mask_text(m, secrets) for m in walked.missing),
         secrets=secrets,
         root=root.as_posix(),
         stale=len(stale),

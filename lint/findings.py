@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field, replace
 
-from assume_lint.secrets import mask_path, mask_text
+from assume_lint.secrets import mask_text
 
 
 class Severity(enum.IntEnum):
@@ -59,9 +59,10 @@ class Location:
         return f"{self.path}:{self.line}:{self.column}"
 
     def masked(self, secrets: tuple[str, ...] = ()) -> Location:
-        """This location with any access key id or known secret in its path (and in the
-        name of what it stands for) masked."""
-        path = mask_path(self.path, secrets)
+        """This location with any secret in its path (and in the name of what it stands
+        for) masked: a file named after a key must not print it into CI logs and SARIF
+        uploads."""
+        path = mask_text(self.path, secrets)
         logical = mask_text(self.logical, secrets) if self.logical else self.logical
         if path == self.path and logical == self.logical:
             return self
@@ -123,12 +124,14 @@ class Finding:
     suppressed: str | None = field(default=None, compare=False)
     fingerprint: str = field(default="", compare=False)
 
-    def masked_paths(self, secrets: tuple[str, ...] = ()) -> Finding:
-        """This finding with key ids masked in the paths of its locations (see
-        :func:`assume_lint.secrets.mask_path`); the fingerprint is kept as computed."""
+    def masked(self, secrets: tuple[str, ...] = ()) -> Finding:
+        """This finding as it may be shown: its paths and its suppression reason through
+        :func:`assume_lint.secrets.mask_text` (message and key were masked when the
+        finding was made); the fingerprint is kept as computed."""
         location = self.location.masked(secrets)
         related = tuple(loc.masked(secrets) for loc in self.related)
+        reason = mask_text(self.suppressed, secrets) if self.suppressed else self.suppressed
         same = all(a is b for a, b in zip(related, self.related, strict=True))
-        if location is self.location and same:
+        if location is self.location and same and reason == self.suppressed:
             return self
-        return replace(self, location=location, related=related)
+        return replace(self, location=location, related=related, suppressed=reason)

@@ -29,7 +29,7 @@ from typing import Any
 
 from assume_lint.findings import Finding, Location
 from assume_lint.model import AssumeAttempt, Condition, Model, Principal, Role, Statement
-from assume_lint.secrets import mask_path, mask_text
+from assume_lint.secrets import mask_text
 
 # Node kinds, in the order they are listed (callers left, roles middle, principals right).
 CALLER_KINDS = ("caller",)
@@ -548,7 +548,7 @@ def _attach(
             caller = by_key.get(f"caller:{attempt.job}") if attempt.job else None
         spans.append((attempt.location.path, start, end, list(edges), caller))
     spans.extend(_planned_spans(model, by_key, callers))
-    masked_path = {path: mask_path(path, secrets) for path in {s[0] for s in spans}}
+    masked_path = {path: mask_text(path, secrets) for path in {s[0] for s in spans}}
     spans = sorted(
         ((masked_path[path], start, end, edges, node) for path, start, end, edges, node in spans),
         key=lambda s: (s[0], s[1], (-s[2][0], -s[2][1])),

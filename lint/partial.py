@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from assume_lint.config import Config
+from assume_lint.fileio import read_regular
 from assume_lint.model import Model
 from assume_lint.parsers import detect_by_path
 from assume_lint.rules._helpers_callers import parse_role_arn
@@ -56,10 +57,8 @@ def _may_define_role(candidate: Candidate, limit: int, names: set[str]) -> bool:
     if not candidate.rel.lower().endswith(_SUFFIXES) or detect_by_path(candidate.rel) is None:
         return False
     try:
-        if candidate.path.stat().st_size > limit:
-            return False
-        text = candidate.path.read_text("utf-8", "replace")
-    except OSError:
+        text = read_regular(candidate.path, limit).decode("utf-8", "replace")
+    except OSError:  # too large, not a regular file (any more), unreadable
         return False
     return any(marker in text for marker in ROLE_MARKERS) and any(n in text for n in names)
 

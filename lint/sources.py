@@ -14,6 +14,8 @@ from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
+from assume_lint.fileio import NotRegularFile, TooLarge, read_regular
+
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024
 
 
@@ -76,15 +78,21 @@ def _decode_problem(data: bytes, exc: UnicodeDecodeError, encoding: str) -> Read
 def read_source(
     path: Path, rel: str, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> SourceFile | ReadProblem:
-    """Read and decode ``path``; a problem instead of an exception when that fails."""
+    """Read and decode ``path``; a problem instead of an exception when that fails.
+
+    Read through :func:`assume_lint.fileio.read_regular`: a file replaced by a FIFO or
+    a device during the run is reported, never waited on, and never more than
+    ``max_bytes`` are read.
+    """
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return ReadProblem(
-                f"file is {size} bytes, larger than the {max_bytes}-byte limit "
-                "(raise max-file-size in the config to lint it)"
-            )
-        data = path.read_bytes()
+        data = read_regular(path, max_bytes)
+    except TooLarge as exc:
+        return ReadProblem(
+            f"file is {exc.size} bytes, larger than the {max_bytes}-byte limit "
+            "(raise max-file-size in the config to lint it)"
+        )
+    except NotRegularFile as exc:
+        return ReadProblem(f"cannot read file: {exc.strerror}")
     except PermissionError:
         return ReadProblem("permission denied")
     except OSError as exc:

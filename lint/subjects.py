@@ -33,6 +33,7 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from assume_lint.fileio import read_regular
 from assume_lint.model import Model, WorkflowJob
 from assume_lint.parsers.located import Node
 from assume_lint.parsers.yamlloc import YamlError, load
@@ -72,7 +73,7 @@ def _git_dir(folder: Path) -> Path | None:
     if dot_git.is_dir():
         return dot_git
     if dot_git.is_file():
-        text = dot_git.read_text("utf-8", "replace").strip()
+        text = _small_text(dot_git).strip()
         if text.startswith("gitdir:"):
             target = Path(text[len("gitdir:") :].strip())
             return target if target.is_absolute() else (folder / target)
@@ -83,9 +84,15 @@ def _config_file(git_dir: Path) -> Path:
     """A worktree's git directory points at the shared one through ``commondir``."""
     common = git_dir / "commondir"
     if common.is_file():
-        shared = Path(common.read_text("utf-8", "replace").strip())
+        shared = Path(_small_text(common).strip())
         return (shared if shared.is_absolute() else git_dir / shared) / "config"
     return git_dir / "config"
+
+
+def _small_text(path: Path) -> str:
+    """A git metadata file's text (regular files only, never blocking, at most 1 MiB:
+    a checkout may be hostile); OSError when it cannot be read."""
+    return read_regular(path, 1 << 20).decode("utf-8", "replace")
 
 
 def origin_url(config_text: str) -> str | None:
@@ -108,7 +115,7 @@ def repository_from_git(start: Path) -> str | None:
         for _ in range(_MAX_PARENTS):
             git_dir = _git_dir(folder)
             if git_dir is not None:
-                url = origin_url(_config_file(git_dir).read_text("utf-8", "replace"))
+                url = origin_url(_small_text(_config_file(git_dir)))
                 return parse_github_remote(url) if url else None
             if folder.parent == folder:
                 return None

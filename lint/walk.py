@@ -208,7 +208,7 @@ def _walk_dir(
             path = Path(entry.path)
             try:
                 is_link = entry.is_symlink()
-                if is_link and not _inside(path, top_real):
+                if is_link and not inside(path, top_real):
                     _skip(result, prefix + entry.name, "a link out of the scanned folder")
                     continue  # never follow a link out of the scanned root
                 if entry.is_dir():
@@ -243,7 +243,9 @@ def _walk_dir(
         stack.extend(reversed(subdirs))
 
 
-def _inside(path: Path, top_real: Path) -> bool:
+def inside(path: Path, top_real: Path) -> bool:
+    """Does ``path``, links resolved, lie under ``top_real`` (an already resolved folder)?
+    The one rule for walks and for the siblings of a named file: never read outside."""
     try:
         Path(os.path.realpath(path)).relative_to(top_real)
     except ValueError:

@@ -39,7 +39,7 @@ def test_identical_with_and_without_cache_and_jobs(
     assert not cache_dir().exists()
     assert _run(capsys, "--no-cache", "--jobs", "2") == baseline
     cold = _run(capsys, "--jobs", "1")  # fills the cache
-    assert cache_dir().is_dir() and any(cache_dir().rglob("*.pickle"))
+    assert cache_dir().is_dir() and any(cache_dir().rglob("*.entry"))
     assert cold == baseline
     assert _run(capsys, "--jobs", "2") == baseline  # warm
     assert _run(capsys) == baseline
@@ -47,7 +47,7 @@ def test_identical_with_and_without_cache_and_jobs(
 
 def test_corrupt_cache_entries_are_misses(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
     expected = _run(capsys)
-    entries = list(cache_dir().rglob("*.pickle"))
+    entries = list(cache_dir().rglob("*.entry"))
     assert entries
     for i, entry in enumerate(entries):
         entry.write_bytes(b"" if i % 3 == 0 else b"\x80\x04garbage" if i % 3 == 1
@@ -77,3 +77,24 @@ def test_unwritable_cache_is_ignored(tmp_path: Path) -> None:
     key = UnitKey("ab" * 32, b"k" * 32)
     cache.put(key, Model())
     assert cache.get(key) is None
+
+
+def test_every_sample_model_round_trips_through_the_cache_as_data(tmp_path: Path) -> None:
+    """Models are stored as built-in data (never pickled): every unit of samples/ must
+    encode, and come back equal, or its model would silently never be cached."""
+    from assume_lint.cache import decode, encode, unit_digest
+    from assume_lint.config import Config
+    from assume_lint.engine import collect, parse_unit, units_of
+    from assume_lint.walk import walk
+
+    root = SAMPLES.parent
+    units = units_of(collect(walk([SAMPLES], root).files, Config(), root))
+    assert len(units) > 20
+    cache = ModelCache(tmp_path / "assume-lint" / "models")
+    for unit in units:
+        parsed, ok = parse_unit(unit)
+        assert ok, unit.key
+        assert decode(encode(parsed)) == parsed, unit.key
+        key = unit_digest(unit)
+        cache.put(key, parsed)
+        assert cache.get(key) == parsed, unit.key

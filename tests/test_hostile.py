@@ -423,14 +423,16 @@ def test_symlink_inside_the_root_is_linted_under_its_own_path(tmp_path: Path) ->
 def test_unreadable_file_via_monkeypatch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = tree(tmp_path, {"locked/main.tf": KEYED_TF})
     locked = (root / "locked" / "main.tf").resolve()
-    real_read = Path.read_bytes
+    from assume_lint import sources
 
-    def read_bytes(self: Path) -> bytes:
-        if self.resolve() == locked:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_read(self)
+    real_read = sources.read_regular
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    def read_regular(path: Path, limit: int, **kwargs: Any) -> bytes:
+        if Path(path).resolve() == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_read(path, limit, **kwargs)
+
+    monkeypatch.setattr(sources, "read_regular", read_regular)
     outcome = run(root)
     only_al900(outcome, "locked/main.tf", 1, 1, "permission denied")
 

@@ -4,11 +4,18 @@ Real-shaped secrets (access key ids AKIA/ASIA + 16 base32 characters, 40-charact
 secret access keys, 300-character session tokens) are fed through every path a value
 can travel: Terraform provider and backend fields, an AWS credentials file, trust JSON
 that accidentally holds keys, broken files whose AL900 message quotes the offending
-token, file names, and exceptions raised inside a parser or a rule. Each scenario runs
-in text, JSON and SARIF (stdout and ``--output``), with ``--include-suppressed``,
-``--write-baseline`` and, where the CLI has it, ``--verbose``; then every byte written
-(stdout, stderr, output files, baseline, the parse cache) is searched for every raw
-secret. Each scenario is its own test so that a leak names its path.
+token, file names, and exceptions raised inside a parser or a rule; and (issue 19,
+attack 3) secrets written after a secret-looking name in every form a file uses:
+``KEY=value`` in a ``.env``, ``export AWS_SECRET_ACCESS_KEY=...`` in a ``user_data``
+heredoc, a ``# secret=...`` comment, a ``&secret=...`` URL parameter, a tfvars secret of
+letters only, a suppression reason (``-- old secret=...``) and a session name
+(``k=...``) that becomes a graph label. Each scenario runs in every output: text, JSON
+and SARIF (stdout and ``--output``, with and without ``--include-suppressed``),
+Markdown and HTML (whose excerpts print the lines around each finding), the graph in
+Mermaid, DOT and JSON, the GitHub and GitLab formats, ``--write-baseline`` and
+``--baseline``; then every byte written (stdout, stderr, output files, the baseline,
+the model cache) is searched for every raw secret. Each scenario is its own test so
+that a leak names its path.
 """
 
 from __future__ import annotations
@@ -65,6 +72,23 @@ GOOD_KEY = _key("AKIA", "good")
 
 GOOD_TF = f'provider "aws" {{\n  access_key = "{GOOD_KEY}"\n}}\n'
 
+
+def _letters(seed: str) -> str:
+    """40 letters, no digit: a secret no shape test recognises (only its name tells)."""
+    raw = hashlib.sha512(seed.encode()).hexdigest()
+    return "".join(chr(ord("a") + int(c, 16)) if i % 2 else chr(ord("A") + int(c, 16))
+                   for i, c in enumerate(raw))[:40]
+
+
+HEREDOC_SECRET = _secret("heredoc")
+ENV_SECRET = _secret("dotenv")
+COMMENT_SECRET = _secret("comment")
+URL_SECRET = _secret("url")
+TFVARS_SECRET = _letters("tfvars")
+REASON_SECRET = _secret("reason")
+SESSION_SECRET = _secret("session")
+JSON_SECRET = _letters("json-client-secret")
+
 SCENARIOS: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
     "terraform-provider": ({"tf/main.tf": (
         'provider "aws" {\n'
@@ -118,10 +142,50 @@ SCENARIOS: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
     "file-name-holds-a-key": ({f"names/{NAME_KEY}.tf": GOOD_TF.replace(GOOD_KEY, PROVIDER_KEY),
                                f"names/{NAME_KEY}/main.tf": "{{{\n"},
                               (NAME_KEY, PROVIDER_KEY)),
+    # Issue 19, attack 3: every secret sits within two lines of a finding, so the HTML
+    # report's excerpts print its line.
+    "key-value-forms": ({
+        "app/main.tf": (
+            'resource "aws_instance" "web" {\n'
+            '  ami       = "ami-123"\n'
+            "  user_data = <<-EOT\n"
+            "    #!/bin/bash\n"
+            f"    export AWS_ACCESS_KEY_ID={_key('AKIA', 'heredoc')}\n"
+            f"    export AWS_SECRET_ACCESS_KEY={HEREDOC_SECRET}\n"
+            "  EOT\n"
+            "}\n"
+            f"# secret={COMMENT_SECRET}\n"
+            'provider "aws" {\n'
+            f'  access_key = "{_key("AKIA", "comment")}"\n'
+            f"  # callback https://hooks.example.com/x?team=a&secret={URL_SECRET}\n"
+            "  secret_key = var.secret_key\n"
+            "}\n"
+            'provider "aws" {\n'
+            '  alias      = "old"\n'
+            f'  access_key = "{_key("AKIA", "reason")}" # assume-lint: ignore[AL201] -- '
+            f"old secret={REASON_SECRET}\n"
+            "  assume_role {\n"
+            '    role_arn     = "arn:aws:iam::111111111111:role/deploy"\n'
+            f'    session_name = "k={SESSION_SECRET}"\n'
+            "  }\n"
+            "}\n"
+            'variable "secret_key" {\n  type = string\n}\n'),
+        "app/terraform.tfvars": (f'access_key = "{_key("AKIA", "tfvars")}"\n'
+                                 f'ci_secret  = "{TFVARS_SECRET}"\n'),
+        "app/.env": (f"AWS_ACCESS_KEY_ID={_key('AKIA', 'dotenv')}\n"
+                     f"AWS_SECRET_KEY={ENV_SECRET}\n"),
+        "iam/trust.json": (
+            '{\n  "Version": "2012-10-17",\n'
+            f'  "client_secret": "{JSON_SECRET}",\n'
+            '  "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"},\n'
+            '    "Action": "sts:AssumeRole"}]\n}\n'),
+    }, (HEREDOC_SECRET, ENV_SECRET, COMMENT_SECRET, URL_SECRET, TFVARS_SECRET, REASON_SECRET,
+        SESSION_SECRET, JSON_SECRET, _key("AKIA", "heredoc"), _key("AKIA", "comment"),
+        _key("AKIA", "reason"), _key("AKIA", "tfvars"), _key("AKIA", "dotenv"))),
 }
 
 # Scenarios that leak today; each reason names the code path (see the report). Paths
-# named after a key id are masked in every output (see secrets.mask_path).
+# named after a key id are masked in every output (see secrets.mask_text).
 LEAKS: dict[str, str] = {}
 
 
@@ -166,11 +230,18 @@ def _runs(root: Path, outdir: Path) -> Iterator[tuple[str, int, str, str]]:
             yield (f"{label}>file", *_invoke([*base, "--format", fmt, "--output", str(target),
                                                *extra]))
     for fmt in ("markdown", "html", "github", "gitlab"):  # the other formats of check
-        yield (fmt, *_invoke([*base, "--format", fmt]))
+        for extra in extras:
+            yield (f"{fmt}{''.join(extra)}", *_invoke([*base, "--format", fmt, *extra]))
+        target = outdir / f"report.{fmt}"
+        yield (f"{fmt}>file", *_invoke([*base, "--format", fmt, "--include-suppressed",
+                                         "--output", str(target)]))
     for fmt in ("mermaid", "dot", "json"):  # the graph command
         code, out, err = _invoke(["graph", *base, "--format", fmt])
         assert code in (0, 2) and out, (fmt, code, err)  # drawn (2: a parse error too)
         yield (f"graph-{fmt}", code, out, err)
+        target = outdir / f"graph.{fmt}"
+        yield (f"graph-{fmt}>file", *_invoke(["graph", *base, "--format", fmt,
+                                               "--output", str(target)]))
     if "--write-baseline" in OPTIONS:
         target = outdir / "baseline.json"
         yield ("write-baseline", *_invoke([*base, "--write-baseline", str(target)]))
@@ -223,11 +294,37 @@ def test_no_secret_in_any_output(tmp_path: Path, cache_home: Path, name: str) ->
         texts[f"{label}:stderr"] = err.encode("utf-8", "surrogateescape")
         assert "Traceback" not in err, (label, err)
     texts.update(_all_written(outdir))
+    texts.update(_all_written(cache_home))  # the model cache: encrypted, never in clear
+    assert any(p.is_file() for p in cache_home.rglob("*")), "the runs filled the model cache"
     assert codes["json"] in (1, 2)
     # The good file's key was found (and masked): the run really linted.
     masked_good = GOOD_KEY[:4] + "*" * 12 + GOOD_KEY[-4:]
     assert masked_good in texts["json:stdout"].decode()
     assert not _leaks((*secrets, GOOD_KEY), texts)
+
+
+def _masked(secret: str) -> str:
+    return secret[:4] + "*" * (len(secret) - 8) + secret[-4:]
+
+
+def test_key_value_forms_reach_every_output_masked(tmp_path: Path, cache_home: Path) -> None:
+    """The leak test above could pass because a line was never printed; here each form
+    is shown to be printed, masked, where the attack found it whole."""
+    files, _ = SCENARIOS["key-value-forms"]
+    root = _write(tmp_path / "repo", files)
+    base = [str(root), "--repo-root", str(root), "--no-config"]
+    html = _invoke([*base, "-f", "html", "--include-suppressed"])[1]
+    for secret in (HEREDOC_SECRET, ENV_SECRET, COMMENT_SECRET, URL_SECRET, TFVARS_SECRET,
+                   REASON_SECRET, SESSION_SECRET):
+        assert _masked(secret) in html, secret  # excerpt, reason or graph label, masked
+    for fmt in ("json", "sarif"):
+        out = _invoke([*base, "-f", fmt, "--include-suppressed"])[1]
+        assert f"old secret={_masked(REASON_SECRET)}" in out, fmt  # the suppression reason
+    for fmt in ("mermaid", "dot", "json"):
+        out = _invoke(["graph", *base, "-f", fmt])[1]
+        assert f"k={_masked(SESSION_SECRET)}" in out, fmt  # the session-name label
+    markdown = _invoke([*base, "-f", "markdown"])[1]
+    assert f"k={_masked(SESSION_SECRET)}" in markdown
 
 
 def test_secret_in_a_parser_exception_is_masked(tmp_path: Path, cache_home: Path,

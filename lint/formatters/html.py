@@ -14,6 +14,7 @@ import html
 from collections.abc import Sequence
 from pathlib import Path
 
+from assume_lint.fileio import read_regular
 from assume_lint.findings import Finding
 from assume_lint.formatters import masked, one_line, reported
 from assume_lint.graph import Edge, Graph, Node, build_graph, by_account, group_of, rule_ids, worst
@@ -91,9 +92,8 @@ def _lines(
     """
     if path not in cache:
         try:
-            file = Path(root) / path
-            data = file.read_bytes()[:_MAX_SOURCE] if file.is_file() else None
-        except OSError:
+            data: bytes | None = read_regular(Path(root) / path, _MAX_SOURCE, head=True)
+        except OSError:  # gone, unreadable, or no longer a regular file
             data = None
         lines = None if data is None else data.decode("utf-8", "replace").split("\n")
         if lines is not None:

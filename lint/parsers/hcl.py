@@ -1,11 +1,12 @@
 """HCL loading and evaluation on python-hcl2's raw Lark tree, with exact locations.
 
 Why not ``hcl2.loads``: its dict output loses every line and column, and its
-``hcl2.parser.parser()`` rebuilds the LALR tables (~1.6 s) on every run when its cache
-file is missing and site-packages is read-only. Here the Lark parser is built with
-exactly hcl2's options, loaded from hcl2's own cache file or from a cache file in the
-user cache folder, and the raw tree is evaluated into :class:`Node` values that keep
-the line/column of every attribute, block, object key and value.
+``hcl2.parser.parser()`` rebuilds the LALR tables (~2 s) on every run when its cache
+file is missing and site-packages is read-only. Here the Lark parser has exactly
+hcl2's options and is loaded from tables shipped in the package
+(:mod:`assume_lint.parsers.hcl_tables`), and the raw tree is evaluated into
+:class:`Node` values that keep the line/column of every attribute, block, object key
+and value.
 
 Evaluation is deliberately partial: literals, strings and heredocs (with ``${...}``
 resolved through a :class:`Scope`), tuples, objects, ``jsonencode``/``file``/
@@ -18,19 +19,14 @@ hcl2 and lark are imported lazily so importing this module stays cheap.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
-import hashlib
 import importlib
 import json
 import os
 import re
-import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from assume_lint.findings import Location
@@ -43,123 +39,18 @@ from assume_lint.secrets import mask_text
 HOLE_OPEN = "\ue000"
 HOLE_CLOSE = "\ue001"
 _HOLE_RE = re.compile(HOLE_OPEN + r"(\d+)" + HOLE_CLOSE + "*")
-_CACHE_FORMAT = "1"
 
 # --------------------------------------------------------------------------- parser
 
 
-def _user_cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/assume-lint`` or ``~/.cache/assume-lint``."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "assume-lint"
-
-
-def _versions() -> tuple[str, str]:
-    """The installed hcl2 and lark versions (they name and key the cache file)."""
-    import lark
-    from hcl2 import version as hcl2_version
-
-    return str(getattr(hcl2_version, "version", "unknown")), str(lark.__version__)
-
-
-def _grammar_path() -> Path:
-    import hcl2.parser
-
-    return Path(hcl2.parser.__file__).parent / "hcl2.lark"
-
-
-def user_cache_file() -> Path:
-    """The user-cache file for this hcl2/lark/Python combination."""
-    hcl2_v, lark_v = _versions()
-    py = f"{sys.version_info[0]}{sys.version_info[1]}"
-    return _user_cache_dir() / f"hcl2-{hcl2_v}-lark-{lark_v}-py{py}.bin"
-
-
-def _cache_key() -> bytes:
-    """What the user-cache file must match: grammar text, versions, our format."""
-    hcl2_v, lark_v = _versions()
-    digest = hashlib.sha256()
-    for part in (_CACHE_FORMAT, hcl2_v, lark_v, sys.version, _grammar_path().read_text("utf-8")):
-        digest.update(part.encode("utf-8") + b"\0")
-    return digest.hexdigest().encode("ascii")
-
-
-def _build(cache: str | bool) -> Any:
-    """Build the parser exactly as ``hcl2.parser.parser()`` does (same option order:
-    lark hashes the options in call order to validate its cache file)."""
-    import hcl2.parser
-    from hcl2.postlexer import PostLexer
-    from lark import Lark
-
-    return Lark.open(
-        "hcl2.lark",
-        parser="lalr",
-        cache=cache,
-        rel_to=hcl2.parser.__file__,
-        propagate_positions=True,
-        postlex=PostLexer(),
-    )
-
-
-def _load_user_cache(path: Path) -> Any | None:
-    """The parser saved in ``path``, or None when absent, stale or unreadable."""
-    from lark import Lark
-
-    try:
-        with path.open("rb") as handle:
-            if handle.readline().rstrip(b"\n") != _cache_key():
-                return None
-            return Lark.load(handle)
-    except Exception:  # a corrupt cache is rebuilt, never fatal
-        return None
-
-
-def _save_user_cache(path: Path, parser: Any) -> None:
-    """Write the parser atomically (temp file + rename); silently skip when unwritable."""
-    tmp_name = ""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=".bin", dir=path.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(_cache_key() + b"\n")
-            parser.save(handle)
-        os.replace(tmp_name, path)
-        tmp_name = ""
-    except (OSError, TypeError, ValueError):
-        pass
-    finally:
-        if tmp_name:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
-
-
-def load_parser() -> Any:
-    """Load the HCL parser without rebuilding it when any cache can serve it.
-
-    Order: our user cache (it exists only when hcl2's was missing or stale once);
-    hcl2's own cache file; else build and save our user cache.
-    """
-    import hcl2.parser
-
-    user_file = user_cache_file()
-    parser = _load_user_cache(user_file) if user_file.exists() else None
-    if parser is not None:
-        return parser
-    hcl2_file = Path(hcl2.parser.PARSER_FILE)
-    if hcl2_file.exists():
-        parser = _build(str(hcl2_file))
-        if "grammar" not in vars(parser):  # loaded from hcl2's cache, not rebuilt
-            return parser
-    else:
-        parser = _build(False)
-    _save_user_cache(user_file, parser)
-    return parser
-
-
 @functools.lru_cache(maxsize=1)
 def get_parser() -> Any:
-    """The process-wide HCL parser (loaded once)."""
-    return load_parser()
+    """The process-wide HCL parser, loaded once from the tables shipped in the package
+    (:mod:`assume_lint.parsers.hcl_tables`; nothing is read from or written to a cache
+    folder)."""
+    from assume_lint.parsers import hcl_tables
+
+    return hcl_tables.load()
 
 
 # --------------------------------------------------------------------------- tree

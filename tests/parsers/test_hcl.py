@@ -1,11 +1,7 @@
-"""HCL loading (parser cache) and evaluation with exact locations."""
+"""HCL loading and evaluation with exact locations (the parser's shipped tables:
+tests/test_hcl_tables.py)."""
 
 from __future__ import annotations
-
-from pathlib import Path
-from typing import Any
-
-import pytest
 
 from assume_lint.findings import Location
 from assume_lint.model import ParseProblem
@@ -25,54 +21,6 @@ def _parse(text: str) -> HclFile:
 def _eval(text: str, name: str = "x", scope: Scope | None = None) -> Node:
     parsed = _parse(text)
     return Evaluator(parsed, scope or Scope()).attribute(parsed.body.attributes[name])
-
-
-# --------------------------------------------------------------------------- cache
-
-
-def test_parser_is_loaded_from_user_cache_without_rebuilding(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import hcl2.parser
-
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    # hcl2's own cache is absent (as on a read-only site-packages without it).
-    monkeypatch.setattr(hcl2.parser, "PARSER_FILE", tmp_path / "ro" / ".lark_cache.bin")
-    first = hcl.load_parser()
-    cache_file = hcl.user_cache_file()
-    assert cache_file.parent == tmp_path / "cache" / "assume-lint"
-    assert cache_file.name.startswith("hcl2-") and "-lark-" in cache_file.name
-    assert cache_file.exists()
-    assert list(cache_file.parent.glob(".tmp-*")) == []  # atomic write left no temp file
-
-    def no_rebuild(*args: Any, **kwargs: Any) -> Any:
-        raise AssertionError("grammar rebuilt although a cache file exists")
-
-    monkeypatch.setattr(hcl, "_build", no_rebuild)
-    second = hcl.load_parser()
-    assert "grammar" not in vars(second)
-    assert second.parse('a = "b"\n').data == first.parse('a = "b"\n').data
-
-
-def test_unwritable_cache_folder_falls_back(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import hcl2.parser
-
-    blocker = tmp_path / "file-not-dir"
-    blocker.write_text("x")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
-    monkeypatch.setattr(hcl2.parser, "PARSER_FILE", tmp_path / "missing.bin")
-    parser = hcl.load_parser()
-    assert parser.parse("a = 1\n") is not None
-
-
-def test_stale_user_cache_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    path = hcl.user_cache_file()
-    path.parent.mkdir(parents=True)
-    path.write_bytes(b"not-the-key\ngarbage")
-    assert hcl._load_user_cache(path) is None
 
 
 # --------------------------------------------------------------------------- values

@@ -19,7 +19,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assume_lint.sources import SourceFile, read_source
+from assume_lint.fileio import TooLarge, read_regular
+from assume_lint.sources import DEFAULT_MAX_BYTES, SourceFile, read_source
 
 MAX_FILES = 500  # .tf files read from one module folder
 MAX_MANIFEST = 4 * 1024 * 1024
@@ -46,8 +47,8 @@ def digest_of(path: Path) -> str:
     try:
         if path.is_dir():
             return hashlib.sha256(_listing(path).encode("utf-8", "surrogatepass")).hexdigest()
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+        return hashlib.sha256(read_regular(path, DEFAULT_MAX_BYTES)).hexdigest()
+    except OSError:  # also a FIFO or device swapped in, or a file over the limit
         return "missing"
 
 
@@ -96,10 +97,10 @@ def load_manifest(root: Path, reads: Reads) -> dict[str, str]:
     written, relative to the root module); empty when absent or unreadable."""
     path = root / ".terraform" / "modules" / "modules.json"
     try:
-        if path.stat().st_size > MAX_MANIFEST:
-            return {}
-        data = path.read_bytes()
-    except OSError:
+        data = read_regular(path, MAX_MANIFEST)
+    except TooLarge:
+        return {}
+    except OSError:  # absent, unreadable, or not a regular file (never waited on)
         reads.missing(path)
         return {}
     reads.record(path)

@@ -1,0 +1,518 @@
+"""Issue 19: the fifteen attacks an outside audit made on an installed copy, replayed.
+
+One section per attack, in the issue's order (security, denial of service, crashes).
+Each test builds the attacker's tree, runs the real CLI (in-process, or in a subprocess
+where the attack is about processes, signals, file descriptors or privileges) and
+asserts what must hold now: the exit code, the message, that the report was still
+written and that the rest of the tree was linted. Attack 3 (secrets printed whole) is
+in ``tests/test_secret_hygiene.py``, the grammar-cache half of attack 2 in
+``tests/test_hcl_tables.py``; the budgets of attacks 4 and 5 are also fuzzed in
+``tests/test_fuzz.py``.
+
+CI runs as root, which reads unreadable files and ignores process limits, so the
+attacks where permissions matter run in a user namespace mapped to uid 1000
+(``unshare --user --map-user=1000``): the tree stays owned by "us", but without root's
+capabilities. When user namespaces are unavailable they run as ``nobody`` with
+``setpriv``; a test skips (saying why) only when neither can be used.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import hmac
+import io
+import json
+import marshal
+import os
+import pickle
+import shutil
+import stat
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assume_lint.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+GOOD_TF = 'provider "aws" {\n  access_key = "AKIAQYLPMN5HHHFPZAM2"\n}\n'
+BROKEN_TF = 'provider "aws" {\n  region = = 1\n}\n'
+GOOD = ("AL201", "good/main.tf", 2, 3)
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    cache = tmp_path / "xdg"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return cache
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def tree(root: Path, files: dict[str, str] | None = None) -> Path:
+    return write(root, {"good/main.tf": GOOD_TF, **(files or {})})
+
+
+class Outcome:
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.code, self.out, self.err = code, out, err
+
+    @property
+    def doc(self) -> dict[str, Any]:
+        return dict(json.loads(self.out))
+
+    @property
+    def rows(self) -> list[tuple[str, str, int, int]]:
+        return [(f["rule_id"], f["path"], f["line"], f["column"]) for f in self.doc["findings"]]
+
+
+def run(*argv: str) -> Outcome:
+    """The CLI in-process; never a traceback or an internal error."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(argv))
+    outcome = Outcome(code, out.getvalue(), err.getvalue())
+    assert "Traceback" not in outcome.err and "internal error" not in outcome.err, outcome.err
+    return outcome
+
+
+def cli(*argv: str, timeout: float = 120, env: dict[str, str] | None = None,
+        prefix: Sequence[str] = (), **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """The CLI in a subprocess (``python -m assume_lint``)."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([*prefix, sys.executable, "-m", "assume_lint", *argv],
+                          capture_output=True, text=True, timeout=timeout, env=full_env,
+                          check=False, **kwargs)
+
+
+@functools.cache
+def _unprivileged_prefix() -> tuple[str, ...] | None:
+    if os.geteuid() != 0:
+        return ()
+    namespace = ("unshare", "--user", "--map-user=1000", "--map-group=1000")
+    if shutil.which("unshare"):
+        probe = subprocess.run([*namespace, "true"], capture_output=True, check=False)
+        if probe.returncode == 0:
+            return namespace
+    if shutil.which("setpriv"):
+        return ("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups")
+    return None
+
+
+def unprivileged() -> tuple[str, ...]:
+    """A command prefix that drops root (see the module docstring), or skip."""
+    prefix = _unprivileged_prefix()
+    if prefix is None:
+        pytest.skip("running as root without user namespaces (unshare) or setpriv: "
+                    "cannot drop root's capabilities to replay a permission attack")
+    return prefix
+
+
+# --------------------------------------------------------------------------- 1
+
+
+def test_attack_01_output_through_a_symlink_is_refused(tmp_path: Path) -> None:
+    """``ln -s ../victim.txt assume-lint.sarif; assume-lint . -f sarif -o
+    assume-lint.sarif`` overwrote the victim and made it 0600."""
+    root = tree(tmp_path / "repo")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    victim.chmod(0o644)
+    for name in ("assume-lint.sarif", "baseline.json", "graph.mmd"):
+        (root / name).symlink_to("../victim.txt")
+    attempts = [
+        [str(root), "--no-config", "-f", "sarif", "-o", str(root / "assume-lint.sarif")],
+        [str(root), "--no-config", "--write-baseline", str(root / "baseline.json")],
+        ["graph", str(root), "--no-config", "-o", str(root / "graph.mmd")],
+    ]
+    for argv in attempts:
+        outcome = run(*argv)
+        assert outcome.code == 2, argv
+        assert "is a symbolic link; refusing to write through it" in outcome.err, outcome.err
+    assert victim.read_text() == "precious\n"
+    assert stat.S_IMODE(victim.stat().st_mode) == 0o644
+    assert all((root / n).is_symlink() for n in ("assume-lint.sarif", "baseline.json"))
+
+
+def test_attack_01_reports_get_normal_permissions(tmp_path: Path) -> None:
+    """The temporary file's 0600 survived the atomic rename (issue 18 too)."""
+    root = tree(tmp_path / "repo")
+    previous = os.umask(0o022)
+    try:
+        assert run(str(root), "--no-config", "-o", str(tmp_path / "new.txt")).code == 1
+        assert run(str(root), "--no-config", "--write-baseline",
+                   str(tmp_path / "baseline.json"), "-q").code == 1
+        os.umask(0o077)
+        assert run(str(root), "--no-config", "-o", str(tmp_path / "private.txt")).code == 1
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "new.txt").stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "baseline.json").stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "private.txt").stat().st_mode) == 0o600  # umask honoured
+    # A report rewritten in place keeps the mode its owner gave it.
+    (tmp_path / "new.txt").chmod(0o640)
+    assert run(str(root), "--no-config", "-o", str(tmp_path / "new.txt")).code == 1
+    assert stat.S_IMODE((tmp_path / "new.txt").stat().st_mode) == 0o640
+    assert "AL201" in (tmp_path / "new.txt").read_text()
+
+
+def test_attack_01_non_regular_targets_are_written_in_place(tmp_path: Path) -> None:
+    """Given a device node the report replaced it with a regular file; a FIFO, a device
+    and /dev/stdout must be written in place. (The device is a private null device made
+    here, never the machine's /dev/null: a regression would replace that one.)"""
+    root = tree(tmp_path / "repo")
+    fifo = tmp_path / "report.fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    assert run(str(root), "--no-config", "-f", "json", "-o", str(fifo)).code == 1
+    reader.join(30)
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert json.loads(received[0])["findings"][0]["rule_id"] == "AL201"
+    through_stdout = cli(str(root), "--no-config", "-f", "json", "-o", "/dev/stdout")
+    assert through_stdout.returncode == 1, through_stdout.stderr
+    assert json.loads(through_stdout.stdout)["findings"][0]["path"] == "good/main.tf"
+    device = tmp_path / "null-device"
+    try:
+        os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except OSError as exc:
+        pytest.skip(f"cannot make a device node here ({exc.strerror}): FIFO and "
+                    "/dev/stdout were checked, the device case was not")
+    assert run(str(root), "--no-config", "-o", str(device)).code == 1
+    assert stat.S_ISCHR(device.lstat().st_mode)
+    assert device.lstat().st_rdev == os.makedev(1, 3)
+
+
+# --------------------------------------------------------------------------- 2
+
+MARKER_CODE = "import os; open(os.environ['MARKER'], 'w').write('ran')"
+
+
+class _Payload:
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (exec, (MARKER_CODE,))
+
+
+def _entries(cache: Path) -> list[Path]:
+    return sorted(p for p in cache.rglob("*.entry"))
+
+
+def _warm(root: Path, cache: Path) -> Outcome:
+    first = run(str(root), "--no-config", "-f", "json")
+    assert _entries(cache), "the first run filled the model cache"
+    return first
+
+
+def _tamper(entry: Path, how: str) -> None:
+    blob = entry.read_bytes()
+    entry.unlink()
+    if how == "pickle":
+        entry.write_bytes(pickle.dumps(_Payload()))
+    elif how == "pickle-behind-the-header":
+        entry.write_bytes(blob[:5] + pickle.dumps(_Payload()))
+    elif how == "flipped-byte":
+        entry.write_bytes(blob[:-1] + bytes([blob[-1] ^ 1]))
+    elif how == "fifo":
+        os.mkfifo(entry)
+    elif how == "link-to-dev-zero":
+        entry.symlink_to("/dev/zero")
+    elif how == "link-to-a-valid-entry":
+        other = entry.with_name("elsewhere")
+        other.write_bytes(blob)
+        entry.symlink_to(other.name)
+    elif how == "huge":
+        with entry.open("wb") as handle:
+            handle.truncate(65 * 1024 * 1024)  # sparse: over the cap, costs no disk
+    elif how == "folder":
+        entry.mkdir()
+    else:
+        raise AssertionError(how)
+
+
+TAMPERING = ["pickle", "pickle-behind-the-header", "flipped-byte", "fifo", "link-to-dev-zero",
+             "link-to-a-valid-entry", "huge", "folder"]
+
+
+@pytest.mark.parametrize("how", TAMPERING)
+def test_attack_02_a_tampered_cache_entry_is_a_miss(
+    tmp_path: Path, _private_cache: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """A pickle planted in the model cache (its XOR key was computable) ran; a FIFO or
+    a link to /dev/zero as an entry hung the run past 300 s and 3.7 GB."""
+    root = tree(tmp_path / "repo", {"other/main.tf": GOOD_TF.replace("AM2", "AM3")})
+    expected = _warm(root, _private_cache)
+    marker = tmp_path / "MARKER"
+    monkeypatch.setenv("MARKER", str(marker))
+    for entry in _entries(_private_cache):
+        _tamper(entry, how)
+    start = time.monotonic()
+    again = run(str(root), "--no-config", "-f", "json")
+    assert time.monotonic() - start < 30
+    assert again.out == expected.out and again.code == expected.code
+    assert not marker.exists(), "code from the cache ran"
+
+
+def _mac_key(cache: Path) -> bytes:
+    return (cache / "assume-lint" / "key").read_bytes()
+
+
+def test_attack_02_an_entry_forged_with_the_key_is_data_not_code(
+    tmp_path: Path, _private_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Even someone holding the user key (a CI cache restored with the key in it) can
+    only write data: entries that name a class off the model's list, carry a code
+    object or have the wrong shape are misses."""
+    from assume_lint import cache as cache_module
+
+    root = tree(tmp_path / "repo")
+    expected = _warm(root, _private_cache)
+    key = _mac_key(_private_cache)
+    marker = tmp_path / "MARKER"
+    monkeypatch.setenv("MARKER", str(marker))
+    code = compile(MARKER_CODE, "<forged>", "exec")
+    forgeries = [
+        ["system", "touch " + str(marker)],
+        ["Model", ["L", code]],
+        ["Model", ["L"], ["L"]],  # wrong field count
+        code,
+        ["Attr", "x", ["Location", "a", 1, 1, None, None], ""],  # not a Model
+    ]
+    from assume_lint.config import Config
+    from assume_lint.engine import collect, units_of
+    from assume_lint.walk import walk
+
+    units = units_of(collect(walk([root], root).files, Config(), root))
+    keys = [cache_module.unit_digest(unit) for unit in units]
+    entries = _entries(_private_cache)
+    assert sorted(k.name for k in keys) == sorted(e.stem for e in entries)
+    for forged in forgeries:
+        for unit_key, entry in zip(keys, sorted(entries, key=lambda e: [k.name for k in keys]
+                                                 .index(e.stem)), strict=True):
+            stream = hashlib.sha256(b"encrypt\0" + key + unit_key.secret).digest()
+            payload = cache_module._xor(marshal.dumps(forged), stream)
+            mac = hmac.new(key, unit_key.name.encode() + b"\0" + payload, "sha256").digest()
+            entry.write_bytes(cache_module._MAGIC + mac + payload)
+        again = run(str(root), "--no-config", "-f", "json")
+        assert again.out == expected.out, forged
+        assert not marker.exists()
+    # Control: the same forging with a well-formed (empty) model is served, so the
+    # forgeries above did reach decode(); holding the key buys data, never code.
+    for unit_key, entry in zip(keys, sorted(entries, key=lambda e: [k.name for k in keys]
+                                             .index(e.stem)), strict=True):
+        stream = hashlib.sha256(b"encrypt\0" + key + unit_key.secret).digest()
+        payload = cache_module._xor(marshal.dumps(cache_module.encode(cache_module.Model())),
+                                    stream)
+        mac = hmac.new(key, unit_key.name.encode() + b"\0" + payload, "sha256").digest()
+        entry.write_bytes(cache_module._MAGIC + mac + payload)
+    served = run(str(root), "--no-config", "-f", "json")
+    # The served model has no credential: AL201 now comes from the text scan, at the
+    # value (column 17) instead of the field (column 3).
+    assert served.rows == [("AL201", "good/main.tf", 2, 17)]
+    for forged in forgeries:  # what decode() makes of each: an error, or no Model
+        try:
+            decoded = cache_module.decode(forged)
+        except (ValueError, TypeError):
+            continue
+        assert not isinstance(decoded, cache_module.Model), forged
+
+
+@pytest.mark.parametrize("how", ["world-readable", "link", "fifo", "wrong-size"])
+def test_attack_02_a_key_file_not_private_to_us_disables_the_cache(
+    tmp_path: Path, _private_cache: Path, how: str
+) -> None:
+    root = tree(tmp_path / "repo")
+    folder = _private_cache / "assume-lint"
+    folder.mkdir(parents=True)
+    key = folder / "key"
+    if how == "world-readable":
+        key.write_bytes(os.urandom(32))
+        key.chmod(0o644)
+    elif how == "link":
+        (tmp_path / "elsewhere").write_bytes(os.urandom(32))
+        (tmp_path / "elsewhere").chmod(0o600)
+        key.symlink_to(tmp_path / "elsewhere")
+    elif how == "fifo":
+        os.mkfifo(key, 0o600)
+    else:
+        key.write_bytes(b"short")
+        key.chmod(0o600)
+    assert run(str(root), "--no-config").code == 1
+    assert run(str(root), "--no-config").code == 1
+    assert _entries(_private_cache) == []  # nothing written, nothing read
+
+
+def test_attack_02_no_cache_touches_no_cache(tmp_path: Path, _private_cache: Path) -> None:
+    """``--no-cache`` bypasses every cache: nothing is created, read or written."""
+    root = tree(tmp_path / "repo", {"broken/main.tf": BROKEN_TF})
+    assert run(str(root), "--no-config", "--no-cache").code == 2
+    assert not _private_cache.exists()
+
+
+def test_attack_02_the_key_and_entries_are_private(tmp_path: Path, _private_cache: Path) -> None:
+    root = tree(tmp_path / "repo")
+    _warm(root, _private_cache)
+    key = _private_cache / "assume-lint" / "key"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600 and key.stat().st_size == 32
+    for entry in _entries(_private_cache):
+        assert stat.S_IMODE(entry.stat().st_mode) == 0o600
+    assert stat.S_IMODE((_private_cache / "assume-lint").stat().st_mode) == 0o700
+
+
+@contextlib.contextmanager
+def _cwd(path: Path) -> Iterator[None]:
+    previous = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
+
+
+# --------------------------------------------------------------------------- 11
+
+
+def _closed_stdout() -> None:
+    os.close(1)
+
+
+def test_attack_11_stdout_closed_or_full_is_a_clear_exit_2(tmp_path: Path) -> None:
+    """``assume-lint . >&-`` printed an AttributeError traceback and exited 1; with
+    ``> /dev/full`` the message read "cannot write None"."""
+    root = tree(tmp_path / "repo")
+    closed = subprocess.run([sys.executable, "-m", "assume_lint", str(root), "--no-config"],
+                            stdout=None, stderr=subprocess.PIPE, text=True, timeout=120,
+                            preexec_fn=_closed_stdout, check=False)
+    assert closed.returncode == 2
+    assert closed.stderr.strip().splitlines()[-1] == (
+        "assume-lint: cannot write the report to standard output: standard output is closed")
+    assert "Traceback" not in closed.stderr
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system")
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "assume_lint", str(root), "--no-config"],
+                                stdout=full, stderr=subprocess.PIPE, text=True, timeout=120,
+                                check=False)
+    assert result.returncode == 2
+    assert ("assume-lint: cannot write the report to standard output: No space left on device"
+            in result.stderr)
+    assert "None" not in result.stderr and "Traceback" not in result.stderr
+
+
+# --------------------------------------------------------------------------- 13
+
+
+def test_attack_13_config_and_baseline_fifos_are_errors_not_hangs(tmp_path: Path) -> None:
+    root = tree(tmp_path / "repo")
+    os.mkfifo(tmp_path / "config.toml")
+    os.mkfifo(tmp_path / "baseline.json")
+    start = time.monotonic()
+    config = cli(str(root), "--config", str(tmp_path / "config.toml"), timeout=60)
+    baseline = cli(str(root), "--no-config", "--baseline", str(tmp_path / "baseline.json"),
+                   timeout=60)
+    assert time.monotonic() - start < 60
+    assert config.returncode == 2
+    assert f"{tmp_path / 'config.toml'}: cannot read config: a FIFO, not a regular file" in (
+        config.stderr)
+    assert baseline.returncode == 2
+    assert (f"{tmp_path / 'baseline.json'}: cannot read baseline: a FIFO, not a regular file"
+            in baseline.stderr)
+
+
+def test_attack_13_a_config_nested_10000_deep_is_a_clear_error(tmp_path: Path) -> None:
+    """A TOML nested 10,000 deep gave "internal error: RecursionError"."""
+    root = tree(tmp_path / "repo")
+    deep = tmp_path / "deep.toml"
+    deep.write_text("x = " + "[" * 10_000 + "]" * 10_000 + "\n")
+    outcome = run(str(root), "--config", str(deep))
+    assert outcome.code == 2
+    assert f"{deep}: invalid TOML: nested too deeply to read" in outcome.err
+    # nested just below the parser's limit: the schema check must not recurse out either
+    for depth in (400, 900):
+        deep.write_text("select = " + "[" * depth + "]" * depth + "\n")
+        outcome = run(str(root), "--config", str(deep))
+        assert outcome.code == 2 and f"{deep}: invalid" in outcome.err
+
+
+# --------------------------------------------------------------------------- 14
+
+
+def test_attack_14_partial_runs_never_read_siblings_outside_the_root(tmp_path: Path) -> None:
+    """Given a single file, the sibling search followed a symlinked providers.tf that
+    points outside the repository and reported AL301 from it; a walk ignored the link."""
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    write(repo, {"mod/main.tf": (
+        'terraform {\n  backend "s3" {\n    bucket = "b"\n    key    = "k"\n'
+        '    region = "eu-west-1"\n    assume_role {\n'
+        '      role_arn = "arn:aws:iam::111111111111:role/state"\n    }\n  }\n}\n')})
+    provider = ('provider "aws" {\n  assume_role {\n'
+                '    role_arn     = "arn:aws:iam::222222222222:role/deploy"\n'
+                '    session_name = "x"\n  }\n}\n')
+    write(tmp_path, {"outside/providers.tf": provider})
+    (repo / "mod" / "providers.tf").symlink_to("../../outside/providers.tf")
+    with _cwd(repo):
+        partial = run("mod/main.tf", "--no-config", "-f", "json")
+        full = run(".", "--no-config", "-f", "json")
+    assert partial.rows == full.rows == [("AL204", "mod/main.tf", 6, 5)]
+    # A link that stays inside the repository is a sibling like any file.
+    write(repo, {"shared/providers.tf": provider})
+    (repo / "mod" / "providers.tf").unlink()
+    (repo / "mod" / "providers.tf").symlink_to("../shared/providers.tf")
+    with _cwd(repo):
+        partial = run("mod/main.tf", "--no-config", "-f", "json")
+    assert ("AL301", "mod/main.tf", 7, 7) in partial.rows
+
+
+# --------------------------------------------------------------------------- 15
+
+
+@pytest.mark.parametrize("swap", ["fifo", "link-to-dev-zero", "link-to-a-fifo"])
+def test_attack_15_a_file_swapped_after_the_walk_is_al900_not_a_hang(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, swap: str
+) -> None:
+    """Files replaced by FIFOs during the run hung 2 of 3 runs: the walk saw a regular
+    file, the read met a FIFO. Replayed deterministically: the swap happens right
+    after the walk."""
+    from assume_lint import engine
+
+    root = tree(tmp_path / "repo", {"swapped/main.tf": GOOD_TF.replace("AM2", "AM3"),
+                                    "swapped/extra.tf": 'variable "x" {}\n'})
+    real_walk = engine.walk
+    victim = root / "swapped" / "main.tf"
+
+    def walk_then_swap(*args: Any, **kwargs: Any) -> Any:
+        walked = real_walk(*args, **kwargs)
+        victim.unlink()
+        if swap == "fifo":
+            os.mkfifo(victim)
+        elif swap == "link-to-dev-zero":
+            victim.symlink_to("/dev/zero")
+        else:
+            os.mkfifo(tmp_path / "pipe")
+            victim.symlink_to(tmp_path / "pipe")
+        return walked
+
+    monkeypatch.setattr(engine, "walk", walk_then_swap)
+    start = time.monotonic()
+    outcome = run(str(root), "--no-config", "--no-cache", "-f", "json")
+    assert time.monotonic() - start < 30
+    kind = "a device" if swap == "link-to-dev-zero" else "a FIFO"
+    assert outcome.code == 2
+    assert outcome.rows == [("AL201", "good/main.tf", 2, 3), ("AL900", "swapped/main.tf", 1, 1)]
+    assert outcome.doc["findings"][1]["message"] == (
+        f"cannot parse: cannot read file: {kind}, not a regular file")
