@@ -52,7 +52,9 @@ _MAGIC = b"ALC" + _FORMAT.encode() + b"\n"
 _MAC_BYTES = 32
 _KEY_BYTES = 32
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
-_LIST = "L"  # encode: a list is ["L", *items]; any other list is a dataclass
+# encode: a list is ["L", *items], a dict ["D", key, value, ...], a frozenset ["F",
+# *items]; any other list is a dataclass, ["ClassName", *fields].
+_LIST, _DICT, _FROZENSET = "L", "D", "F"
 
 
 def cache_root() -> Path:
@@ -177,14 +179,19 @@ def _init_fields(cls: type[Any]) -> tuple[str, ...]:
 
 def encode(value: Any) -> Any:
     """``value`` as built-in data: a dataclass of :data:`_CLASSES` becomes
-    ``[class name, *fields]``, a list ``["L", *items]``, a tuple stays a tuple.
-    Raises :class:`_NotData` for anything else (that model is then not cached)."""
+    ``[class name, *fields]``, a list ``["L", *items]``, a dict ``["D", key, value,
+    ...]``, a frozenset ``["F", *items]``, a tuple stays a tuple. Raises
+    :class:`_NotData` for anything else (that model is then not cached)."""
     if isinstance(value, _SCALARS):
         return value
     if isinstance(value, tuple):
         return tuple(encode(v) for v in value)
     if isinstance(value, list):
         return [_LIST, *(encode(v) for v in value)]
+    if isinstance(value, dict):
+        return [_DICT, *(encode(part) for pair in value.items() for part in pair)]
+    if isinstance(value, frozenset):
+        return [_FROZENSET, *(encode(v) for v in sorted(value, key=repr))]
     cls = type(value)
     if _CLASSES.get(cls.__name__) is cls:
         return [cls.__name__, *(encode(getattr(value, f)) for f in _init_fields(cls))]
@@ -207,6 +214,10 @@ def decode(data: Any) -> Any:
         values = [v if type(v) in _SCALAR_TYPES else decode(v) for v in data[1:]]
         if tag == _LIST:
             return values
+        if tag == _DICT and len(values) % 2 == 0:
+            return dict(zip(values[::2], values[1::2], strict=True))
+        if tag == _FROZENSET:
+            return frozenset(values)
         cls = _CLASSES.get(tag) if type(tag) is str else None
         if cls is not None and len(values) == len(_FIELDS[cls]):
             return cls(*values)

@@ -81,7 +81,8 @@ class Outcome:
 
 
 def run(*argv: str) -> Outcome:
-    """The CLI in-process; never a traceback or an internal error."""
+    """The CLI in-process; never a traceback or an internal error. Paths are reported
+    relative to the current folder outside git: the tests run from the tree's root."""
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(list(argv))
@@ -184,7 +185,7 @@ def test_attack_01_non_regular_targets_are_written_in_place(tmp_path: Path) -> N
     reader.join(30)
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
     assert json.loads(received[0])["findings"][0]["rule_id"] == "AL201"
-    through_stdout = cli(str(root), "--no-config", "-f", "json", "-o", "/dev/stdout")
+    through_stdout = cli(str(root), "--no-config", "-f", "json", "-o", "/dev/stdout", cwd=root)
     assert through_stdout.returncode == 1, through_stdout.stderr
     assert json.loads(through_stdout.stdout)["findings"][0]["path"] == "good/main.tf"
     device = tmp_path / "null-device"
@@ -213,7 +214,7 @@ def _entries(cache: Path) -> list[Path]:
 
 
 def _warm(root: Path, cache: Path) -> Outcome:
-    first = run(str(root), "--no-config", "-f", "json")
+    first = run(str(root), "--repo-root", str(root), "--no-config", "-f", "json")
     assert _entries(cache), "the first run filled the model cache"
     return first
 
@@ -261,7 +262,7 @@ def test_attack_02_a_tampered_cache_entry_is_a_miss(
     for entry in _entries(_private_cache):
         _tamper(entry, how)
     start = time.monotonic()
-    again = run(str(root), "--no-config", "-f", "json")
+    again = run(str(root), "--repo-root", str(root), "--no-config", "-f", "json")
     assert time.monotonic() - start < 30
     assert again.out == expected.out and again.code == expected.code
     assert not marker.exists(), "code from the cache ran"
@@ -307,7 +308,7 @@ def test_attack_02_an_entry_forged_with_the_key_is_data_not_code(
             payload = cache_module._xor(marshal.dumps(forged), stream)
             mac = hmac.new(key, unit_key.name.encode() + b"\0" + payload, "sha256").digest()
             entry.write_bytes(cache_module._MAGIC + mac + payload)
-        again = run(str(root), "--no-config", "-f", "json")
+        again = run(str(root), "--repo-root", str(root), "--no-config", "-f", "json")
         assert again.out == expected.out, forged
         assert not marker.exists()
     # Control: the same forging with a well-formed (empty) model is served, so the
@@ -319,7 +320,7 @@ def test_attack_02_an_entry_forged_with_the_key_is_data_not_code(
                                     stream)
         mac = hmac.new(key, unit_key.name.encode() + b"\0" + payload, "sha256").digest()
         entry.write_bytes(cache_module._MAGIC + mac + payload)
-    served = run(str(root), "--no-config", "-f", "json")
+    served = run(str(root), "--repo-root", str(root), "--no-config", "-f", "json")
     # The served model has no credential: AL201 now comes from the text scan, at the
     # value (column 17) instead of the field (column 3).
     assert served.rows == [("AL201", "good/main.tf", 2, 17)]
@@ -465,16 +466,17 @@ def test_attack_14_partial_runs_never_read_siblings_outside_the_root(tmp_path: P
                 '    session_name = "x"\n  }\n}\n')
     write(tmp_path, {"outside/providers.tf": provider})
     (repo / "mod" / "providers.tf").symlink_to("../../outside/providers.tf")
+    shown = ("--no-config", "-f", "json", "--extend-select", "AL204")  # AL204: linted
     with _cwd(repo):
-        partial = run("mod/main.tf", "--no-config", "-f", "json")
-        full = run(".", "--no-config", "-f", "json")
+        partial = run("mod/main.tf", *shown)
+        full = run(".", *shown)
     assert partial.rows == full.rows == [("AL204", "mod/main.tf", 6, 5)]
     # A link that stays inside the repository is a sibling like any file.
     write(repo, {"shared/providers.tf": provider})
     (repo / "mod" / "providers.tf").unlink()
     (repo / "mod" / "providers.tf").symlink_to("../shared/providers.tf")
     with _cwd(repo):
-        partial = run("mod/main.tf", "--no-config", "-f", "json")
+        partial = run("mod/main.tf", *shown)
     assert ("AL301", "mod/main.tf", 7, 7) in partial.rows
 
 
@@ -509,7 +511,7 @@ def test_attack_15_a_file_swapped_after_the_walk_is_al900_not_a_hang(
 
     monkeypatch.setattr(engine, "walk", walk_then_swap)
     start = time.monotonic()
-    outcome = run(str(root), "--no-config", "--no-cache", "-f", "json")
+    outcome = run(str(root), "--repo-root", str(root), "--no-config", "--no-cache", "-f", "json")
     assert time.monotonic() - start < 30
     kind = "a device" if swap == "link-to-dev-zero" else "a FIFO"
     assert outcome.code == 2

@@ -90,6 +90,9 @@ def test_every_sample_model_round_trips_through_the_cache_as_data(tmp_path: Path
     root = SAMPLES.parent
     units = units_of(collect(walk([SAMPLES], root).files, Config(), root))
     assert len(units) > 20
+    plans = root.parent / "shared" / "fixtures" / "terraform-plan"  # plans, when present
+    if plans.is_dir():
+        units += units_of(collect(walk([plans], plans).files, Config(), plans))
     cache = ModelCache(tmp_path / "assume-lint" / "models")
     for unit in units:
         parsed, ok = parse_unit(unit)
