@@ -80,6 +80,11 @@ class Outcome:
         return [(f["rule_id"], f["path"], f["line"], f["column"]) for f in self.doc["findings"]]
 
 
+def on(root: Path) -> tuple[str, ...]:
+    """Arguments linting ``root`` as the repository (paths reported relative to it)."""
+    return (str(root), "--repo-root", str(root), "--no-config")
+
+
 def run(*argv: str) -> Outcome:
     """The CLI in-process; never a traceback or an internal error. Paths are reported
     relative to the current folder outside git: the tests run from the tree's root."""
@@ -140,6 +145,8 @@ def test_attack_01_output_through_a_symlink_is_refused(tmp_path: Path) -> None:
         [str(root), "--no-config", "--write-baseline", str(root / "baseline.json")],
         ["graph", str(root), "--no-config", "-o", str(root / "graph.mmd")],
     ]
+    attempts = [[*argv, "--repo-root", str(root)] for argv in attempts
+    ]
     for argv in attempts:
         outcome = run(*argv)
         assert outcome.code == 2, argv
@@ -154,11 +161,11 @@ def test_attack_01_reports_get_normal_permissions(tmp_path: Path) -> None:
     root = tree(tmp_path / "repo")
     previous = os.umask(0o022)
     try:
-        assert run(str(root), "--no-config", "-o", str(tmp_path / "new.txt")).code == 1
-        assert run(str(root), "--no-config", "--write-baseline",
+        assert run(*on(root), "-o", str(tmp_path / "new.txt")).code == 1
+        assert run(*on(root), "--write-baseline",
                    str(tmp_path / "baseline.json"), "-q").code == 1
         os.umask(0o077)
-        assert run(str(root), "--no-config", "-o", str(tmp_path / "private.txt")).code == 1
+        assert run(*on(root), "-o", str(tmp_path / "private.txt")).code == 1
     finally:
         os.umask(previous)
     assert stat.S_IMODE((tmp_path / "new.txt").stat().st_mode) == 0o644
@@ -166,7 +173,7 @@ def test_attack_01_reports_get_normal_permissions(tmp_path: Path) -> None:
     assert stat.S_IMODE((tmp_path / "private.txt").stat().st_mode) == 0o600  # umask honoured
     # A report rewritten in place keeps the mode its owner gave it.
     (tmp_path / "new.txt").chmod(0o640)
-    assert run(str(root), "--no-config", "-o", str(tmp_path / "new.txt")).code == 1
+    assert run(*on(root), "-o", str(tmp_path / "new.txt")).code == 1
     assert stat.S_IMODE((tmp_path / "new.txt").stat().st_mode) == 0o640
     assert "AL201" in (tmp_path / "new.txt").read_text()
 
@@ -181,7 +188,7 @@ def test_attack_01_non_regular_targets_are_written_in_place(tmp_path: Path) -> N
     received: list[bytes] = []
     reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
     reader.start()
-    assert run(str(root), "--no-config", "-f", "json", "-o", str(fifo)).code == 1
+    assert run(*on(root), "-f", "json", "-o", str(fifo)).code == 1
     reader.join(30)
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
     assert json.loads(received[0])["findings"][0]["rule_id"] == "AL201"
@@ -194,7 +201,7 @@ def test_attack_01_non_regular_targets_are_written_in_place(tmp_path: Path) -> N
     except OSError as exc:
         pytest.skip(f"cannot make a device node here ({exc.strerror}): FIFO and "
                     "/dev/stdout were checked, the device case was not")
-    assert run(str(root), "--no-config", "-o", str(device)).code == 1
+    assert run(*on(root), "-o", str(device)).code == 1
     assert stat.S_ISCHR(device.lstat().st_mode)
     assert device.lstat().st_rdev == os.makedev(1, 3)
 
@@ -214,7 +221,7 @@ def _entries(cache: Path) -> list[Path]:
 
 
 def _warm(root: Path, cache: Path) -> Outcome:
-    first = run(str(root), "--repo-root", str(root), "--no-config", "-f", "json")
+    first = run(*on(root), "-f", "json")
     assert _entries(cache), "the first run filled the model cache"
     return first
 
@@ -262,7 +269,7 @@ def test_attack_02_a_tampered_cache_entry_is_a_miss(
     for entry in _entries(_private_cache):
         _tamper(entry, how)
     start = time.monotonic()
-    again = run(str(root), "--repo-root", str(root), "--no-config", "-f", "json")
+    again = run(*on(root), "-f", "json")
     assert time.monotonic() - start < 30
     assert again.out == expected.out and again.code == expected.code
     assert not marker.exists(), "code from the cache ran"
@@ -308,7 +315,7 @@ def test_attack_02_an_entry_forged_with_the_key_is_data_not_code(
             payload = cache_module._xor(marshal.dumps(forged), stream)
             mac = hmac.new(key, unit_key.name.encode() + b"\0" + payload, "sha256").digest()
             entry.write_bytes(cache_module._MAGIC + mac + payload)
-        again = run(str(root), "--repo-root", str(root), "--no-config", "-f", "json")
+        again = run(*on(root), "-f", "json")
         assert again.out == expected.out, forged
         assert not marker.exists()
     # Control: the same forging with a well-formed (empty) model is served, so the
@@ -320,7 +327,7 @@ def test_attack_02_an_entry_forged_with_the_key_is_data_not_code(
                                     stream)
         mac = hmac.new(key, unit_key.name.encode() + b"\0" + payload, "sha256").digest()
         entry.write_bytes(cache_module._MAGIC + mac + payload)
-    served = run(str(root), "--repo-root", str(root), "--no-config", "-f", "json")
+    served = run(*on(root), "-f", "json")
     # The served model has no credential: AL201 now comes from the text scan, at the
     # value (column 17) instead of the field (column 3).
     assert served.rows == [("AL201", "good/main.tf", 2, 17)]
@@ -352,15 +359,15 @@ def test_attack_02_a_key_file_not_private_to_us_disables_the_cache(
     else:
         key.write_bytes(b"short")
         key.chmod(0o600)
-    assert run(str(root), "--no-config").code == 1
-    assert run(str(root), "--no-config").code == 1
+    for _ in range(2):
+        assert run(str(root), "--repo-root", str(root), "--no-config").code == 1
     assert _entries(_private_cache) == []  # nothing written, nothing read
 
 
 def test_attack_02_no_cache_touches_no_cache(tmp_path: Path, _private_cache: Path) -> None:
     """``--no-cache`` bypasses every cache: nothing is created, read or written."""
     root = tree(tmp_path / "repo", {"broken/main.tf": BROKEN_TF})
-    assert run(str(root), "--no-config", "--no-cache").code == 2
+    assert run(*on(root), "--no-cache").code == 2
     assert not _private_cache.exists()
 
 
@@ -511,7 +518,7 @@ def test_attack_15_a_file_swapped_after_the_walk_is_al900_not_a_hang(
 
     monkeypatch.setattr(engine, "walk", walk_then_swap)
     start = time.monotonic()
-    outcome = run(str(root), "--repo-root", str(root), "--no-config", "--no-cache", "-f", "json")
+    outcome = run(*on(root), "--no-cache", "-f", "json")
     assert time.monotonic() - start < 30
     kind = "a device" if swap == "link-to-dev-zero" else "a FIFO"
     assert outcome.code == 2

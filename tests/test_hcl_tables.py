@@ -63,7 +63,8 @@ def test_the_shipped_parser_parses_exactly_like_a_fresh_build() -> None:
 def _run_cli(root: Path, cache: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "XDG_CACHE_HOME": str(cache), "MARKER": str(root.parent / "MARKER")}
     return subprocess.run(
-        [sys.executable, "-m", "assume_lint", str(root), "--no-config", "-f", "json", *extra],
+        [sys.executable, "-m", "assume_lint", str(root), "--repo-root", str(root), "--no-config",
+         "-f", "json", *extra],
         capture_output=True, text=True, env=env, timeout=120, check=False,
     )
 
