@@ -37,6 +37,7 @@ __all__ = [
     "admitting_statements",
     "caller_action",
     "find_role",
+    "find_role_variants",
     "matched_callers",
     "related_locations",
 ]
@@ -106,17 +107,31 @@ def _index(model: Model) -> _RoleIndex:
     return index
 
 
-def find_role(model: Model, arn_text: str | None) -> Role | None:
-    """The one in-tree role that ``arn_text`` names, or None (not found, or ambiguous)."""
+def find_role_variants(model: Model, arn_text: str | None) -> list[Role]:
+    """Every evaluated variant of the one in-tree role that ``arn_text`` names (a
+    CloudFormation role under each ``Fn::If`` branch, its defaults and their witness);
+    empty when no role or several different roles match."""
     wanted = parse_role_arn(arn_text)
     if wanted is None:
-        return None
+        return []
     index = _index(model)
-    by_arn = index.by_identity.get(wanted.identity, [])
-    if by_arn:
-        return by_arn[0] if len(by_arn) == 1 else None
-    by_name = [r for r in index.by_name.get(wanted.name.lower(), []) if _same_by_name(r, wanted)]
-    return by_name[0] if len(by_name) == 1 else None
+    found = index.by_identity.get(wanted.identity, [])
+    if not found:
+        found = [r for r in index.by_name.get(wanted.name.lower(), []) if _same_by_name(r, wanted)]
+    if len(found) == 1:
+        return found
+    same_role = len({role.address for role in found}) == 1
+    if not same_role or any(role.variant is None for role in found):
+        return []  # two definitions of that name: which one is meant is unknown
+    return found
+
+
+def find_role(model: Model, arn_text: str | None) -> Role | None:
+    """The one in-tree role that ``arn_text`` names, or None (not found, or ambiguous);
+    of a role evaluated several ways, its first deployment variant."""
+    variants = find_role_variants(model, arn_text)
+    deployed = [r for r in variants if not (r.variant and r.variant.witness)]
+    return deployed[0] if deployed else None
 
 
 def _profile_uses_web_identity(model: Model, attempt: AssumeAttempt) -> bool:
@@ -166,13 +181,13 @@ def matched_callers(model: Model) -> Iterator[Match]:
     for attempt in model.attempts:
         if attempt.role_arn is None or not attempt.role_arn.known or attempt.refused:
             continue  # a command its own tool refuses never reaches the trust
-        role = find_role(model, attempt.role_arn.value)
-        if role is None or not role.trust_known or not role.statements:
-            continue
-        action = caller_action(model, attempt)
-        statements = admitting_statements(role, action)
-        if statements:
-            yield Match(attempt, role, statements, action)
+        for role in find_role_variants(model, attempt.role_arn.value):
+            if not role.trust_known or not role.statements:
+                continue
+            action = caller_action(model, attempt)
+            statements = admitting_statements(role, action)
+            if statements:
+                yield Match(attempt, role, statements, action)
 
 
 def denied_hit(match: Match, requirement: str, problem: str) -> Hit:

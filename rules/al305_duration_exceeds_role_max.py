@@ -47,10 +47,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from assume_lint.findings import Hit, Location, Severity
-from assume_lint.model import Model, Role
+from assume_lint.model import AssumeAttempt, Model, Role
 from assume_lint.registry import RuleContext, RuleMeta
 from assume_lint.rules._helpers_callers import format_seconds, parse_duration
-from assume_lint.rules._helpers_match import find_role
+from assume_lint.rules._helpers_match import find_role_variants
 
 RULE = RuleMeta(
     id="AL305",
@@ -77,13 +77,20 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
     for attempt in model.attempts:
         if attempt.duration is None or attempt.role_arn is None or not attempt.role_arn.known:
             continue
+        if attempt.refused:
+            continue  # a command its own tool refuses never reaches STS
         requested = parse_duration(attempt.duration.value)
         if requested is None:
             continue
-        role = find_role(model, attempt.role_arn.value)
-        limit = _role_max(role) if role is not None else None
-        if role is None or limit is None or requested <= limit[0]:
-            continue
+        for role in find_role_variants(model, attempt.role_arn.value):
+            yield from _exceeds(attempt, role, requested)
+
+
+def _exceeds(attempt: AssumeAttempt, role: Role, requested: float) -> Iterator[Hit]:
+    """The hit when ``requested`` seconds exceed ``role``'s maximum (one variant)."""
+    limit = _role_max(role)
+    if limit is not None and requested > limit[0]:
+        assert attempt.duration is not None
         maximum, where = limit
         source = "max_session_duration" if role.max_session_duration else "default maximum"
         yield Hit(

@@ -86,3 +86,27 @@ def test_key_predicates() -> None:
     assert is_placeholder("") and is_placeholder("   ") and is_placeholder(None)
     assert not is_placeholder("AKIAXXXXXXXXXXXXXXXX")
     assert mask("AKIAIOSFODNN7EXAMPLE") == "AKIA************MPLE"
+
+
+def test_find_role_sees_the_variants_of_one_role_not_an_ambiguity() -> None:
+    """A CloudFormation role evaluated several ways (Fn::If branches, defaults and their
+    witness) is one role: every variant is matched; two different roles stay ambiguous."""
+    from dataclasses import replace
+
+    from builders import model, role
+
+    from assume_lint.findings import Variant
+    from assume_lint.rules._helpers_match import find_role, find_role_variants
+
+    base = role(address="t.yaml#R", name="deploy")
+    variants = [
+        replace(base, variant=Variant("t.yaml#R", "when A is true")),
+        replace(base, variant=Variant("t.yaml#R", "when A is false")),
+        replace(base, variant=Variant("t.yaml#R", "when A is false", witness=True)),
+    ]
+    arn = "arn:aws:iam::111111111111:role/deploy"
+    assert find_role_variants(model(variants), arn) == variants
+    assert find_role(model(variants), arn) == variants[0]
+    other = role(address="other.yaml#R", name="deploy")
+    assert find_role_variants(model([*variants, other]), arn) == []
+    assert find_role(model([*variants, other]), arn) is None
