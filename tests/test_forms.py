@@ -318,3 +318,55 @@ def test_a_bad_parameter_file_is_a_clear_error(
     assert main([str(FORMS / "cfn"), "--no-config", "-q", "--cfn-parameters",
                  str(tmp_path / "missing.json")]) == 2
     assert "cannot read parameter file" in capsys.readouterr().err
+
+
+SECRET = "TFffhwngyuL6CTdPjfeWvgj6GhXr6mIsVWh8OQ88"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line"),
+    [
+        ("deploy/values.yaml", f"aws:\n  region: eu-west-1\n  secretAccessKey: {SECRET}\n", 3),
+        ("conf/app.ini", f"[aws]\nregion = eu-west-1\nsecret_key = {SECRET}\n", 3),
+        ("lambda.tf", 'resource "x" "y" {\n  env = jsonencode({\n'
+         f'    AWS_SECRET_KEY = "{SECRET}"\n  }})\n}}\n', 3),
+        ("config/deploy.rb", f"set :aws_secret_access_key => '{SECRET}'\n", 1),
+        ("docker-compose.override.yml", f"services:\n  app:\n    environment:\n"
+         f"      - AWS_SECRET_ACCESS_KEY={SECRET}\n", 4),
+        ("src/settings.py", f'AWS = {{"aws_secret_access_key": "{SECRET}"}}\n', 1),
+    ],
+)
+def test_secret_assigned_to_a_secret_key_name_in_any_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, text: str, line: int
+) -> None:
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    main([str(tmp_path), "--no-config", "-q", "-f", "json", "--repo-root", str(tmp_path),
+          "--select", "AL202"])
+    output = capsys.readouterr().out
+    found = json.loads(output)["findings"]
+    assert [(f["rule_id"], f["path"], f["line"]) for f in found] == [("AL202", name, line)]
+    assert SECRET not in output
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the same value under names that do not say "secret key"
+        f"session_token_hash = {SECRET}\n",
+        f"commit: {SECRET}\n",
+        # a secret key name with values that are not secret-shaped
+        "secret_key = 11f6ad8ec52a2984abaafd7c3b516503785c2072\n",  # hex digest
+        "aws_secret_access_key = ${AWS_SECRET_ACCESS_KEY}\n",  # a reference
+        "SECRET_KEY_BASE = 2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881\n",
+        "secretKey: Pf4f6pEnzr80Gh0NvSC1ztI2tYy6Bo4vJQpnfCdtPQtnK+lPmz07aw/L+EdTFBNm\n",  # 64
+        "secret_key: 2d38aefc-0a23-4db1-9ad1-0f8a8cb37def\n",  # a UUID
+    ],
+)
+def test_values_that_are_not_secret_keys_stay_silent(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    (tmp_path / "settings.conf").write_text(text)
+    main([str(tmp_path), "--no-config", "-q", "-f", "json", "--repo-root", str(tmp_path)])
+    assert json.loads(capsys.readouterr().out)["findings"] == []
