@@ -33,7 +33,9 @@ from assume_lint.sources import SourceFile
 _NAME = (
     r"(?<![A-Za-z0-9])(?P<name>(?:aws[_.-]?)?secret[_.-]?(?:access[_.-]?)?key)(?![A-Za-z0-9])"
 )
-_SEPARATOR = r"[\"']?[ \t]*(?:=>|[:=]|[ \t])[ \t]*[\"']?"
+# "=", ":" or "=>" between optional blanks, or blanks alone: written so that a run of
+# blanks can be split one way only (no backtracking blow-up on a line of spaces)
+_SEPARATOR = r"[\"']?(?:[ \t]*(?:=>|[:=])[ \t]*|[ \t]+)[\"']?"
 _VALUE = r"(?P<value>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"
 SECRET_ASSIGNMENT = re.compile(_NAME + _SEPARATOR + _VALUE, re.IGNORECASE)
 

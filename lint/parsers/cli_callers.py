@@ -219,10 +219,15 @@ def _expand(token: str, variables: _Variables) -> tuple[str | None, str | None]:
 
 @dataclass
 class _Call:
-    """One ``aws`` invocation: its words after ``aws``, their offsets in the line."""
+    """One ``aws`` invocation: its words after ``aws``, their offsets in the line, and
+    where the command ends (an ``aws`` before that is one of its words)."""
 
     words: list[tuple[str, int]]  # (raw text as written, offset in the logical line)
     offset: int
+    end: int = 0
+
+
+_MAX_WORDS = 64  # no assume-role command has more; a pathological line stops here
 
 
 _LITERAL_DOLLAR = "\ue001"  # a ``$`` inside single quotes: never a variable
@@ -235,7 +240,7 @@ def _split(line: str, start: int) -> _Call | None:
     a quote is not closed on the line (not a command we can read)."""
     words: list[tuple[str, int]] = []
     index, size = start, len(line)
-    while index < size:
+    while index < size and len(words) < _MAX_WORDS:
         while index < size and line[index] in " \t":
             index += 1
         if index >= size or line[index] in _OPERATORS:
@@ -263,7 +268,7 @@ def _split(line: str, start: int) -> _Call | None:
                 parts.append(char)
                 index += 1
         words.append(("".join(parts), begin))
-    return _Call(words, start) if words else None
+    return _Call(words, start, index) if words else None
 
 
 def _closing(line: str, index: int) -> int:
@@ -347,11 +352,14 @@ class _Scanner:
         return self.attempts
 
     def calls(self, line: _Logical) -> None:
-        for match in _AWS.finditer(line.text):
-            comment = line.text.find(" #")
+        position = 0
+        comment = line.text.find(" #")
+        while (match := _AWS.search(line.text, position)) is not None:
             if 0 <= comment < match.start():
                 break
             call = _split(self._unquoted(line.text, match.start()), match.end())
+            # the next command starts after this one's words ("aws s3 cp aws ..." is one)
+            position = max(match.end(), call.end if call is not None else 0)
             if call is None:
                 continue
             where = line.location(match.start(), 3, self.source.rel)
@@ -366,8 +374,10 @@ class _Scanner:
     def _unquoted(self, text: str, start: int) -> str:
         """A YAML item written as one quoted string (``- 'aws sts ...'``): the command
         without the closing quote (the opening one is before ``aws``)."""
-        before = text[:start].rstrip()
-        if self.kind == "yaml" and before.endswith(("'", '"')):
+        if self.kind != "yaml":
+            return text
+        before = text[max(0, start - 8) : start].rstrip()  # never copy a long prefix
+        if before.endswith(("'", '"')):
             stripped = text.rstrip()
             if stripped.endswith(before[-1]):
                 return stripped[:-1]
