@@ -78,13 +78,16 @@ def prepare(
 
     targets = list(paths) or [Path(".")]
     # Reported paths are relative to --repo-root, else git's top level, else the current
-    # folder (INTERFACE.md).
+    # folder (INTERFACE.md) when the paths are under it, else their common folder: a path
+    # never climbs out of the root with "..".
     repository = git_root(targets[0] if targets[0].exists() else Path.cwd())
     root = (repo_root or repository or Path.cwd()).resolve()
     search_root = None
     if repo_root is None and repository is None:
         folders = [t.resolve() if t.is_dir() else t.resolve().parent for t in targets if t.exists()]
         search_root = Path(os.path.commonpath(folders)) if folders else None
+        if search_root is not None and not search_root.is_relative_to(root):
+            root = search_root
     try:
         config = resolve_config(config_file, no_config, root)
     except ConfigError as exc:

@@ -49,17 +49,40 @@ def test_outside_git_paths_are_relative_to_the_current_folder(
 def test_outside_git_a_target_beside_the_current_folder(
     outside: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """Not under the current folder: relative to the targets' common folder, never with
+    ".." (the Terraform evaluator resolves module paths from the root, and SARIF needs
+    paths under %SRCROOT%)."""
     elsewhere = outside.parent / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
-    assert _paths(capsys, "../infra") == ["../infra/tf/main.tf"]  # as a shell user reads it
+    assert _paths(capsys, "../infra") == ["tf/main.tf"]
+    assert _paths(capsys, str(outside / "tf" / "main.tf")) == ["main.tf"]
     capsys.readouterr()
-    main(["../infra", "--no-config", "-q", "-f", "sarif"])
+    code = main(["../infra", "--no-config", "-q", "-f", "sarif"])
+    assert code == 1  # the key, and no parse error
     sarif = json.loads(capsys.readouterr().out)
     [result] = sarif["runs"][0]["results"]
     location = result["locations"][0]["physicalLocation"]["artifactLocation"]
-    assert location == {"uri": (outside / "tf" / "main.tf").as_uri()}
+    assert location == {"uri": "tf/main.tf", "uriBaseId": "%SRCROOT%"}
     assert "../" not in json.dumps(sarif)
+
+
+def test_outside_git_a_module_tree_beside_the_current_folder_parses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A tree with a local module, linted from a sibling folder: no AL900 (a ".." path
+    made the evaluator fail on every file)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = tmp_path / "tree"
+    (root / "modules" / "role").mkdir(parents=True)
+    (root / "main.tf").write_text('module "role" {\n  source = "./modules/role"\n}\n')
+    (root / "modules" / "role" / "main.tf").write_text(KEY_TF)
+    (tmp_path / "cwd").mkdir()
+    monkeypatch.chdir(tmp_path / "cwd")
+    capsys.readouterr()
+    code = main(["../tree", "--no-config", "-q", "-f", "json"])
+    rows = [(f["rule_id"], f["path"]) for f in json.loads(capsys.readouterr().out)["findings"]]
+    assert (code, rows) == (1, [("AL201", "modules/role/main.tf")])
 
 
 def test_inside_git_paths_stay_relative_to_the_top_level(
