@@ -33,7 +33,7 @@ from assume_lint.parsers import (
     sniff,
     unit_key,
 )
-from assume_lint.partial import with_role_context
+from assume_lint.partial import role_candidates
 from assume_lint.plans import Relocator, reconcile
 from assume_lint.registry import Rule, RuleContext, all_rules, is_valid_selector, matches
 from assume_lint.result import RunResult
@@ -351,6 +351,36 @@ def build_model(inputs: Inputs, cache: ModelCache, jobs: int | None = None) -> M
     return merged
 
 
+def with_role_context(
+    model: Model,
+    inputs: Inputs,
+    given: Sequence[Candidate],
+    root: Path,
+    config: Config,
+    cache: ModelCache,
+    jobs: int | None,
+) -> Model:
+    """The model rebuilt with the role definitions a partial run's callers need
+    (:func:`assume_lint.partial.role_candidates` picks them).
+
+    ``inputs`` is extended in place with the context files, so related locations can be
+    completed; their parse problems are dropped: the user did not ask about them.
+    """
+    context = role_candidates(given, model, root, config, set(inputs.sources))
+    if not context:
+        return model
+    extra = collect(context, config)
+    added = {rel for rel in extra.sources if rel not in inputs.sources}
+    if not added:
+        return model
+    for rel in sorted(added):
+        inputs.sources[rel] = extra.sources[rel]
+        inputs.kinds[rel] = extra.kinds[rel]
+    rebuilt = build_model(inputs, cache, jobs)
+    rebuilt.problems = [p for p in rebuilt.problems if p.location.path not in added]
+    return rebuilt
+
+
 class _Finisher:
     """Turns hits into findings: severity, end position, fingerprint."""
 
@@ -550,9 +580,7 @@ def lint(
         inputs.problems.append(ParseProblem(Location(rel, 1, 1), message))
     cache = ModelCache(cache_dir() if use_cache else None)
     model = build_model(inputs, cache, jobs)
-    model = with_role_context(
-        model, inputs, walked.files, root, config, lambda i: build_model(i, cache, jobs)
-    )
+    model = with_role_context(model, inputs, walked.files, root, config, cache, jobs)
     model, relocate = reconcile(model)  # a plan and its configuration: one copy each
     repository = repository_name(config.trusted.github_repository, root)
     model = derive_subjects(model, repository, inputs.sources)

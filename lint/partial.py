@@ -6,17 +6,16 @@ AL305), because the role's definition was never read. When files are named expli
 and some caller names a role that the loaded model does not define, this pass walks the
 scan root for files that may define those roles (a cheap text prefilter: the file names
 a role type, ``aws_iam_role``, ``AssumeRolePolicyDocument`` or ``AWS::IAM::Role``, and
-the name of a missing role), loads them with
-their Terraform module siblings, and rebuilds the model. The added files are context:
-they are not reported on (the engine reports only given files) and their parse problems
-are dropped, because the user did not ask about them.
+the name of a missing role) and adds their Terraform module siblings; the engine loads
+them and rebuilds the model. The added files are context: they are not reported on (the
+engine reports only given files) and their parse problems are dropped, because the user
+did not ask about them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
 
 from assume_lint.config import Config
 from assume_lint.fileio import read_regular
@@ -25,9 +24,6 @@ from assume_lint.parsers import detect_by_path
 from assume_lint.rules._helpers_callers import parse_role_arn
 from assume_lint.rules._helpers_match import find_role
 from assume_lint.walk import Candidate, walk
-
-if TYPE_CHECKING:
-    from assume_lint.engine import Inputs
 
 ROLE_MARKERS = ("aws_iam_role", "AssumeRolePolicyDocument", "AWS::IAM::Role")
 _SUFFIXES = (".tf", ".tf.json", ".json", ".yaml", ".yml", ".template")
@@ -93,33 +89,3 @@ def role_candidates(
         for member in _module_files(candidate, everything):
             out.setdefault(member.rel, Candidate(member.path, member.rel, explicit=False))
     return [out[rel] for rel in sorted(out)]
-
-
-def with_role_context(
-    model: Model,
-    inputs: Inputs,
-    given: Sequence[Candidate],
-    root: Path,
-    config: Config,
-    build: Callable[[Inputs], Model],
-) -> Model:
-    """The model rebuilt with the role definitions a partial run's callers need.
-
-    ``inputs`` is the engine's ``Inputs`` (extended in place with the context files, so
-    related locations can be completed); ``build`` rebuilds a model from it.
-    """
-    from assume_lint import engine  # the engine imports this module: import lazily
-
-    context = role_candidates(given, model, root, config, set(inputs.sources))
-    if not context:
-        return model
-    extra = engine.collect(context, config)
-    added = {rel for rel in extra.sources if rel not in inputs.sources}
-    if not added:
-        return model
-    for rel in sorted(added):
-        inputs.sources[rel] = extra.sources[rel]
-        inputs.kinds[rel] = extra.kinds[rel]
-    rebuilt = build(inputs)
-    rebuilt.problems = [p for p in rebuilt.problems if p.location.path not in added]
-    return rebuilt

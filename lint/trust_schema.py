@@ -27,12 +27,27 @@ from typing import Any
 
 from assume_lint.findings import Location
 from assume_lint.parsers.located import Node
-from assume_lint.parsers.policy import PRINCIPAL_KINDS, STATEMENT_ELEMENTS, TOP_ELEMENTS
 from assume_lint.secrets import mask_text
 
 SCHEMA_FILE = "trust-policy.schema.json"
 Path = tuple[str | int, ...]
 Problem = tuple[Location, str]
+
+# IAM's policy grammar: the element names and principal types (the policy builder reads
+# them case-insensitively, as IAM does; the schema check spells them canonically).
+TOP_ELEMENTS = ("Version", "Id", "Statement")
+STATEMENT_ELEMENTS = (
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+)
+PRINCIPAL_KINDS = {k.lower(): k for k in ("AWS", "Service", "Federated", "CanonicalUser")}
 
 # The canonical spellings of element names (IAM matches them case-insensitively).
 _TOP = {n.lower(): n for n in TOP_ELEMENTS}

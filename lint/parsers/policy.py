@@ -21,22 +21,15 @@ from dataclasses import dataclass
 from assume_lint.findings import Location
 from assume_lint.model import Attr, Condition, Principal, Statement
 from assume_lint.parsers.located import Node
+from assume_lint.trust_schema import (
+    PRINCIPAL_KINDS,
+    STATEMENT_ELEMENTS,
+    TOP_ELEMENTS,
+    schema_problems,
+)
 
 KNOWN_VERSIONS = ("2012-10-17", "2008-10-17")
 EFFECTS = ("Allow", "Deny")
-TOP_ELEMENTS = ("Version", "Id", "Statement")
-STATEMENT_ELEMENTS = (
-    "Sid",
-    "Effect",
-    "Principal",
-    "NotPrincipal",
-    "Action",
-    "NotAction",
-    "Resource",
-    "NotResource",
-    "Condition",
-)
-PRINCIPAL_KINDS = {k.lower(): k for k in ("AWS", "Service", "Federated", "CanonicalUser")}
 
 Problem = tuple[Location, str]
 
@@ -99,8 +92,6 @@ def _with_schema(doc: Node, problems: list[Problem]) -> tuple[Problem, ...]:
     (same location = same mistake, reported once). See :mod:`assume_lint.trust_schema`."""
     if doc.location.path in _UNCHECKED:
         return tuple(problems)
-    from assume_lint.trust_schema import schema_problems
-
     return (*problems, *schema_problems(doc, (where for where, _ in problems)))
 
 
