@@ -177,7 +177,7 @@ resource "aws_iam_role" "{name}" {{
 def test_context_files_are_not_schema_checked_and_the_cache_keeps_runs_apart(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from assume_lint import trust_schema
+    from assume_lint.parsers import trust_schema
 
     folder = tmp_path / "iam"
     folder.mkdir()

@@ -14,8 +14,8 @@ from assume_lint.parsers.jsonloc import parse_json
 from assume_lint.parsers.located import Node
 from assume_lint.parsers.policy import build_trust
 from assume_lint.parsers.trust_json import parse_file
+from assume_lint.parsers.trust_schema import convert, load_schema, schema_problems
 from assume_lint.sources import SourceFile
-from assume_lint.trust_schema import convert, load_schema, schema_problems
 
 REL = "p.json"
 
@@ -169,7 +169,7 @@ def test_parser_end_to_end_structure_errors_include_schema() -> None:
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from assume_lint.trust_schema import _validator, plainly_valid  # noqa: E402
+from assume_lint.parsers.trust_schema import _validator, plainly_valid  # noqa: E402
 
 _SCALARS = st.sampled_from([
     "*", "sts:AssumeRole", "sts:*", "s3:Get*", "bad action", "ec2.amazonaws.com",

@@ -20,13 +20,9 @@ from dataclasses import dataclass
 
 from assume_lint.findings import Location
 from assume_lint.model import Attr, Condition, Principal, Statement
+from assume_lint.parsers import trust_schema
 from assume_lint.parsers.located import Node
-from assume_lint.trust_schema import (
-    PRINCIPAL_KINDS,
-    STATEMENT_ELEMENTS,
-    TOP_ELEMENTS,
-    schema_problems,
-)
+from assume_lint.parsers.trust_schema import PRINCIPAL_KINDS, STATEMENT_ELEMENTS, TOP_ELEMENTS
 
 KNOWN_VERSIONS = ("2012-10-17", "2008-10-17")
 EFFECTS = ("Allow", "Deny")
@@ -89,10 +85,10 @@ def schema_skipped(paths: frozenset[str]) -> Iterator[None]:
 
 def _with_schema(doc: Node, problems: list[Problem]) -> tuple[Problem, ...]:
     """Add what the shipped JSON Schema rejects beyond the hand-written checks above
-    (same location = same mistake, reported once). See :mod:`assume_lint.trust_schema`."""
+    (same location = same mistake, reported once). See :mod:`assume_lint.parsers.trust_schema`."""
     if doc.location.path in _UNCHECKED:
         return tuple(problems)
-    return (*problems, *schema_problems(doc, (where for where, _ in problems)))
+    return (*problems, *trust_schema.schema_problems(doc, (where for where, _ in problems)))
 
 
 # --------------------------------------------------------------------------- document
