@@ -18,6 +18,9 @@ from dataclasses import dataclass
 
 from assume_lint.model import HOLE
 
+# Every AWS partition: aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-eusc...
+_LITERAL_PARTITION = re.compile(r"^aws(?:-[a-z]+)*$")
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
 _PARTITION = re.compile(r"^(?:aws(?:-[a-z]+)*|.*" + HOLE + r".*)$")
 _ACCOUNT = re.compile(r"^(?:\d{12}|[\d" + HOLE + r"]*" + HOLE + r"[\d" + HOLE + r"]*)$")
 _PATH = re.compile(r"^(?:[^/\s]+/)*$")
@@ -52,6 +55,73 @@ def parse_arn(text: str | None) -> Arn | None:
     if len(parts) != 6:
         return None
     return Arn(parts[1], parts[2], parts[3], parts[4], parts[5])
+
+
+def is_wellformed_arn(text: str) -> bool:
+    """``arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`` with a resource and an account that
+    is empty, 12 digits, ``*``, ``aws`` or ``cloudfront`` (the owners of managed
+    resources): the shape policyuniverse's ARN parser accepts. Checked here rather than
+    there because importing policyuniverse loads its whole action catalogue (about a
+    second); tests/test_arn.py compares the two."""
+    arn = parse_arn(text)
+    if arn is None or not arn.resource or "\n" in arn.resource:
+        return False
+    return arn.account in ("", "*", "aws", "cloudfront") or is_account_id(arn.account)
+
+
+def is_account_id(text: str) -> bool:
+    """Twelve digits: an AWS account id."""
+    return _ACCOUNT_ID.match(text) is not None
+
+
+def parse_literal_arn(text: str | None) -> Arn | None:
+    """An ARN of a real partition (``aws``, ``aws-cn``, ``aws-us-gov``...) split; None when
+    ``text`` is not one (or its partition is unknown). Surrounding blanks are ignored."""
+    arn = parse_arn(text.strip() if text else text)
+    if arn is None or not _LITERAL_PARTITION.match(arn.partition):
+        return None
+    return arn
+
+
+def parse_iam_arn(text: str | None) -> Arn | None:
+    """``arn:PARTITION:iam::ACCOUNT:RESOURCE`` (a real partition, no region) split; the
+    account and the resource as written."""
+    arn = parse_literal_arn(text)
+    if arn is None or arn.service != "iam" or arn.region:
+        return None
+    return arn
+
+
+def iam_resource(text: str | None, kind: str) -> tuple[str, str] | None:
+    """``(account, rest)`` of ``arn:PARTITION:iam::ACCOUNT:KIND/REST`` with a non-empty
+    ``REST`` (``oidc-provider/HOST``, ``user/NAME``...), or of ``...:root`` for ``kind``
+    ``root`` (``REST`` empty). The account as written: callers check what they need."""
+    arn = parse_iam_arn(text)
+    if arn is None:
+        return None
+    if kind == "root":
+        return (arn.account, "") if arn.resource == "root" else None
+    prefix = kind + "/"
+    if not arn.resource.startswith(prefix) or len(arn.resource) == len(prefix):
+        return None
+    return arn.account, arn.resource[len(prefix) :]
+
+
+def role_account(text: str | None) -> str | None:
+    """The account of a literal ``arn:PARTITION:iam::ACCOUNT:role/...`` (12 digits)."""
+    found = iam_resource(text, "role")
+    return found[0] if found is not None and is_account_id(found[0]) else None
+
+
+def account_of(text: str | None) -> str | None:
+    """The 12-digit account of an ARN of any service, or of a bare account id; None for
+    anything else (an S3 bucket ARN has no account)."""
+    if text is None:
+        return None
+    if is_account_id(text):
+        return text
+    arn = parse_literal_arn(text)
+    return arn.account if arn is not None and is_account_id(arn.account) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +161,22 @@ def parse_role_arn(text: str | None) -> RoleArn | None:
     if not _PATH.match(path) or not _ROLE_NAME.match(name):
         return None
     return RoleArn(arn.partition, arn.account, "/" + path, name)
+
+
+def literal_role_arn(text: str | None) -> RoleArn | None:
+    """A role ARN whose every part is known (:func:`parse_role_arn` without holes); None
+    for a partly known one or anything else."""
+    arn = parse_role_arn(text)
+    return arn if arn is not None and arn.known else None
+
+
+def is_mfa_device_arn(text: str) -> bool:
+    """``arn:PARTITION:iam::ACCOUNT:mfa/PATH/NAME``, literal (a virtual MFA device)."""
+    found = iam_resource(text, "mfa")
+    if found is None or not is_account_id(found[0]):
+        return False
+    head, slash, name = found[1].rpartition("/")
+    return bool(_PATH.match(head + slash) and _ROLE_NAME.match(name)) and HOLE not in name
 
 
 def fits(pattern: str, text: str) -> bool:

@@ -46,6 +46,24 @@ MFA_AGE = "aws:multifactorauthage"
 EXTERNAL_ID = "sts:externalid"
 MFA_KEYS = frozenset({MFA_PRESENT, MFA_AGE})
 
+# Every STS action, spelt as IAM documents it: policyuniverse's action catalogue (its
+# data.json, service "STS"), copied so that start-up does not pay policyuniverse's
+# import (about a second: it loads the catalogue of every service). tests/test_conditions.py
+# checks this copy against the installed catalogue, so a policyuniverse update that
+# adds an STS action fails the suite until the copy follows.
+STS_ACTIONS = (
+    "sts:AssumeRole",
+    "sts:AssumeRoleWithSAML",
+    "sts:AssumeRoleWithWebIdentity",
+    "sts:DecodeAuthorizationMessage",
+    "sts:GetAccessKeyInfo",
+    "sts:GetCallerIdentity",
+    "sts:GetFederationToken",
+    "sts:GetServiceBearerToken",
+    "sts:GetSessionToken",
+    "sts:SetSourceIdentity",
+    "sts:TagSession",
+)
 ASSUME_ROLE = "sts:AssumeRole"
 ASSUME_ROLE_WITH_WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity"
 ASSUME_ROLE_WITH_SAML = "sts:AssumeRoleWithSAML"
@@ -433,8 +451,19 @@ NO_EXTERNAL_ID: tuple[Mapping[str, ScenarioValue], ...] = ({EXTERNAL_ID: ABSENT}
 
 @lru_cache(maxsize=4096)
 def action_matches(pattern: str, action: str) -> bool:
-    """IAM action match: case-insensitive glob (``sts:AssumeRole*``, ``sts:*``, ``*``)."""
+    """IAM action match: case-insensitive glob (``sts:AssumeRole*``, ``sts:*``, ``*``).
+
+    IAM's action wildcards are ``*`` and ``?`` only: ``[`` is a literal character (a
+    policy with ``sts:[A]ssumeRole`` grants nothing), unlike ``fnmatch``.
+    """
     return glob_match(pattern.strip(), action, ignore_case=True)
+
+
+def expand_sts_action(pattern: str) -> tuple[str, ...]:
+    """The STS actions an Action pattern covers, as IAM expands it: ``sts:*`` all of
+    :data:`STS_ACTIONS`, ``sts:Assume*`` and ``sts:AssumeRole*`` the three AssumeRole
+    actions, ``sts:assumerole`` (any case) ``sts:AssumeRole``; none for other services."""
+    return tuple(action for action in STS_ACTIONS if action_matches(pattern, action))
 
 
 def grants_action(statement: Statement, actions: Sequence[str] = (ASSUME_ROLE,)) -> Tri:

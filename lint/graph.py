@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from assume_lint.arn import account_of, is_account_id, parse_literal_arn
 from assume_lint.findings import Finding, Location
 from assume_lint.model import AssumeAttempt, Condition, Model, Principal, Role, Statement
 from assume_lint.secrets import mask_text
@@ -38,8 +39,6 @@ PRINCIPAL_KINDS = ("account", "principal", "anyone", "oidc", "saml", "federated"
 NODE_KINDS = (*CALLER_KINDS, *ROLE_KINDS, *PRINCIPAL_KINDS, "unknown")
 UNKNOWN_KEY = "unknown"
 
-_ARN = re.compile(r"^arn:aws[\w-]*:(?P<service>[\w-]+):[^:]*:(?P<account>\d{12})?:(?P<rest>.*)$")
-_ACCOUNT = re.compile(r"^\d{12}$")
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_]+")
 
 
@@ -171,16 +170,6 @@ def _edge_dict(edge: Edge) -> dict[str, Any]:
 # --------------------------------------------------------------------------- helpers
 
 
-def arn_account(arn: str | None) -> str | None:
-    """The 12-digit account of an ARN or a bare account id, else None."""
-    if arn is None:
-        return None
-    if _ACCOUNT.match(arn):
-        return arn
-    match = _ARN.match(arn)
-    return match.group("account") if match and match.group("account") else None
-
-
 def _role_arn(role: Role) -> str | None:
     """The role's ARN when the model knows it or can spell it from account and name."""
     if role.arn:
@@ -191,10 +180,12 @@ def _role_arn(role: Role) -> str | None:
 
 
 def _arn_role_name(arn: str) -> str | None:
-    match = _ARN.match(arn)
-    if not match or match.group("service") != "iam" or not match.group("rest").startswith("role/"):
+    parsed = parse_literal_arn(arn)
+    if parsed is None or parsed.service != "iam" or not parsed.resource.startswith("role/"):
         return None
-    return match.group("rest").rsplit("/", 1)[-1] or None
+    if parsed.account and not is_account_id(parsed.account):
+        return None
+    return parsed.resource.rsplit("/", 1)[-1] or None
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -321,7 +312,7 @@ def _principal_node(builder: _Builder, principal: Principal) -> Node:
     if principal.kind == "Service":
         return builder.node(f"service:{value}", "service", f"service {value}")
     if principal.kind == "Federated":
-        account = arn_account(value)
+        account = account_of(value)
         if ":oidc-provider/" in value:
             host = value.split(":oidc-provider/", 1)[1]
             hint = host.split("/", 1)[0]
@@ -330,7 +321,7 @@ def _principal_node(builder: _Builder, principal: Principal) -> Node:
             name = value.split(":saml-provider/", 1)[1]
             return builder.node(f"saml:{value}", "saml", f"SAML {name}", account)
         return builder.node(f"federated:{value}", "federated", f"federated {value}", account)
-    account = arn_account(value)
+    account = account_of(value)
     if account and (value == account or value.endswith(":root")):
         return builder.node(
             f"account:{account}", "account", f"account {account}", account, None, account
@@ -343,7 +334,7 @@ def _add_roles(builder: _Builder, model: Model) -> dict[str, Node]:
     """Role nodes and their may-assume edges; returns the statement-key -> edge map."""
     for role in model.roles:
         arn = _role_arn(role)
-        account = role.account or arn_account(arn)
+        account = role.account or account_of(arn)
         node = builder.node(_role_key(role), "role", role.label, account, role.location)
         if not node.details:
             node.details.append(f"address {role.address}")
@@ -429,7 +420,7 @@ def _add_attempts(builder: _Builder, model: Model) -> None:
             target = builder.nodes[by_name[_arn_role_name(arn) or ""][0]]
             target.details.append(f"assumed as {arn}")
         else:
-            account = arn_account(arn)
+            account = account_of(arn)
             label = arn.split(":", 5)[-1]
             hint = f"{account}_{label.rsplit('/', 1)[-1]}"
             target = builder.node(f"arn:{arn}", "role-arn", label, account, None, hint)
@@ -716,7 +707,6 @@ __all__ = [
     "Mark",
     "Node",
     "SEVERITY_COLORS",
-    "arn_account",
     "build_graph",
     "by_account",
     "condition_labels",

@@ -17,12 +17,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
+from assume_lint.arn import literal_role_arn
 from assume_lint.config import Config
 from assume_lint.fileio import read_regular
 from assume_lint.model import Model
 from assume_lint.parsers import detect_by_path
-from assume_lint.rules._helpers_callers import parse_role_arn
-from assume_lint.rules._helpers_match import find_role
+from assume_lint.roles import find_role
 from assume_lint.walk import Candidate, walk
 
 ROLE_MARKERS = ("aws_iam_role", "AssumeRolePolicyDocument", "AWS::IAM::Role")
@@ -33,7 +33,7 @@ def missing_roles(model: Model) -> set[str]:
     """Names of the roles that callers name (by a resolved ARN) and the model lacks."""
     names: set[str] = set()
     for attempt in model.attempts:
-        arn = parse_role_arn(attempt.role_arn.value) if attempt.role_arn else None
+        arn = literal_role_arn(attempt.role_arn.value) if attempt.role_arn else None
         if arn is None or attempt.role_arn is None:
             continue
         if find_role(model, attempt.role_arn.value) is None:

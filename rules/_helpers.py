@@ -9,9 +9,9 @@ what lets AL103 promise never to report what AL102 reports.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 
+from assume_lint.arn import iam_resource, is_account_id
 from assume_lint.conditions import (
     ASSUME_ACTIONS,
     ASSUME_ROLE,
@@ -46,10 +46,6 @@ __all__ = [
     "related",
 ]
 
-_PARTITION = r"arn:aws(?:-[a-z]+)*"
-_ROOT_ARN = re.compile(rf"^{_PARTITION}:iam::(\d{{12}}):root$")
-_BARE_ACCOUNT = re.compile(r"^\d{12}$")
-_USER_ARN = re.compile(rf"^{_PARTITION}:iam::(\d{{12}}):user/.+$")
 
 
 def account_root_of(principal: Principal) -> str | None:
@@ -57,18 +53,18 @@ def account_root_of(principal: Principal) -> str | None:
     if principal.kind != "AWS" or principal.value is None:
         return None
     value = principal.value.strip()
-    if _BARE_ACCOUNT.match(value):
+    if is_account_id(value):
         return value
-    match = _ROOT_ARN.match(value)
-    return match.group(1) if match else None
+    root = iam_resource(value, "root")
+    return root[0] if root is not None and is_account_id(root[0]) else None
 
 
 def iam_user_account(principal: Principal) -> str | None:
     """The account id when the principal is an IAM user ARN (a human-capable identity)."""
     if principal.kind != "AWS" or principal.value is None:
         return None
-    match = _USER_ARN.match(principal.value.strip())
-    return match.group(1) if match else None
+    user = iam_resource(principal.value, "user")
+    return user[0] if user is not None and is_account_id(user[0]) else None
 
 
 def own_accounts(role: Role, ctx: RuleContext) -> frozenset[str]:

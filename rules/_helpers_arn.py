@@ -1,11 +1,10 @@
-"""ARN and principal-identifier checks for AL109 (invalid-trust-policy).
+"""Principal-identifier checks for AL109 (invalid-trust-policy).
 
-policyuniverse's ARN parser is the reference for "is this an ARN at all"; it is imported
-lazily (about 70 ms) and only when a principal actually looks like an ARN, so runs
-without trust policies never pay for it. On top of it this module checks what IAM checks
-for a trust-policy principal: a 12-digit account (or ``aws`` for managed resources), a
-known IAM resource type, and that an identifier is not a unique ID (``AROA...``), which is
-what IAM shows when the role or user a policy named has been deleted.
+On top of :mod:`assume_lint.arn` (is it an ARN at all, whose account) this module checks
+what IAM checks for a trust-policy principal: a 12-digit account (or ``aws`` for managed
+resources), a known IAM resource type, and that an identifier is not a unique ID
+(``AROA...``), which is what IAM shows when the role or user a policy named has been
+deleted.
 """
 
 from __future__ import annotations
@@ -13,8 +12,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from assume_lint.arn import is_account_id, is_wellformed_arn
+
 UNIQUE_ID = re.compile(r"^(AROA|AIDA|AGPA|ANPA|ANVA|AIPA|ASCA)[A-Z0-9]{12,}$")
-_ACCOUNT = re.compile(r"^\d{12}$")
 _IAM_RESOURCES = (
     "root",
     "user/",
@@ -25,14 +25,6 @@ _IAM_RESOURCES = (
     "federated-user/",
 )
 _STS_RESOURCES = ("assumed-role/", "federated-user/")
-# The everyday well-formed principal ARN: accepted without importing policyuniverse
-# (~200 ms with its data), which is only consulted for the unusual ones.
-_PLAIN_PRINCIPAL_ARN = re.compile(
-    r"^arn:aws(?:-cn|-us-gov|-iso|-iso-[a-z])?:iam::\d{12}:"
-    r"(?:root|(?:user|role|group|oidc-provider|saml-provider|federated-user)/[\w+=,.@/-]+)$"
-    r"|^arn:aws(?:-cn|-us-gov|-iso|-iso-[a-z])?:sts::\d{12}:"
-    r"(?:assumed-role|federated-user)/[\w+=,.@/-]+$"
-)
 
 
 def is_unique_id(value: str) -> bool:
@@ -44,12 +36,7 @@ def is_unique_id(value: str) -> bool:
 def arn_problem(value: str) -> str | None:
     """Why ``value`` (a principal written as an ARN) is malformed, or None when fine."""
     text = value.strip()
-    if _PLAIN_PRINCIPAL_ARN.match(text):
-        return None
-    from policyuniverse.arn import ARN  # lazily: ~200 ms of imports and data
-
-    parsed = ARN(text)
-    if parsed.error:
+    if not is_wellformed_arn(text):
         return (
             "is not a valid ARN (expected arn:<partition>:<service>:<region>:<account>:<resource>)"
         )
@@ -59,7 +46,7 @@ def arn_problem(value: str) -> str | None:
         return f"names a {service!r} resource; a trust policy principal must be an IAM or STS ARN"
     if region:
         return f"has a region ({region}); IAM and STS principal ARNs have none"
-    if not _ACCOUNT.match(account):
+    if not is_account_id(account):
         return f"has the account {account!r}; it must be a 12-digit account id"
     if "*" in resource or "?" in resource:
         return 'has a wildcard; IAM accepts wildcards only as the whole principal ("*")'
@@ -72,7 +59,7 @@ def arn_problem(value: str) -> str | None:
 def aws_principal_problem(value: str) -> str | None:
     """Why an ``AWS`` principal identifier is not usable, or None when fine."""
     text = value.strip()
-    if text == "*" or _ACCOUNT.match(text):
+    if text == "*" or is_account_id(text):
         return None
     if is_unique_id(text):
         return (

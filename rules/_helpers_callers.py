@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from assume_lint.findings import Location
 from assume_lint.model import AssumeAttempt, Credential
 from assume_lint.secrets import mask
 
 __all__ = [
-    "RoleArn",
-    "account_of",
     "attempt_anchor",
     "credential_label",
     "dedupe_by_line",
@@ -26,56 +23,8 @@ __all__ = [
     "is_temporary_key",
     "mask",
     "parse_duration",
-    "parse_role_arn",
     "role_arn_label",
 ]
-
-# arn:PARTITION:iam::ACCOUNT:role/PATH/NAME  (the path is optional, every segment non-empty)
-_ROLE_ARN = re.compile(
-    r"^arn:(?P<partition>aws(?:-[a-z]+)*):iam::(?P<account>\d{12}):role/"
-    r"(?P<path>(?:[^/\s]+/)*)(?P<name>[\w+=,.@-]+)$"
-)
-
-
-@dataclass(frozen=True)
-class RoleArn:
-    """The parts of an IAM role ARN that identify a role."""
-
-    partition: str
-    account: str
-    path: str  # "/" or "/team/ci/", as IAM writes it
-    name: str
-
-    @property
-    def identity(self) -> tuple[str, str, str]:
-        """What makes two ARNs the same role: role names are unique per account
-        regardless of path and case, so the path and the case are left out."""
-        return (self.partition, self.account, self.name.lower())
-
-
-def parse_role_arn(text: str | None) -> RoleArn | None:
-    """Split ``arn:aws:iam::123456789012:role/path/name``; None when it is not one.
-
-    A malformed ARN is another rule's business (AL206/AL109); callers stay silent.
-    """
-    if text is None:
-        return None
-    match = _ROLE_ARN.match(text.strip())
-    if match is None:
-        return None
-    return RoleArn(
-        partition=match["partition"],
-        account=match["account"],
-        path="/" + match["path"],
-        name=match["name"],
-    )
-
-
-def account_of(text: str | None) -> str | None:
-    """The 12-digit account of a role ARN, or None when it is not a parseable role ARN."""
-    arn = parse_role_arn(text)
-    return arn.account if arn else None
-
 
 def role_arn_label(attempt: AssumeAttempt) -> str:
     """The role an attempt assumes, for messages: the ARN, else its expression."""

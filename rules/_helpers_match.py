@@ -1,16 +1,10 @@
 """Matching callers to the roles defined in the scanned tree, for the AL3xx rules.
 
 A caller (provider, backend, profile, workflow step, Terragrunt ``iam_role``) names the
-role it assumes by ARN. The role may be defined in the same tree: a Terraform
-``aws_iam_role``, a CloudFormation ``AWS::IAM::Role``, a trust-policy JSON document. When
-the definition's ARN is known, the match is by ARN identity (partition, account and the
-role name, which IAM compares case-insensitively and independently of the path). When
-only the role's name is known (a Terraform role whose account depends on the provider),
-the match is by name, provided the definition's account is unknown or the same. Two
-candidate definitions (the same name in two modules) are ambiguous: no match, so no
-finding, because "unknown means silent".
+role it assumes by ARN; :func:`assume_lint.roles.find_role_variants` finds its in-tree
+definition (the model layer owns that lookup: partial runs use it too).
 
-This module also knows which trust statements *could* admit a caller: the Allow
+This module knows which trust statements *could* admit a caller: the Allow
 statements that grant the STS action the caller uses, with a principal of the right
 kind. A cross-file rule only reports when every such statement refuses the caller.
 """
@@ -28,7 +22,8 @@ from assume_lint.conditions import (
 )
 from assume_lint.findings import Hit, Location, Variant
 from assume_lint.model import AssumeAttempt, Model, Role, Statement
-from assume_lint.rules._helpers_callers import RoleArn, attempt_anchor, parse_role_arn
+from assume_lint.roles import find_role_variants
+from assume_lint.rules._helpers_callers import attempt_anchor
 
 __all__ = [
     "ASSUME_ROLE",
@@ -36,8 +31,6 @@ __all__ = [
     "Match",
     "admitting_statements",
     "caller_action",
-    "find_role",
-    "find_role_variants",
     "matched_callers",
     "related_locations",
 ]
@@ -60,78 +53,6 @@ class Match:
         """The deployment variant the pair was evaluated under (the role's, else the
         caller's): a hit about the pair holds in that variant."""
         return self.role.variant or self.attempt.variant
-
-
-def _definition_arn(role: Role) -> RoleArn | None:
-    return parse_role_arn(role.arn)
-
-
-def _same_by_name(role: Role, wanted: RoleArn) -> bool:
-    """Name match for a definition whose ARN is not known: same name (any case), and the
-    definition's account unknown or equal."""
-    if role.name is None or role.name.lower() != wanted.name.lower():
-        return False
-    return role.account is None or role.account == wanted.account
-
-
-@dataclass(frozen=True)
-class _RoleIndex:
-    """Roles by ARN identity and, for those without a known ARN, by lower-case name."""
-
-    roles: list[Role]
-    size: int
-    by_identity: dict[object, list[Role]]
-    by_name: dict[str, list[Role]]
-
-
-_INDEXES: dict[int, _RoleIndex] = {}
-
-
-def _index(model: Model) -> _RoleIndex:
-    """Built once per model (every caller looks roles up: a scan per caller would make
-    a large tree quadratic). Keyed by the identity of the model's role list."""
-    cached = _INDEXES.get(id(model.roles))
-    if cached is not None and cached.roles is model.roles and cached.size == len(model.roles):
-        return cached
-    by_identity: dict[object, list[Role]] = {}
-    by_name: dict[str, list[Role]] = {}
-    for role in model.roles:
-        defined = _definition_arn(role)
-        if defined is not None:
-            by_identity.setdefault(defined.identity, []).append(role)
-        elif role.name is not None:
-            by_name.setdefault(role.name.lower(), []).append(role)
-    index = _RoleIndex(model.roles, len(model.roles), by_identity, by_name)
-    _INDEXES.clear()  # one model at a time: no growth across runs in one process
-    _INDEXES[id(model.roles)] = index
-    return index
-
-
-def find_role_variants(model: Model, arn_text: str | None) -> list[Role]:
-    """Every evaluated variant of the one in-tree role that ``arn_text`` names (a
-    CloudFormation role under each ``Fn::If`` branch, its defaults and their witness);
-    empty when no role or several different roles match."""
-    wanted = parse_role_arn(arn_text)
-    if wanted is None:
-        return []
-    index = _index(model)
-    found = index.by_identity.get(wanted.identity, [])
-    if not found:
-        found = [r for r in index.by_name.get(wanted.name.lower(), []) if _same_by_name(r, wanted)]
-    if len(found) == 1:
-        return found
-    same_role = len({role.address for role in found}) == 1
-    if not same_role or any(role.variant is None for role in found):
-        return []  # two definitions of that name: which one is meant is unknown
-    return found
-
-
-def find_role(model: Model, arn_text: str | None) -> Role | None:
-    """The one in-tree role that ``arn_text`` names, or None (not found, or ambiguous);
-    of a role evaluated several ways, its first deployment variant."""
-    variants = find_role_variants(model, arn_text)
-    deployed = [r for r in variants if not (r.variant and r.variant.witness)]
-    return deployed[0] if deployed else None
 
 
 def _profile_uses_web_identity(model: Model, attempt: AssumeAttempt) -> bool:

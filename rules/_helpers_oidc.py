@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assume_lint.arn import parse_arn
+from assume_lint.arn import iam_resource, parse_arn
 from assume_lint.conditions import glob_match, parse_operator
 from assume_lint.findings import Severity
 from assume_lint.model import HOLE, Condition, Principal, Statement
@@ -41,8 +41,6 @@ GITHUB_OTHER_KEYS = frozenset(
     }
 )
 
-_OIDC_ARN = re.compile(r"^arn:aws[a-z-]*:iam::[^:]*:oidc-provider/(?P<host>.+)$")
-_SAML_ARN = re.compile(r"^arn:aws[a-z-]*:iam::[^:]*:saml-provider/.+$")
 _EKS = re.compile(r"^oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/id/[^/]+$")
 _BITBUCKET = re.compile(
     r"^api\.bitbucket\.org/2\.0/workspaces/[^/]+/pipelines-config/identity/oidc$"
@@ -130,8 +128,8 @@ def _provider_host(principal: Principal) -> str | None:
     if principal.kind != "Federated":
         return None
     if principal.value is not None:
-        match = _OIDC_ARN.match(principal.value.strip())
-        return match.group("host") if match else None
+        found = iam_resource(principal.value, "oidc-provider")
+        return found[1] if found else None
     arn = parse_arn(principal.partial.strip() if principal.partial else None)
     if arn is None or arn.service != "iam" or arn.region:
         return None
@@ -209,7 +207,7 @@ def is_web_identity_principal(principal: Principal) -> bool:
     if principal.kind != "Federated" or principal.value is None:
         return False
     value = principal.value.strip()
-    return _OIDC_ARN.match(value) is not None or value.lower() in WEB_IDENTITY_NAMES
+    return iam_resource(value, "oidc-provider") is not None or value.lower() in WEB_IDENTITY_NAMES
 
 
 def is_saml_principal(principal: Principal) -> bool:
@@ -217,7 +215,7 @@ def is_saml_principal(principal: Principal) -> bool:
     return (
         principal.kind == "Federated"
         and principal.value is not None
-        and _SAML_ARN.match(principal.value.strip()) is not None
+        and iam_resource(principal.value, "saml-provider") is not None
     )
 
 

@@ -70,6 +70,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from assume_lint.arn import is_mfa_device_arn, literal_role_arn
 from assume_lint.findings import Hit, Location, Severity
 from assume_lint.model import Model
 from assume_lint.profiles import (
@@ -90,8 +91,6 @@ RULE = RuleMeta(
     tags=("security", "profiles", "aws-config"),
 )
 
-ROLE_ARN = re.compile(r"arn:aws[-a-z]*:iam::\d{12}:role/[\w+=,.@/-]+")
-MFA_ARN = re.compile(r"arn:aws[-a-z]*:iam::\d{12}:mfa/[\w+=,.@/-]+")
 MFA_HARDWARE = re.compile(r"[A-Z0-9]{9,256}")
 
 
@@ -125,7 +124,7 @@ def _chain_hit(profiles: ProfileSet, name: str) -> Hit | None:
 def _format_hits(group: str, section: Section) -> Iterator[Hit]:
     role_arn = section.get("role_arn")
     arn = role_arn.value if role_arn is not None else None
-    if role_arn is not None and arn is not None and ROLE_ARN.fullmatch(arn) is None:
+    if role_arn is not None and arn is not None and literal_role_arn(arn) is None:
         yield Hit(
             role_arn.location,
             f"Profile `{section.name}`: role_arn `{arn}` is not a valid role "
@@ -145,7 +144,7 @@ def _format_hits(group: str, section: Section) -> Iterator[Hit]:
 
 
 def _valid_mfa(serial: str) -> bool:
-    return bool(MFA_ARN.fullmatch(serial) or MFA_HARDWARE.fullmatch(serial))
+    return is_mfa_device_arn(serial) or MFA_HARDWARE.fullmatch(serial) is not None
 
 
 def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:

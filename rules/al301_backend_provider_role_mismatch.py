@@ -58,10 +58,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from assume_lint.arn import literal_role_arn
 from assume_lint.findings import Hit, Severity
 from assume_lint.model import AssumeAttempt, Attr, Model
 from assume_lint.registry import RuleContext, RuleMeta
-from assume_lint.rules._helpers_callers import attempt_anchor, parse_role_arn
+from assume_lint.rules._helpers_callers import attempt_anchor
 
 RULE = RuleMeta(
     id="AL301",
@@ -128,7 +129,7 @@ def _compare(
             return None
         side = "the S3 backend" if b_attr is None else "the default aws provider"
         return f"{side} uses ambient credentials while the other assumes a role", Severity.LOW
-    b_arn, p_arn = parse_role_arn(b_attr.value), parse_role_arn(p_attr.value)
+    b_arn, p_arn = literal_role_arn(b_attr.value), literal_role_arn(p_attr.value)
     if b_arn is None or p_arn is None or b_arn.identity == p_arn.identity:
         return None
     if (b_arn.partition, b_arn.account) != (p_arn.partition, p_arn.account):

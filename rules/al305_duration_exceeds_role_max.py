@@ -49,8 +49,8 @@ from collections.abc import Iterator
 from assume_lint.findings import Hit, Location, Severity
 from assume_lint.model import AssumeAttempt, Model, Role
 from assume_lint.registry import RuleContext, RuleMeta
+from assume_lint.roles import find_role_variants
 from assume_lint.rules._helpers_callers import format_seconds, parse_duration
-from assume_lint.rules._helpers_match import find_role_variants
 
 RULE = RuleMeta(
     id="AL305",

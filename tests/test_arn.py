@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assume_lint.arn import could_equal, fits, parse_arn, parse_role_arn, same_role
+from assume_lint.arn import (
+    RoleArn,
+    account_of,
+    could_equal,
+    fits,
+    iam_resource,
+    is_mfa_device_arn,
+    is_wellformed_arn,
+    literal_role_arn,
+    parse_arn,
+    parse_role_arn,
+    same_role,
+)
 from assume_lint.model import HOLE
-from assume_lint.rules._helpers_callers import parse_role_arn as literal_role_arn
 
 H = HOLE
 
@@ -58,9 +71,95 @@ _ROLEISH = st.from_regex(
 @settings(max_examples=300, derandomize=True)
 @given(_ROLEISH)
 def test_literal_role_arns_parse_as_before(text: str) -> None:
-    """On literals the partial-aware parser agrees with the strict regex it replaces."""
-    new, old = parse_role_arn(text), literal_role_arn(text)
-    assert (new.identity if new else None) == (old.identity if old else None)
+    """On literals the partial-aware parser agrees with the strict regex it replaced (the
+    rules' own role-ARN parser before there was one ARN module)."""
+    new, old = parse_role_arn(text), _STRICT_ROLE_ARN.match(text.strip())
+    assert (new.identity if new else None) == (
+        (old["partition"], old["account"], old["name"].lower()) if old else None)
+    assert literal_role_arn(text) == new
+
+
+_STRICT_ROLE_ARN = re.compile(
+    r"^arn:(?P<partition>aws(?:-[a-z]+)*):iam::(?P<account>\d{12}):role/"
+    r"(?P<path>(?:[^/\s]+/)*)(?P<name>[\w+=,.@-]+)$"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("arn:aws:iam::111111111111:role/deploy", RoleArn("aws", "111111111111", "/", "deploy")),
+        (
+            "arn:aws:iam::111111111111:role/team/ci/deploy",
+            RoleArn("aws", "111111111111", "/team/ci/", "deploy"),
+        ),
+        (
+            "arn:aws-us-gov:iam::222222222222:role/x",
+            RoleArn("aws-us-gov", "222222222222", "/", "x"),
+        ),
+        (
+            " arn:aws-cn:iam::333333333333:role/a.b@c ",
+            RoleArn("aws-cn", "333333333333", "/", "a.b@c"),
+        ),
+        ("arn:aws:iam::111111111111:user/deploy", None),
+        ("arn:aws:iam::1111:role/deploy", None),
+        ("arn:aws:iam::111111111111:role/", None),
+        ("arn:aws:sts::111111111111:assumed-role/deploy/s", None),
+        (f"arn:aws:iam::{H}:role/deploy", None),  # partly known: not a literal
+        ("deploy", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_literal_role_arn(text: str | None, expected: RoleArn | None) -> None:
+    assert literal_role_arn(text) == expected
+
+
+def test_role_identity_ignores_path_and_case() -> None:
+    a = literal_role_arn("arn:aws:iam::111111111111:role/path/Deploy")
+    b = literal_role_arn("arn:aws:iam::111111111111:role/deploy")
+    assert a is not None and b is not None
+    assert a.identity == b.identity
+
+
+def test_account_of_any_arn_or_bare_id() -> None:
+    assert account_of("arn:aws:iam::111111111111:role/deploy") == "111111111111"
+    assert account_of("arn:aws:lambda:eu-west-1:111111111111:function:f") == "111111111111"
+    assert account_of("111111111111") == "111111111111"
+    assert account_of("arn:aws:s3:::bucket") is None  # no account
+    assert account_of("arn:aws:iam::1111:root") is None
+    assert account_of("arn:foo:iam::111111111111:root") is None  # no such partition
+    assert account_of("not-an-arn") is None and account_of(None) is None
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), [
+    ("arn:aws:iam::111111111111:root", "root", ("111111111111", "")),
+    (" arn:aws-cn:iam::111111111111:user/ops/alice ", "user", ("111111111111", "ops/alice")),
+    ("arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com",
+     "oidc-provider", ("111111111111", "token.actions.githubusercontent.com")),
+    (f"arn:aws:iam::{H}:oidc-provider/gitlab.com", "oidc-provider", (H, "gitlab.com")),
+    ("arn:aws:iam::111111111111:saml-provider/okta", "saml-provider", ("111111111111", "okta")),
+    ("arn:aws:iam::111111111111:user/", "user", None),  # no name
+    ("arn:aws:iam::111111111111:user/alice", "role", None),
+    ("arn:aws:iam:eu-west-1:111111111111:root", "root", None),  # IAM has no region
+    ("arn:aws:sts::111111111111:root", "root", None),
+    (f"arn:{H}:iam::111111111111:root", "root", None),  # the partition decides: unknown
+    ("arn:aws:iam::111111111111:rootx", "root", None),
+])
+def test_iam_resource(text: str, kind: str, expected: tuple[str, str] | None) -> None:
+    assert iam_resource(text, kind) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("arn:aws:iam::123456789012:mfa/alice", True),
+    ("arn:aws-us-gov:iam::123456789012:mfa/team/alice", True),
+    ("arn:aws:iam::123456789012:mfa/", False),
+    ("arn:aws:iam::12345678901:mfa/alice", False),
+    ("arn:aws:iam::123456789012:role/alice", False),
+    ("GAHT12345678", False),
+])
+def test_is_mfa_device_arn(text: str, expected: bool) -> None:
+    assert is_mfa_device_arn(text) is expected
 
 
 @pytest.mark.parametrize(("pattern", "text", "expected"), [
@@ -104,3 +203,18 @@ def test_could_equal_both_partial_compares_known_ends() -> None:
 def test_same_role(a: str | None, b: str, expected: bool | None) -> None:
     assert same_role(a, b) is expected
     assert same_role(b, a) is expected
+
+
+_ARNISH = st.from_regex(
+    r"\A(arn|ARN):(aws|aws-cn|)?:(iam|sts|s3|)?:(us-east-1|\*|)?:(\d{12}|\d{3}|\*|aws|cloudfront|x|)"
+    r"(:[a-z/*:-]{0,8})?\Z")
+
+
+@settings(max_examples=400, derandomize=True, deadline=None)  # the first imports policyuniverse
+@given(_ARNISH)
+def test_wellformed_arns_as_policyuniverse_parses_them(text: str) -> None:
+    """Our structural check accepts what policyuniverse's ARN parser accepts (the
+    reference for "is this an ARN at all"), without importing it at run time."""
+    from policyuniverse.arn import ARN
+
+    assert is_wellformed_arn(text) is not ARN(text).error

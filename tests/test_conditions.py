@@ -640,3 +640,43 @@ def test_glob_is_not_exponential() -> None:
 def test_glob_ignore_case() -> None:
     assert c.glob_match("STS:AssumeRole*", "sts:assumerolewithsaml", ignore_case=True)
     assert not c.glob_match("STS:AssumeRole*", "sts:assumerolewithsaml")
+
+
+# ----------------------------------------------------------------- the STS action catalogue
+
+
+def _catalogue_sts() -> list[str]:
+    """STS actions as policyuniverse's catalogue lists them (its data.json)."""
+    import policyuniverse
+
+    return [f"sts:{name}" for name in policyuniverse.service_data["STS"]["actions"]]
+
+
+def test_sts_actions_are_policyuniverse_catalogue() -> None:
+    assert sorted(c.STS_ACTIONS) == sorted(_catalogue_sts())
+    assert set(c.ASSUME_ACTIONS) == set(c.expand_sts_action("sts:AssumeRole*"))
+
+
+@pytest.mark.parametrize(
+    "pattern", ["sts:*", "sts:Assume*", "sts:AssumeRole*", "STS:ASSUMEROLE", "*", "sts:Get*",
+                "sts:TagSession", "sts:*Token"]
+)
+def test_sts_expansion_matches_policyuniverse(pattern: str) -> None:
+    from policyuniverse.expander_minimizer import _expand_wildcard_action
+
+    expected = {a for a in _expand_wildcard_action(pattern) if a.startswith("sts:")}
+    assert {a.lower() for a in c.expand_sts_action(pattern)} == expected
+
+
+def test_sts_expansion_examples() -> None:
+    assert c.expand_sts_action("sts:Assume*") == (
+        "sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity")
+    assert c.expand_sts_action("sts:AssumeRole*") == c.expand_sts_action("sts:Assume*")
+    assert len(c.expand_sts_action("sts:*")) == len(c.STS_ACTIONS) == 11
+    assert c.expand_sts_action(" sts:assumerolewithsaml ") == ("sts:AssumeRoleWithSAML",)
+    # IAM's ? is one character (policyuniverse expands only patterns with a *)
+    assert c.expand_sts_action("sts:?etSessionToken") == ("sts:GetSessionToken",)
+    assert c.expand_sts_action("iam:PassRole") == ()
+    # IAM has no character classes: "[" is literal (fnmatch would expand these).
+    assert c.expand_sts_action("sts:[A]ssumeRole") == ()
+    assert c.expand_sts_action("sts:Assume[R]ole*") == ()

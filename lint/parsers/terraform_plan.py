@@ -46,6 +46,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from assume_lint.arn import role_account
 from assume_lint.findings import Location
 from assume_lint.model import (
     AssumeAttempt,
@@ -61,7 +62,6 @@ from assume_lint.parsers.jsonloc import JsonError, line_locator, parse_json, str
 from assume_lint.parsers.jsonscan import Member, Scanner
 from assume_lint.parsers.located import Node
 from assume_lint.parsers.policy import build_trust
-from assume_lint.parsers.trust_json import ROLE_ARN
 from assume_lint.secrets import mask_text
 from assume_lint.sources import SourceFile
 
@@ -475,8 +475,7 @@ class _PlanReader:
         )
         arn = self._known_text(values, unknown, sensitive, "arn")
         if arn:
-            match = ROLE_ARN.match(arn)
-            role = _with(role, arn=arn, account=match.group(1) if match else None)
+            role = _with(role, arn=arn, account=role_account(arn))
         policy = found.get("assume_role_policy")
         if policy is not None:
             role = _with(role, trust_location=self.key_loc(policy))

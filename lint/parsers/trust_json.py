@@ -19,13 +19,13 @@ linted here. CloudFormation templates (``Resources``) are left to their own pars
 
 from __future__ import annotations
 
-import fnmatch
-import re
 import urllib.parse
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from assume_lint.arn import role_account
+from assume_lint.conditions import ASSUME_ACTIONS, action_matches
 from assume_lint.findings import Location
 from assume_lint.model import Attr, Model, ParseProblem, Role, Statement
 from assume_lint.parsers import per_file
@@ -41,9 +41,6 @@ from assume_lint.parsers.located import Node
 from assume_lint.parsers.policy import build_trust
 from assume_lint.secrets import mask_text
 from assume_lint.sources import SourceFile
-
-ASSUME_ACTIONS = ("sts:assumerole", "sts:assumerolewithwebidentity", "sts:assumerolewithsaml")
-ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):role/")
 
 
 @dataclass(frozen=True)
@@ -128,8 +125,7 @@ def _role(found: _RoleDoc, trust_node: Node, rel: str) -> Role | None:
         location = found.role.location
         name = _text(found.role.get("RoleName"))
         arn = _text(found.role.get("Arn"))
-        match = ROLE_ARN.match(arn or "")
-        account = match.group(1) if match else None
+        account = role_account(arn)
         duration = _attr(found.role.get("MaxSessionDuration"))
     return Role(
         address=found.address,
@@ -178,7 +174,7 @@ def _is_trust_policy(statements: Sequence[Statement]) -> bool:
 def _grants_assume(statement: Statement, action: str | None) -> bool:
     if action is None:
         return True  # unresolved: keep the role, rules stay silent about the unknown
-    matched = [a for a in ASSUME_ACTIONS if fnmatch.fnmatchcase(a, action.lower())]
+    matched = [a for a in ASSUME_ACTIONS if action_matches(action, a)]
     if statement.not_action:
         return len(matched) < len(ASSUME_ACTIONS)
     return bool(matched)

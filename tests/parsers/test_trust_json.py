@@ -168,6 +168,8 @@ def test_documents_that_grant_no_assume_role_yield_nothing() -> None:
         '{"Resources": {"R": {"Properties": {"AssumeRolePolicyDocument": {"Statement": []}}}}}',
         '[{"Statement": "AssumeRole"}]',
         '{"Statement": "sts:AssumeRole"}',
+        # IAM's action wildcards are * and ? only: "[A]" is no character class
+        '{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sts:[A]ssumeRole"}]}',
     ]
     for text in cases:
         assert parse_file(_src("x.json", text)).roles == [], text
@@ -179,6 +181,8 @@ def test_wildcard_and_not_action_grants_count() -> None:
         '{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "STS:assume*"}]}',
         '{"Statement": [{"Effect": "Allow", "Principal": "*", "NotAction": "s3:*"}]}',
         '{"Statement": [{"Principal": "*", "Action": "sts:AssumeRoleWithSAML"}]}',
+        '{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sts:Assume?ole"}]}',
+        '{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": " sts:AssumeRole "}]}',
     ]
     for text in cases:
         assert len(parse_file(_src("x.json", text)).roles) == 1, text

@@ -1,57 +1,16 @@
-"""The caller-side predicates: ARN parsing, durations, example keys, masking."""
+"""The caller-side predicates: durations, example keys, masking (ARNs: tests/test_arn.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from assume_lint.rules._helpers_callers import (
-    RoleArn,
-    account_of,
     is_example_value,
     is_placeholder,
     is_temporary_key,
     mask,
     parse_duration,
-    parse_role_arn,
 )
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("arn:aws:iam::111111111111:role/deploy", RoleArn("aws", "111111111111", "/", "deploy")),
-        (
-            "arn:aws:iam::111111111111:role/team/ci/deploy",
-            RoleArn("aws", "111111111111", "/team/ci/", "deploy"),
-        ),
-        (
-            "arn:aws-us-gov:iam::222222222222:role/x",
-            RoleArn("aws-us-gov", "222222222222", "/", "x"),
-        ),
-        (
-            " arn:aws-cn:iam::333333333333:role/a.b@c ",
-            RoleArn("aws-cn", "333333333333", "/", "a.b@c"),
-        ),
-        ("arn:aws:iam::111111111111:user/deploy", None),
-        ("arn:aws:iam::1111:role/deploy", None),
-        ("arn:aws:iam::111111111111:role/", None),
-        ("arn:aws:sts::111111111111:assumed-role/deploy/s", None),
-        ("deploy", None),
-        ("", None),
-        (None, None),
-    ],
-)
-def test_parse_role_arn(text: str | None, expected: RoleArn | None) -> None:
-    assert parse_role_arn(text) == expected
-
-
-def test_account_of_and_identity() -> None:
-    assert account_of("arn:aws:iam::111111111111:role/deploy") == "111111111111"
-    assert account_of("not-an-arn") is None
-    a = parse_role_arn("arn:aws:iam::111111111111:role/path/Deploy")
-    b = parse_role_arn("arn:aws:iam::111111111111:role/deploy")
-    assert a is not None and b is not None
-    assert a.identity == b.identity
 
 
 @pytest.mark.parametrize(
@@ -96,7 +55,7 @@ def test_find_role_sees_the_variants_of_one_role_not_an_ambiguity() -> None:
     from builders import model, role
 
     from assume_lint.findings import Variant
-    from assume_lint.rules._helpers_match import find_role, find_role_variants
+    from assume_lint.roles import find_role, find_role_variants
 
     base = role(address="t.yaml#R", name="deploy")
     variants = [
