@@ -39,6 +39,7 @@ from typing import Any, Literal
 
 from assume_lint.findings import Finding, Hit, Location, Severity
 from assume_lint.sources import SourceFile
+from assume_lint.walk import path_matches
 
 UNUSED_ID = "AL901"
 UNUSED_NAME = "unused-suppression"
@@ -544,11 +545,6 @@ def ignore_entry_lines(config_text: str) -> list[int]:
     return [
         config_text.count("\n", 0, m.start()) + 1 for m in _IGNORES_HEADER.finditer(config_text)
     ]
-
-
-def path_matches(rel: str, pattern: str) -> bool:
-    """The ``exclude`` glob semantics: fnmatch, and a folder pattern covers its contents."""
-    return fnmatch.fnmatchcase(rel, pattern) or fnmatch.fnmatchcase(rel, pattern.rstrip("/") + "/*")
 
 
 _PROFILE_SEGMENT = re.compile(r"(?:^|/)profile ([^/]+)")

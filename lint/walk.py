@@ -116,14 +116,20 @@ def _excluded(rel: str, patterns: Iterable[str]) -> bool:
 
 
 def _exclusion(rel: str, patterns: Iterable[str]) -> str | None:
-    """The first ``exclude`` pattern that matches ``rel`` (fnmatch, where ``*`` also
-    crosses ``/``; a pattern also excludes everything under a folder it matches)."""
+    """The first ``exclude`` pattern that matches ``rel``."""
     for pattern in patterns:
-        if fnmatch.fnmatchcase(rel, pattern) or fnmatch.fnmatchcase(
-            rel, pattern.rstrip("/") + "/*"
-        ):
+        if path_matches(rel, pattern):
             return pattern
     return None
+
+
+def path_matches(rel: str, pattern: str) -> bool:
+    """The path glob of ``exclude`` and ``[[ignores]] path``: ``fnmatch`` on the
+    repo-relative POSIX path (``*`` also crosses ``/``), and a pattern that matches a
+    folder also covers everything below it."""
+    return fnmatch.fnmatchcase(rel, pattern) or fnmatch.fnmatchcase(
+        rel, pattern.rstrip("/") + "/*"
+    )
 
 
 def _skip(result: WalkResult, rel: str, why: str) -> None:

@@ -20,9 +20,9 @@ from assume_lint.suppress import (
     ignore_entry_lines,
     key_matches,
     parse_directives,
-    path_matches,
     selector_matches,
 )
+from assume_lint.walk import path_matches
 
 TODAY = date(2026, 6, 1)
 NAMES = {
