@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import importlib
-import json
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -31,6 +29,7 @@ from typing import Any
 
 from assume_lint.findings import Location
 from assume_lint.model import HOLE, ParseProblem
+from assume_lint.parsers.jsonloc import parse_json
 from assume_lint.parsers.located import Node
 from assume_lint.secrets import mask_text
 
@@ -778,31 +777,16 @@ def parse_json_text(
     ``<<-`` indent); ``first_column`` additionally to columns on the first line (a
     quoted string's opening position).
     """
-    jsonloc: Any
     try:
-        jsonloc = importlib.import_module("assume_lint.parsers.jsonloc")
-    except ImportError:
-        jsonloc = None
-    node: Node
-    if jsonloc is not None:
-        try:
-            node = jsonloc.parse_json(text, rel)
-        except Exception as exc:
-            line = int(getattr(exc, "line", 1) or 1)
-            column = int(getattr(exc, "column", 1) or 1)
-            message = str(getattr(exc, "message", "") or exc).split("\n")[0]
-            return ParseProblem(
-                _shift(Location(rel, line, column), line_offset, column_offset, first_column),
-                mask_text(message),
-            )
-    else:
-        result = _fallback_json(text, rel)
-        if isinstance(result, ParseProblem):
-            where = result.location
-            return ParseProblem(
-                _shift(where, line_offset, column_offset, first_column), result.message
-            )
-        node = result
+        node = parse_json(text, rel)
+    except Exception as exc:  # JsonError, and whatever else hostile text may raise
+        line = int(getattr(exc, "line", 1) or 1)
+        column = int(getattr(exc, "column", 1) or 1)
+        message = str(getattr(exc, "message", "") or exc).split("\n")[0]
+        return ParseProblem(
+            _shift(Location(rel, line, column), line_offset, column_offset, first_column),
+            mask_text(message),
+        )
     if line_offset or column_offset or first_column:
         relocate(node, line_offset, column_offset, first_column)
     return node
@@ -905,99 +889,3 @@ def _quote_bare_holes(text: str) -> str:
         out.append(ch)
         i += 1
     return "".join(out)
-
-
-_JSON_TOKEN = re.compile(
-    r'(?P<ws>[ \t\n\r]+)|(?P<str>"(?:[^"\\\n]|\\.)*")'
-    r"|(?P<num>-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)"
-    r"|(?P<lit>true|false|null)|(?P<punct>[{}\[\]:,])"
-)
-
-
-def _fallback_json(text: str, rel: str) -> Node | ParseProblem:
-    """A small iterative located JSON parser, used only while ``jsonloc`` is absent."""
-    tokens: list[tuple[str, Any, int, int]] = []
-    line, line_start, pos = 1, 0, 0
-    while pos < len(text):
-        match = _JSON_TOKEN.match(text, pos)
-        if match is None:
-            return ParseProblem(Location(rel, line, pos - line_start + 1), "invalid JSON")
-        kind = match.lastgroup or ""
-        if kind != "ws":
-            raw = match.group(0)
-            value: Any = raw
-            if kind == "str" or kind == "num":
-                value = json.loads(raw)
-            elif kind == "lit":
-                value = {"true": True, "false": False, "null": None}[raw]
-            tokens.append((kind, value, line, pos - line_start + 1))
-        newlines = match.group(0).count("\n")
-        if newlines:
-            line += newlines
-            line_start = pos + match.group(0).rfind("\n") + 1
-        pos = match.end()
-    return _fallback_tree(tokens, rel, line, pos - line_start + 1)
-
-
-def _fallback_tree(
-    tokens: list[tuple[str, Any, int, int]], rel: str, end_line: int, end_col: int
-) -> Node | ParseProblem:
-    """Assemble tokens into Nodes with an explicit stack."""
-    stack: list[tuple[Node, str | None, Location | None]] = []
-    root: Node | None = None
-    pending_key: tuple[str, Location] | None = None
-    for index, (kind, value, line, col) in enumerate(tokens):
-        location = Location(rel, line, col)
-        if kind == "punct" and value in ",:":
-            continue
-        if kind == "punct" and value in "}]":
-            if not stack or stack[-1][0].is_map != (value == "}"):
-                return ParseProblem(location, f"invalid JSON: unexpected {value!r}")
-            done, key, key_loc = stack.pop()
-            node = done
-        elif kind == "punct":
-            container = Node({} if value == "{" else [], location)
-            key, key_loc = (
-                (pending_key or (None, None)) if stack and stack[-1][0].is_map else (None, None)
-            )
-            pending_key = None
-            stack.append((container, key, key_loc))
-            continue
-        elif stack and stack[-1][0].is_map and pending_key is None and expect_key_at(tokens, index):
-            pending_key = (str(value), location)
-            continue
-        else:
-            node = Node(value, location)
-            key, key_loc = (
-                (pending_key or (None, None)) if stack and stack[-1][0].is_map else (None, None)
-            )
-            pending_key = None
-        if not stack:
-            root = node
-            continue
-        parent = stack[-1][0]
-        if parent.is_map:
-            node.key_location = key_loc
-            parent.value[str(key)] = node
-        else:
-            parent.value.append(node)
-    if stack or root is None:
-        return ParseProblem(
-            Location(rel, end_line, end_col), "invalid JSON: unexpected end of input"
-        )
-    return root
-
-
-def _take_key(
-    stack: list[tuple[Node, str | None, Location | None]],
-    pending: tuple[str, Location] | None,
-) -> tuple[str | None, Location | None]:
-    """The pending key when the innermost container is a mapping."""
-    if stack and stack[-1][0].is_map and pending is not None:
-        return pending
-    return None, None
-
-
-def expect_key_at(tokens: list[tuple[str, Any, int, int]], index: int) -> bool:
-    """True when the string token at ``index`` is an object key (followed by ':')."""
-    return index + 1 < len(tokens) and tokens[index + 1][1] == ":" and tokens[index][0] == "str"
