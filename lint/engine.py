@@ -583,7 +583,7 @@ def lint(
     model = with_role_context(model, inputs, walked.files, root, config, cache, jobs)
     model, relocate = reconcile(model)  # a plan and its configuration: one copy each
     repository = repository_name(config.trusted.github_repository, root)
-    model = derive_subjects(model, repository, inputs.sources)
+    model = derive_subjects(model, repository)
     if model_out is not None:
         model_out.append(model)
     known = {c.value for c in model.credentials if c.value}

@@ -35,6 +35,10 @@ from assume_lint.findings import Location, Variant
 HOLE = "\ue000"
 """Stands for one unknown part (any text, possibly empty) inside a partly known value."""
 
+SUBJECT_WILDCARD = "*"
+"""In a derived OIDC subject (``WorkflowJob.subjects``, ``PushFilter``): any text
+without ``:``."""
+
 
 @dataclass(frozen=True, slots=True)
 class Attr:
@@ -248,6 +252,23 @@ class OidcStep:
     address: str
 
 
+
+@dataclass(frozen=True, slots=True)
+class PushFilter:
+    """The refs a workflow's ``push`` trigger runs for, as OIDC subject fragments.
+
+    ``branches``/``tags`` are the filter patterns with every run of ``*`` written as one
+    :data:`SUBJECT_WILDCARD`; None means any ref of that kind. ``branch_runs`` is False
+    when only tag filters are given (a branch push does not run the workflow), and
+    ``tag_runs`` likewise.
+    """
+
+    branches: tuple[str, ...] | None = None
+    tags: tuple[str, ...] | None = None
+    branch_runs: bool = True
+    tag_runs: bool = True
+
+
 @dataclass(frozen=True, slots=True)
 class WorkflowJob:
     """A GitHub Actions job (or another CI job) that may assume roles through OIDC.
@@ -264,7 +285,9 @@ class WorkflowJob:
     expression): such a job has no steps and needs what the called workflow's jobs need.
     ``oidc_steps`` are the other steps that certainly request a token; ``oidc_unknown``
     is True when some step might (an action nobody can read from here, a script that
-    mentions OIDC), so the job cannot be proven to need no token.
+    mentions OIDC), so the job cannot be proven to need no token. ``push`` is what the
+    workflow's ``push`` trigger runs for, recorded by the parser so that subject
+    derivation (:mod:`assume_lint.subjects`) never reads the workflow again.
     """
 
     workflow: str
@@ -280,6 +303,7 @@ class WorkflowJob:
     calls: Attr | None = None
     oidc_steps: tuple[OidcStep, ...] = ()
     oidc_unknown: bool = False
+    push: PushFilter | None = None  # the workflow's push filters (None: not read)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,9 @@ template):
   filters of ``push``, ``refs/tags/TAG`` for its tag filters).
 
 Rules are pure functions of the model, so this runs as a model pass between parsing and
-the rules (:func:`derive_subjects`). A derived subject may contain ``*``, meaning "any
+the rules (:func:`derive_subjects`), from what the GitHub Actions parser recorded
+(triggers, ``environment``, the ``push`` filters in ``WorkflowJob.push``): no workflow
+is read twice. A derived subject may contain ``*``, meaning "any
 text without ``:``", wherever the value is not known: the repository when neither
 ``[trusted] github-repository`` nor the git remote names it, an unfiltered branch, a
 branch filter pattern. Such a subject still has a *shape* (``repo:*:environment:prod``)
@@ -30,16 +32,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from assume_lint.fileio import read_regular
-from assume_lint.model import Model, WorkflowJob
-from assume_lint.parsers.located import Node
-from assume_lint.parsers.yamlloc import YamlError, load
-from assume_lint.sources import SourceFile
+from assume_lint.model import SUBJECT_WILDCARD, Model, PushFilter, WorkflowJob
 
-WILDCARD = "*"
+WILDCARD = SUBJECT_WILDCARD
 _GITHUB_URL = re.compile(
     r"""^(?:
         (?:https?|git|ssh|git\+ssh)://(?:[^@/]+@)?(?:www\.)?github\.com(?::\d+)?/
@@ -52,7 +50,6 @@ _GITHUB_URL = re.compile(
 _REMOTE_ORIGIN = re.compile(r'^\s*\[\s*remote\s+"origin"\s*\]\s*$')
 _SECTION = re.compile(r"^\s*\[")
 _URL = re.compile(r"^\s*url\s*=\s*(?P<url>\S+)\s*$", re.IGNORECASE)
-_SIMPLE_FILTER = re.compile(r"^[^?+\[\]!:]+$")
 _MAX_PARENTS = 64
 
 
@@ -132,71 +129,6 @@ def repository_name(configured: str | None, root: Path) -> str | None:
     return repository_from_git(root)
 
 
-# --------------------------------------------------------------------------- push filters
-
-
-@dataclasses.dataclass(frozen=True)
-class PushFilter:
-    """The refs a workflow's ``push`` trigger runs for (None: any ref of that kind)."""
-
-    branches: tuple[str, ...] | None = None
-    tags: tuple[str, ...] | None = None
-    branch_runs: bool = True
-    tag_runs: bool = True
-
-
-def _patterns(node: Node | None) -> tuple[str, ...] | None:
-    """Filter patterns as subject fragments; None when any ref may match."""
-    if node is None:
-        return None
-    out: list[str] = []
-    for element in node.elements():
-        text = element.text()
-        if text is None:
-            return None
-        if text.startswith("!"):
-            continue  # a negation only removes refs: ignoring it over-approximates
-        if not _SIMPLE_FILTER.match(text):
-            return None  # ?, +, [..]: not worth translating, any ref may match
-        out.append(re.sub(r"\*+", WILDCARD, text))
-    return tuple(out) if out else None
-
-
-def push_filter(workflow: Node) -> PushFilter:
-    """What ``on.push`` runs for. GitHub: with only branch (tag) filters, a push of a tag
-    (branch) does not run the workflow; ``*-ignore`` filters leave the ref unknown."""
-    on = workflow.get("on") if workflow.is_map else None
-    push = on.get("push") if on is not None and on.is_map else None
-    if push is None or not push.is_map:
-        return PushFilter()
-    has_branch = push.get("branches") is not None or push.get("branches-ignore") is not None
-    has_tag = push.get("tags") is not None or push.get("tags-ignore") is not None
-    if not has_branch and not has_tag:
-        return PushFilter()
-    return PushFilter(
-        branches=_patterns(push.get("branches")),
-        tags=_patterns(push.get("tags")),
-        branch_runs=has_branch,
-        tag_runs=has_tag,
-    )
-
-
-def workflow_filters(
-    sources: Mapping[str, SourceFile], paths: Sequence[str]
-) -> dict[str, PushFilter]:
-    """The push filter of each workflow file in ``paths`` that ``sources`` holds."""
-    out: dict[str, PushFilter] = {}
-    for rel in paths:
-        source = sources.get(rel)
-        if source is None:
-            continue
-        try:
-            out[rel] = push_filter(load(source.text, rel, schema="core"))
-        except (YamlError, RecursionError):
-            continue
-    return out
-
-
 # --------------------------------------------------------------------------- subjects
 
 
@@ -237,20 +169,16 @@ def job_subjects(
     return tuple(dict.fromkeys(subjects))
 
 
-def derive_subjects(
-    model: Model, repository: str | None, sources: Mapping[str, SourceFile] | None = None
-) -> Model:
+def derive_subjects(model: Model, repository: str | None) -> Model:
     """A copy of ``model`` whose workflow jobs carry their derived subjects.
 
-    ``sources`` (rel -> file) lets the pass read the ``push`` branch and tag filters of
-    the workflows; without it a push may come from any ref.
+    A push may come from the refs the parser recorded in ``WorkflowJob.push`` (any ref
+    when it recorded none).
     """
     if not model.jobs:
         return model
-    paths = sorted({job.workflow for job in model.jobs})
-    filters = workflow_filters(sources or {}, paths)
     jobs = [
-        dataclasses.replace(job, subjects=job_subjects(job, repository, filters.get(job.workflow)))
+        dataclasses.replace(job, subjects=job_subjects(job, repository, job.push))
         for job in model.jobs
     ]
     return dataclasses.replace(model, jobs=jobs)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
-from assume_lint.model import Model
+from assume_lint.model import Model, PushFilter
 from assume_lint.parsers.github_actions import parse_unit
 from assume_lint.rules._helpers_match import subject_may_match
 from assume_lint.sources import SourceFile
@@ -26,7 +27,7 @@ def subjects_of(
 ) -> dict[str, tuple[str, ...]]:
     source = SourceFile(path=Path(WF), rel=WF, text=text)
     model = parse_unit([source])
-    derived = derive_subjects(model, repository, {WF: source})
+    derived = derive_subjects(model, repository)
     return {job.job: job.subjects for job in derived.jobs}
 
 
@@ -102,11 +103,15 @@ def test_reusable_workflow_and_no_trigger_are_unknown() -> None:
     assert subjects_of("jobs:\n  b:\n    steps: []\n")["b"] == ()
 
 
-def test_without_sources_push_is_any_ref() -> None:
+def test_without_push_filters_push_is_any_ref() -> None:
     source = SourceFile(
         path=Path(WF), rel=WF, text=ENV_JOB.replace("    environment: production\n", "")
     )
     model = parse_unit([source])
+    assert model.jobs[0].push == PushFilter(branches=("main",), tags=None, tag_runs=False)
+    assert derive_subjects(model, "o/r").jobs[0].subjects == ("repo:o/r:ref:refs/heads/main",)
+    # a job whose push filters were not recorded (built by hand): any ref
+    model.jobs[0] = dataclasses.replace(model.jobs[0], push=None)
     assert derive_subjects(model, "o/r").jobs[0].subjects == (
         "repo:o/r:ref:refs/heads/*",
         "repo:o/r:ref:refs/tags/*",

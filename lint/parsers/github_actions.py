@@ -5,8 +5,9 @@ What is read, and why:
 - every job becomes a :class:`~assume_lint.model.WorkflowJob` with its *effective*
   ``id-token`` permission (job-level ``permissions`` replace the workflow-level ones
   entirely, as GitHub does; no ``permissions`` anywhere means GitHub's default token,
-  which never has ``id-token``), its ``environment`` and the workflow's triggers, so
-  that OIDC rules can tell whether the token a step needs can exist at all;
+  which never has ``id-token``), its ``environment``, the workflow's triggers and
+  its ``push`` branch and tag filters, so that OIDC rules can tell whether the token a
+  step needs can exist at all, and which subjects it can carry;
 - every ``aws-actions/configure-aws-credentials`` step becomes an
   :class:`~assume_lint.model.AssumeAttempt` (``kind="workflow"``) and its key inputs
   become :class:`~assume_lint.model.Credential` objects;
@@ -24,18 +25,21 @@ Steps are numbered from 1, as the run log shows them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
 from assume_lint.findings import Location
 from assume_lint.model import (
+    SUBJECT_WILDCARD,
     AssumeAttempt,
     Attr,
     Credential,
     Model,
     OidcStep,
     ParseProblem,
+    PushFilter,
     WorkflowJob,
 )
 from assume_lint.parsers import per_file
@@ -133,6 +137,46 @@ def triggers(workflow: Node) -> tuple[str, ...]:
         return tuple(name for name, _ in on.items())
     names = (element.text() for element in on.elements())
     return tuple(name for name in names if name)
+
+
+# Filters a subject can carry as written: no ?, +, [..], ! or ":".
+_SIMPLE_FILTER = re.compile(r"^[^?+\[\]!:]+$")
+
+
+def _patterns(node: Node | None) -> tuple[str, ...] | None:
+    """Filter patterns as subject fragments; None when any ref may match."""
+    if node is None:
+        return None
+    out: list[str] = []
+    for element in node.elements():
+        text = element.text()
+        if text is None:
+            return None
+        if text.startswith("!"):
+            continue  # a negation only removes refs: ignoring it over-approximates
+        if not _SIMPLE_FILTER.match(text):
+            return None  # ?, +, [..]: not worth translating, any ref may match
+        out.append(re.sub(r"\*+", SUBJECT_WILDCARD, text))
+    return tuple(out) if out else None
+
+
+def push_filter(workflow: Node) -> PushFilter:
+    """What ``on.push`` runs for. GitHub: with only branch (tag) filters, a push of a tag
+    (branch) does not run the workflow; ``*-ignore`` filters leave the ref unknown."""
+    on = workflow.get("on") if workflow.is_map else None
+    push = on.get("push") if on is not None and on.is_map else None
+    if push is None or not push.is_map:
+        return PushFilter()
+    has_branch = push.get("branches") is not None or push.get("branches-ignore") is not None
+    has_tag = push.get("tags") is not None or push.get("tags-ignore") is not None
+    if not has_branch and not has_tag:
+        return PushFilter()
+    return PushFilter(
+        branches=_patterns(push.get("branches")),
+        tags=_patterns(push.get("tags")),
+        branch_runs=has_branch,
+        tag_runs=has_tag,
+    )
 
 
 def environment(job: Node) -> Attr | None:
@@ -303,6 +347,7 @@ def parse_job(rel: str, workflow: Node, job_id: str, job: Node, model: Model) ->
             calls=scalar_attr(job.get("uses")),
             oidc_steps=tuple(steps.oidc_steps),
             oidc_unknown=steps.unknown,
+            push=push_filter(workflow),
         )
     )
 

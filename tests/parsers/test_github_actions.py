@@ -10,7 +10,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assume_lint.findings import Location
-from assume_lint.model import AssumeAttempt, Attr, Credential, Model, ParseProblem, WorkflowJob
+from assume_lint.model import (
+    AssumeAttempt,
+    Attr,
+    Credential,
+    Model,
+    ParseProblem,
+    PushFilter,
+    WorkflowJob,
+)
 from assume_lint.parsers.github_actions import parse_unit
 from assume_lint.sources import SourceFile
 
@@ -50,15 +58,18 @@ def test_fixture_has_no_problems_and_all_jobs(deploy: Model) -> None:
 
 def test_fixture_jobs_exact(deploy: Model) -> None:
     triggers = ("push", "pull_request")
+    push = PushFilter(branches=("main",), tags=None, branch_runs=True, tag_runs=False)
     assert deploy.jobs == [
         WorkflowJob(REL, "lint", _at(13, 3, 7), "write", _at(8, 3, 11), "workflow",
-                    None, triggers, (), False),
+                    None, triggers, (), False, push=push),
         WorkflowJob(REL, "deploy", _at(17, 3, 9), "write", _at(8, 3, 11), "workflow",
-                    Attr("production", _at(19, 18, 28), "production"), triggers, (), True),
+                    Attr("production", _at(19, 18, 28), "production"), triggers, (), True,
+                    push=push),
         WorkflowJob(REL, "release", _at(30, 3, 10), "none", _at(32, 5, 16), "job",
-                    Attr(None, _at(34, 13, 30), "${{ inputs.env }}"), triggers, (), True),
+                    Attr(None, _at(34, 13, 30), "${{ inputs.env }}"), triggers, (), True,
+                    push=push),
         WorkflowJob(REL, "legacy", _at(41, 3, 9), "write", _at(43, 5, 16), "job",
-                    None, triggers, (), False),
+                    None, triggers, (), False, push=push),
     ]
 
 
@@ -481,3 +492,20 @@ def test_steps_sorted_by_whether_they_request_a_token() -> None:
     for name in ("unknown-action", "unknown-script", "local-action"):
         assert _job(model, name).oidc_unknown is True, name
         assert _job(model, name).oidc_steps == (), name
+
+
+@pytest.mark.parametrize(("on", "expected"), [
+    ("on: push", PushFilter()),
+    ("on: [push, pull_request]", PushFilter()),
+    ("on:\n  push:\n    tags: ['v*']", PushFilter(None, ("v*",), False, True)),
+    ("on:\n  push:\n    branches: [main, 'release/**', '!release/old']",
+     PushFilter(("main", "release/*"), None, True, False)),
+    ("on:\n  push:\n    branches-ignore: [wip]", PushFilter(None, None, True, False)),
+    ("on:\n  push:\n    branches: ['feature/[ab]*']", PushFilter(None, None, True, False)),
+    ("on:\n  push:\n    branches: [main]\n    tags: [v1]", PushFilter(("main",), ("v1",))),
+    ("on: workflow_dispatch", PushFilter()),
+])
+def test_push_filters_are_recorded_for_subject_derivation(on: str, expected: PushFilter) -> None:
+    text = f"{on}\njobs:\n  a:\n    runs-on: x\n    steps: []\n"
+    (job,) = parse_unit([SourceFile(path=Path(REL), rel=REL, text=text)]).jobs
+    assert job.push == expected
