@@ -176,6 +176,182 @@ def test_assumes_edges_match_in_tree_roles_external_arns_and_unknown(graph: Grap
     assert [e.id for e in graph.edges] == [f"e{i}" for i in range(1, 49)]
 
 
+# Written by hand, independent of the golden files in tests/snapshots/graph: every node
+# of samples/ (without repo-shaped) by kind, and every edge. A snapshot refresh cannot
+# silently accept a node or an edge that appears, disappears or changes ends.
+# Roles: one per trust policy in samples/ (break-glass: the CloudFormation template and
+# the get-role output; partner-ingest: the Terraform role, its JSON only its file();
+# orders-*/vendor-readonly: the wrong sample and its clean twin). Callers: providers,
+# backends, Terragrunt iam_role/remote_state, profiles and workflow steps.
+HAND_NODES: dict[str, list[str]] = {
+    "account": [
+        "account_111111111111",
+        "account_111122223333",
+        "account_444455556666",
+        "account_555566667777",
+        "account_999999999999",
+    ],
+    "anyone": [
+        "anyone_any_principal",
+    ],
+    "caller": [
+        "caller_Terragrunt_iam_role_samples_terragrunt_live_prod_app",
+        "caller_Terragrunt_iam_role_samples_terragrunt_live_prod_legacy_db",
+        "caller_backend_s3_samples_clean_terraform",
+        "caller_backend_s3_samples_terraform_backend_mismatch",
+        "caller_profile_audit_samples_aws_config_aws_config",
+        "caller_profile_dev_samples_aws_config_aws_config",
+        "caller_profile_dev_samples_clean_aws_config",
+        "caller_profile_prod_samples_aws_config_aws_config",
+        "caller_profile_stage_samples_aws_config_aws_config",
+        "caller_provider_aws_samples_clean_terraform",
+        "caller_provider_aws_samples_terraform_backend_mismatch",
+        "caller_provider_aws_samples_terraform_keys_from_variables",
+        "caller_provider_aws_samples_terraform_provider_with_keys",
+        "caller_provider_aws_samples_terragrunt_live_prod_app",
+        "caller_provider_aws_samples_terragrunt_live_staging_app",
+        "caller_remote_state_s3_samples_terragrunt_live_prod_app",
+        "caller_remote_state_s3_samples_terragrunt_live_prod_legacy_db",
+        "caller_remote_state_s3_samples_terragrunt_live_staging_app",
+        "caller_workflow_deploy_spa_yml_job_deploy",
+        "caller_workflow_release_yml_job_publish",
+    ],
+    "oidc": [
+        "oidc_gitlab_com",
+        "oidc_oidc_eks_eu_west_1_amazonaws_com",
+        "oidc_token_actions_githubusercontent_com",
+        "oidc_token_actions_githubusercontent_com_2",
+    ],
+    "principal": [
+        "principal_111111111111_user_spa_deployment",
+        "principal_123456789012_user_spa_deployment",
+    ],
+    "role": [
+        "role_ProdOnlyRole",
+        "role_break_glass",
+        "role_break_glass_2",
+        "role_cdk_pipeline_cross_account_deploy",
+        "role_codebuild_service_role",
+        "role_dev_admin",
+        "role_eks_irsa_external_dns",
+        "role_github_deploy_good",
+        "role_github_org_wide",
+        "role_github_poisoned_list",
+        "role_gitlab_wrong_action",
+        "role_monitoring_vendor",
+        "role_orders_operators",
+        "role_orders_operators_2",
+        "role_orders_task",
+        "role_orders_task_2",
+        "role_org_readers",
+        "role_partner_ingest",
+        "role_prod_deployer",
+        "role_spa_deployment_role",
+        "role_spa_deployment_role_external_id",
+        "role_stage_admin",
+        "role_trust_user_with_mfa",
+        "role_vendor_readonly",
+        "role_vendor_readonly_2",
+        "role_web_app_github_deploy",
+    ],
+    "role-arn": [
+        "role_arn_111111111111_Terraform_Role",
+        "role_arn_111111111111_tf_state",
+        "role_arn_222222222222_deploy",
+        "role_arn_222222222222_role_in_account_b",
+        "role_arn_333333333333_db_admin",
+        "role_arn_444444444444_Terraform_Role",
+        "role_arn_444444444444_audit",
+        "role_arn_444444444444_release_publisher",
+        "role_arn_444444444444_staging_admin",
+        "role_arn_444444444444_staging_deploy",
+    ],
+    "service": [
+        "service_service_codebuild_amazonaws_com",
+        "service_service_ec2_amazonaws_com",
+        "service_service_ecs_tasks_amazonaws_com",
+    ],
+    "unknown": [
+        "unknown_unknown_unresolved_value",
+    ],
+}
+
+
+# caller -> the role it assumes (its in-tree role, else the role ARN, else unknown)
+HAND_ASSUMES: dict[str, str] = {
+    "caller_Terragrunt_iam_role_samples_terragrunt_live_prod_app": "role_arn_222222222222_deploy",
+    "caller_Terragrunt_iam_role_samples_terragrunt_live_prod_legacy_db":
+        "role_arn_333333333333_db_admin",
+    "caller_backend_s3_samples_clean_terraform": "role_arn_444444444444_Terraform_Role",
+    "caller_backend_s3_samples_terraform_backend_mismatch": "role_arn_111111111111_Terraform_Role",
+    "caller_profile_audit_samples_aws_config_aws_config": "role_arn_444444444444_audit",
+    "caller_profile_dev_samples_aws_config_aws_config": "role_dev_admin",
+    "caller_profile_dev_samples_clean_aws_config": "role_dev_admin",
+    "caller_profile_prod_samples_aws_config_aws_config": "role_prod_deployer",
+    "caller_profile_stage_samples_aws_config_aws_config": "role_stage_admin",
+    "caller_provider_aws_samples_clean_terraform": "role_arn_444444444444_Terraform_Role",
+    "caller_provider_aws_samples_terraform_backend_mismatch":
+        "role_arn_444444444444_Terraform_Role",
+    "caller_provider_aws_samples_terraform_provider_with_keys":
+        "role_arn_222222222222_role_in_account_b",
+    "caller_provider_aws_samples_terragrunt_live_prod_app": "role_arn_222222222222_deploy",
+    "caller_provider_aws_samples_terragrunt_live_staging_app":
+        "role_arn_444444444444_staging_admin",
+    "caller_remote_state_s3_samples_terragrunt_live_prod_app": "role_arn_111111111111_tf_state",
+    "caller_remote_state_s3_samples_terragrunt_live_prod_legacy_db":
+        "role_arn_111111111111_tf_state",
+    "caller_remote_state_s3_samples_terragrunt_live_staging_app":
+        "role_arn_444444444444_staging_deploy",
+    "caller_workflow_deploy_spa_yml_job_deploy": "unknown_unknown_unresolved_value",
+    "caller_workflow_release_yml_job_publish": "role_arn_444444444444_release_publisher",
+}
+# principal -> a role whose trust admits it
+HAND_MAY_ASSUME: list[tuple[str, str]] = [
+    ("account_111111111111", "role_dev_admin"),
+    ("account_111111111111", "role_stage_admin"),
+    ("account_111122223333", "role_break_glass"),
+    ("account_444455556666", "role_monitoring_vendor"),
+    ("account_555566667777", "role_cdk_pipeline_cross_account_deploy"),
+    ("account_999999999999", "role_codebuild_service_role"),
+    ("account_999999999999", "role_vendor_readonly"),
+    ("account_999999999999", "role_vendor_readonly_2"),
+    ("anyone_any_principal", "role_ProdOnlyRole"),
+    ("anyone_any_principal", "role_break_glass_2"),
+    ("anyone_any_principal", "role_org_readers"),
+    ("anyone_any_principal", "role_partner_ingest"),
+    ("oidc_gitlab_com", "role_gitlab_wrong_action"),
+    ("oidc_oidc_eks_eu_west_1_amazonaws_com", "role_eks_irsa_external_dns"),
+    ("oidc_token_actions_githubusercontent_com", "role_github_deploy_good"),
+    ("oidc_token_actions_githubusercontent_com", "role_github_org_wide"),
+    ("oidc_token_actions_githubusercontent_com", "role_github_poisoned_list"),
+    ("oidc_token_actions_githubusercontent_com_2", "role_web_app_github_deploy"),
+    ("principal_111111111111_user_spa_deployment", "role_prod_deployer"),
+    ("principal_123456789012_user_spa_deployment", "role_spa_deployment_role"),
+    ("principal_123456789012_user_spa_deployment", "role_spa_deployment_role_external_id"),
+    ("principal_123456789012_user_spa_deployment", "role_trust_user_with_mfa"),
+    ("service_service_codebuild_amazonaws_com", "role_codebuild_service_role"),
+    ("service_service_ec2_amazonaws_com", "role_ProdOnlyRole"),
+    ("service_service_ecs_tasks_amazonaws_com", "role_orders_task"),
+    ("service_service_ecs_tasks_amazonaws_com", "role_orders_task_2"),
+    ("unknown_unknown_unresolved_value", "role_cdk_pipeline_cross_account_deploy"),
+    ("unknown_unknown_unresolved_value", "role_orders_operators"),
+    ("unknown_unknown_unresolved_value", "role_orders_operators_2"),
+]
+
+
+def test_node_and_edge_sets_written_by_hand(graph: Graph) -> None:
+    nodes: dict[str, list[str]] = {}
+    for node in graph.nodes:
+        nodes.setdefault(node.kind, []).append(node.id)
+    assert {kind: sorted(ids) for kind, ids in nodes.items()} == HAND_NODES
+    edges = sorted((e.source, e.kind, e.target) for e in graph.edges)
+    assert len(edges) == len(HAND_ASSUMES) + len(HAND_MAY_ASSUME)
+    assert edges == sorted(
+        [(caller, "assumes", role) for caller, role in HAND_ASSUMES.items()]
+        + [(principal, "may-assume", role) for principal, role in HAND_MAY_ASSUME]
+    )
+
+
 def test_output_is_deterministic(graph: Graph) -> None:
     models: list[Model] = []
     result = lint([ROOT / "samples"], ROOT, CONFIG, use_cache=False, model_out=models)
