@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from assume_lint.findings import Location
 from assume_lint.model import HOLE
@@ -29,6 +29,7 @@ from assume_lint.parsers.hcl import Block, EncodedNode, HclFile
 from assume_lint.parsers.located import Node
 from assume_lint.parsers.tfeval import templates
 from assume_lint.parsers.tfeval.evaluator import (
+    Expansion,
     LazyObject,
     RenderedNode,
     SymbolicNode,
@@ -45,8 +46,32 @@ from assume_lint.parsers.tfeval.values import (
     unknown,
 )
 
-if TYPE_CHECKING:
-    from assume_lint.parsers.tfeval.module import Expansion, Instance
+
+class _Folder(Protocol):
+    """What a block's value needs of the folder (``module.Folder``)."""
+
+    @property
+    def data(self) -> Mapping[tuple[str, str], tuple[HclFile, Block]]: ...
+
+    @property
+    def resources(self) -> Mapping[tuple[str, str], tuple[HclFile, Block]]: ...
+
+
+class _Scope(Protocol):
+    def explicit(self, table: str, name: str) -> Node | None: ...
+
+
+class Instance(Protocol):
+    """What a block's value needs of the module instance (``module.Instance``, which
+    calls in here: typed structurally, so this module does not import it back)."""
+
+    @property
+    def folder(self) -> _Folder: ...
+
+    @property
+    def scope(self) -> _Scope: ...
+
+    def expand(self, hfile: HclFile, block: Block) -> list[Expansion]: ...
 
 Fields = Mapping[str, Node]  # a block's attributes, evaluated (HCL) or as read (JSON)
 

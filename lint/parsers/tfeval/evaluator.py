@@ -735,3 +735,14 @@ def _file_locate(text: str, rel: str) -> templates.Locate:
 def index_number(node: Node) -> int | None:
     """Re-exported for callers that expand ``count``."""
     return index_of(node)
+
+
+@dataclasses.dataclass
+class Expansion:
+    """One instance of a block with ``count``/``for_each``: its address suffix
+    (``""``, ``[0]``, ``["k"]``) and the evaluator bound to its ``count``/``each``."""
+
+    suffix: str
+    evaluator: TfEvaluator
+    symbolic: bool = False
+    key: Node | None = None

@@ -34,7 +34,7 @@ from assume_lint.parsers.hcl import Attribute, Block, HclFile, Scope
 from assume_lint.parsers.hcl_blocks import keep_only, keep_relevant
 from assume_lint.parsers.located import Node
 from assume_lint.parsers.tfeval import sources
-from assume_lint.parsers.tfeval.evaluator import LazyObject, SymbolicNode, TfEvaluator
+from assume_lint.parsers.tfeval.evaluator import Expansion, LazyObject, SymbolicNode, TfEvaluator
 from assume_lint.parsers.tfeval.types import ANY, Type, convert, parse_type
 from assume_lint.parsers.tfeval.values import EvalError, elements, index_of, unknown
 from assume_lint.sources import SourceFile
@@ -238,17 +238,6 @@ def _picture(value: Any) -> Any:
 
 
 # --------------------------------------------------------------------------- instances
-
-
-@dataclass
-class Expansion:
-    """One instance of a block with ``count``/``for_each``: its address suffix
-    (``""``, ``[0]``, ``["k"]``) and the evaluator bound to its ``count``/``each``."""
-
-    suffix: str
-    evaluator: TfEvaluator
-    symbolic: bool = False
-    key: Node | None = None
 
 
 @dataclass
