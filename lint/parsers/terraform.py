@@ -27,49 +27,21 @@ Findings stay located in whichever file holds the thing.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
+from assume_lint.conditions import ASSUME_ACTIONS, expand_sts_action
 from assume_lint.findings import Location, Variant
-from assume_lint.model import AssumeAttempt, Attr, Credential, Model, ParseProblem, Role
+from assume_lint.model import AssumeAttempt, Model, ParseProblem, Role
 from assume_lint.parsers import hcl
+from assume_lint.parsers import terraform_model as tm
 from assume_lint.parsers.hcl import Block, EncodedNode, Evaluator, HclFile, Scope, TemplateNode
 from assume_lint.parsers.located import Node
 from assume_lint.parsers.tfeval import datasources, templates
 from assume_lint.parsers.tfeval.evaluator import RenderedNode
 from assume_lint.parsers.tfeval.module import Folder, Instance, Session, load_folder
 from assume_lint.sources import SourceFile
-
-_REF = re.compile(r"\b(var|local)\.")
-_CREDENTIAL_FIELDS = {
-    "access_key": "access-key-id",
-    "secret_key": "secret-key",
-    "token": "session-token",
-}
-_DEPRECATED_BACKEND = (
-    "role_arn",
-    "external_id",
-    "session_name",
-    "assume_role_duration_seconds",
-    "assume_role_policy",
-    "assume_role_policy_arns",
-    "assume_role_tags",
-    "assume_role_transitive_tag_keys",
-)
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)(h|ms|us|µs|ns|m|s)")
-_UNIT_SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
-_ASSUME_ACTION = re.compile(r"^sts:assumerole", re.IGNORECASE)
-
-
-@dataclass
-class _Module:
-    """One module folder being collected: where its values resolve and the model."""
-
-    folder: str
-    model: Model = field(default_factory=Model)
-    scope: Scope = field(default_factory=Scope)
 
 
 def parse_unit(files: Sequence[SourceFile]) -> Model:
@@ -83,7 +55,7 @@ def parse_unit(files: Sequence[SourceFile]) -> Model:
     session = Session(folder, _repository(files[0]))
     automatic = _automatic_tfvars(folder)
     base = Instance(session, folder, None, (folder.path,), "", automatic)
-    module = _Module(folder.rel, model, base.scope)
+    module = tm.TfModule(folder.rel, model, base.scope)
     json_module = _json_module(module, folder.json_files)
     for hfile in folder.files:
         _collect(module, base, hfile)
@@ -126,7 +98,7 @@ def _automatic_tfvars(folder: Folder) -> list[HclFile]:
     return ordered
 
 
-def _json_module(module: _Module, json_files: Sequence[SourceFile]) -> object | None:
+def _json_module(module: tm.TfModule, json_files: Sequence[SourceFile]) -> object | None:
     """The module's ``.tf.json``/``.tfvars.json`` files, their values added to the scope."""
     if not json_files:
         return None
@@ -147,71 +119,10 @@ def _json_scope(json_module: object, scope: Scope) -> None:
 # --------------------------------------------------------------------------- values
 
 
-def _attr(node: Node | None) -> Attr | None:
-    """An Attr for a field (located at its key), None when the field is absent."""
-    if node is None:
-        return None
-    location = node.key_location or node.location
-    return Attr(node.text(), location, node.source, node.partial)
-
-
-def _duration_attr(node: Node | None) -> Attr | None:
-    """``duration = "1h30m"`` -> seconds as text; numbers as they are."""
-    attr = _attr(node)
-    if attr is None or attr.value is None or node is None:
-        return attr
-    if isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
-        return attr
-    seconds = parse_duration(attr.value)
-    source = attr.source or attr.value
-    if seconds is None:
-        return Attr(None, attr.location, source)
-    return Attr(str(seconds), attr.location, source)
-
-
-def parse_duration(text: str) -> int | None:
-    """Go duration strings (``"1h"``, ``"15m"``, ``"90s"``, ``"1h30m"``) in seconds."""
-    text = text.strip()
-    if text.isdigit():
-        return int(text)
-    if not text or _DURATION.sub("", text) != "":
-        return None
-    total = sum(float(n) * _UNIT_SECONDS[u] for n, u in _DURATION.findall(text))
-    return int(total)
-
-
-def _fields(evaluator: Evaluator, block: Block) -> dict[str, Node]:
-    """A block's attributes evaluated (nested blocks are read separately)."""
-    return {name: evaluator.attribute(attr) for name, attr in block.attributes.items()}
-
-
-def _credentials(fields: dict[str, Node], context: str) -> Iterator[Credential]:
-    """``access_key``/``secret_key``/``token`` fields as Credentials."""
-    for name, kind in _CREDENTIAL_FIELDS.items():
-        node = fields.get(name)
-        if node is None:
-            continue
-        value = node.text()
-        if value == "" and node.known and not node.source:
-            continue  # an explicit empty string configures nothing
-        yield Credential(
-            kind=kind,
-            field=name,
-            value=value,
-            location=node.key_location or node.location,
-            context=context,
-            from_variable=bool(_REF.search(node.source)),
-        )
-
-
-def _map_fields(node: Node) -> dict[str, Node]:
-    return dict(node.items()) if node.is_map else {}
-
-
 # --------------------------------------------------------------------------- collect
 
 
-def _collect(module: _Module, instance: Instance, hfile: HclFile) -> None:
+def _collect(module: tm.TfModule, instance: Instance, hfile: HclFile) -> None:
     """The providers, backends and remote states of one ``.tf`` file."""
     evaluator = instance.evaluator(hfile)
     for block in hfile.body.blocks:
@@ -225,36 +136,36 @@ def _collect(module: _Module, instance: Instance, hfile: HclFile) -> None:
             _remote_state(module, evaluator, block)
 
 
-def _provider(module: _Module, evaluator: Evaluator, block: Block) -> None:
-    fields = _fields(evaluator, block)
+def _provider(module: tm.TfModule, evaluator: Evaluator, block: Block) -> None:
+    fields = tm.fields_of(evaluator, block)
     alias_node = fields.get("alias")
     alias = alias_node.text() if alias_node is not None else None
     caller = f'provider "aws" (alias {alias})' if alias else 'provider "aws"'
     address = f"provider.aws.{alias}" if alias else "provider.aws"
-    module.model.credentials.extend(_credentials(fields, 'provider "aws"'))
+    module.model.credentials.extend(tm.credentials(fields, 'provider "aws"'))
     role_blocks = [
         b for b in block.blocks if b.type in ("assume_role", "assume_role_with_web_identity")
     ]
     for attr_name in ("assume_role", "assume_role_with_web_identity"):
         node = fields.get(attr_name)  # the rare `assume_role = {...}` attribute form
         if node is not None:
-            _emit(
+            tm.emit_attempt(
                 module,
                 "provider",
                 caller,
                 address,
                 node.key_location or node.location,
-                _map_fields(node),
+                tm.map_fields(node),
                 alias=alias,
             )
     for index, role_block in enumerate(role_blocks):
-        _emit(
+        tm.emit_attempt(
             module,
             "provider",
             caller,
             address,
             role_block.location,
-            _fields(evaluator, role_block),
+            tm.fields_of(evaluator, role_block),
             alias=alias,
             chained=index > 0,
         )
@@ -273,48 +184,19 @@ def _provider(module: _Module, evaluator: Evaluator, block: Block) -> None:
         )
 
 
-def _emit(
-    module: _Module,
-    kind: str,
-    caller: str,
-    address: str,
-    location: Location,
-    fields: dict[str, Node],
-    alias: str | None = None,
-    chained: bool = False,
-    deprecated: tuple[tuple[str, Location], ...] = (),
-) -> None:
-    module.model.attempts.append(
-        AssumeAttempt(
-            kind=kind,
-            caller=caller,
-            address=address,
-            location=location,
-            module=module.folder,
-            alias=alias,
-            chained=chained,
-            deprecated=deprecated,
-            role_arn=_attr(fields.get("role_arn")),
-            external_id=_attr(fields.get("external_id")),
-            session_name=_attr(fields.get("session_name")),
-            duration=_duration_attr(fields.get("duration") or fields.get("duration_seconds")),
-        )
-    )
-
-
-def _backend(module: _Module, evaluator: Evaluator, backend: Block) -> None:
-    fields = _fields(evaluator, backend)
+def _backend(module: tm.TfModule, evaluator: Evaluator, backend: Block) -> None:
+    fields = tm.fields_of(evaluator, backend)
     context = 'backend "s3"'
-    module.model.credentials.extend(_credentials(fields, context))
+    module.model.credentials.extend(tm.credentials(fields, context))
     deprecated = tuple(
         (name, node.key_location or node.location)
         for name, node in fields.items()
-        if name in _DEPRECATED_BACKEND
+        if name in tm.DEPRECATED_BACKEND
     )
     old = {n: v for n, v in fields.items() if n in ("role_arn", "external_id", "session_name")}
     if "assume_role_duration_seconds" in fields:
         old["duration"] = fields["assume_role_duration_seconds"]
-    _config_attempts(
+    tm.config_attempts(
         module,
         "backend",
         context,
@@ -328,53 +210,22 @@ def _backend(module: _Module, evaluator: Evaluator, backend: Block) -> None:
     )
 
 
-def _config_attempts(
-    module: _Module,
-    kind: str,
-    caller: str,
-    address: str,
-    where: Location,
-    fields: dict[str, Node],
-    old: dict[str, Node],
-    deprecated: tuple[tuple[str, Location], ...],
-    evaluator: Evaluator | None,
-    block: Block | None,
-) -> None:
-    """Backend / remote-state config: ``assume_role = {}``, ``assume_role {}`` or old form."""
-    emitted = False
-    nested: list[tuple[Location, dict[str, Node]]] = []
-    for name in ("assume_role", "assume_role_with_web_identity"):
-        node = fields.get(name)
-        if node is not None:
-            nested.append((node.key_location or node.location, _map_fields(node)))
-        if block is not None and evaluator is not None:
-            nested += [(b.location, _fields(evaluator, b)) for b in block.blocks_of(name)]
-    for location, values in nested:
-        merged = {**old, **values}
-        _emit(module, kind, caller, address, location, merged, deprecated=deprecated)
-        emitted = True
-    if not emitted:
-        anchor = old.get("role_arn")
-        location = (anchor.key_location or anchor.location) if anchor is not None else where
-        _emit(module, kind, caller, address, location, old, deprecated=deprecated)
-
-
-def _remote_state(module: _Module, evaluator: Evaluator, block: Block) -> None:
-    fields = _fields(evaluator, block)
+def _remote_state(module: tm.TfModule, evaluator: Evaluator, block: Block) -> None:
+    fields = tm.fields_of(evaluator, block)
     backend = fields.get("backend")
     if backend is None or backend.text() != "s3":
         return
     address = f"data.terraform_remote_state.{block.labels[1] if len(block.labels) > 1 else ''}"
     config = fields.get("config")
-    values = _map_fields(config) if config is not None else {}
-    module.model.credentials.extend(_credentials(values, address))
+    values = tm.map_fields(config) if config is not None else {}
+    module.model.credentials.extend(tm.credentials(values, address))
     old = {n: v for n, v in values.items() if n in ("role_arn", "external_id", "session_name")}
     if "assume_role_duration_seconds" in values:
         old["duration"] = values["assume_role_duration_seconds"]
     deprecated = tuple(
-        (n, v.key_location or v.location) for n, v in values.items() if n in _DEPRECATED_BACKEND
+        (n, v.key_location or v.location) for n, v in values.items() if n in tm.DEPRECATED_BACKEND
     )
-    _config_attempts(
+    tm.config_attempts(
         module,
         "remote-state",
         address,
@@ -429,14 +280,14 @@ def _own_roles(instance: Instance) -> list[Role]:
 
 
 def _role(evaluator: Evaluator, block: Block, suffix: str = "") -> Role:
-    fields = _fields(evaluator, block)
+    fields = tm.fields_of(evaluator, block)
     name_node = fields.get("name")
     policy = fields.get("assume_role_policy")
     role = Role(
         address=f"aws_iam_role.{block.labels[1]}{suffix}",
         location=block.location,
         name=name_node.text() if name_node is not None else None,
-        max_session_duration=_attr(fields.get("max_session_duration")),
+        max_session_duration=tm.attr_of(fields.get("max_session_duration")),
         trust_location=(policy.key_location or policy.location) if policy is not None else None,
         trust_known=False,
     )
@@ -444,7 +295,7 @@ def _role(evaluator: Evaluator, block: Block, suffix: str = "") -> Role:
         return role
     document = _policy_node(policy)
     if isinstance(document, ParseProblem):
-        return _replace(
+        return tm.replace_role(
             role,
             structure_errors=(
                 (document.location, f"assume_role_policy is not valid JSON: {document.message}"),
@@ -452,7 +303,7 @@ def _role(evaluator: Evaluator, block: Block, suffix: str = "") -> Role:
         )
     if document is None:
         return role
-    return _with_trust(role, document)
+    return tm.with_trust(role, document)
 
 
 def _policy_node(policy: Node) -> Node | ParseProblem | None:
@@ -467,25 +318,6 @@ def _policy_node(policy: Node) -> Node | ParseProblem | None:
         where = policy.location
         return hcl.parse_json_text(policy.value, where.path, where.line - 1, 0, where.column)
     return None
-
-
-def _replace(role: Role, **changes: object) -> Role:
-    return replace(role, **changes)  # type: ignore[arg-type,unused-ignore]
-
-
-def _with_trust(role: Role, document: Node) -> Role:
-    """Build statements with the shared policy builder."""
-    from assume_lint.parsers.policy import build_trust
-
-    trust = build_trust(document)
-    return _replace(
-        role,
-        statements=tuple(trust.statements),
-        version=trust.version,
-        has_version=trust.has_version,
-        trust_known=trust.known,
-        structure_errors=tuple(trust.problems),
-    )
 
 
 # --------------------------------------------------------------------------- documents
@@ -520,7 +352,7 @@ def _document_role(address: str, where: Location, document: Node) -> Role | None
         return None
     role = Role(address=address, location=where, trust_location=where, trust_known=False,
                 document_only=True)
-    return _with_trust(role, document)
+    return tm.with_trust(role, document)
 
 
 def _grants_assume(document: Node) -> bool:
@@ -538,11 +370,17 @@ def _grants_assume(document: Node) -> bool:
             continue
         for action in actions.elements():
             text = action.text()
-            if text is not None and _ASSUME_ACTION.match(text):
+            if text is not None and _names_assume_action(text):
                 return True
     return False
 
 
-Fields = Mapping[str, Node]  # a block's attributes, evaluated (HCL) or as read (JSON)
-principals_node = datasources.principals_node
-conditions_node = datasources.conditions_node
+def _names_assume_action(pattern: str) -> bool:
+    """An ``sts:`` action pattern that covers an AssumeRole action (``sts:AssumeRole``,
+    ``sts:AssumeRole*``, ``sts:*``...). ``*`` alone does not make a document a trust
+    policy: key and bucket policies grant it to principals too."""
+    if not pattern.strip().lower().startswith("sts:"):
+        return False
+    return any(action in ASSUME_ACTIONS for action in expand_sts_action(pattern))
+
+

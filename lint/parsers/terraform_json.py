@@ -30,7 +30,7 @@ from typing import Any
 from assume_lint.findings import Location
 from assume_lint.model import AssumeAttempt, Model, ParseProblem, Role
 from assume_lint.parsers import hcl, per_file
-from assume_lint.parsers import terraform as tf_parser
+from assume_lint.parsers import terraform_model as tm
 from assume_lint.parsers.hcl import (
     Block,
     EncodedNode,
@@ -50,6 +50,7 @@ from assume_lint.parsers.jsonloc import (
     string_locator,
 )
 from assume_lint.parsers.located import Node
+from assume_lint.parsers.tfeval import datasources
 from assume_lint.secrets import mask_text
 from assume_lint.sources import SourceFile, line_starts
 
@@ -331,7 +332,7 @@ def _relocate(value: Node, locate: Any, pseudo: str, rel: str) -> None:
             current.body_line, current.body_column = current.location.line, current.location.column
 
 
-def collect(module: JsonModule, tf: tf_parser._Module) -> None:
+def collect(module: JsonModule, tf: tm.TfModule) -> None:
     """Providers, backends, remote states and roles of the JSON files."""
     for jfile in module.files:
         if jfile.is_vars:
@@ -343,7 +344,7 @@ def collect(module: JsonModule, tf: tf_parser._Module) -> None:
             tf.model.problems.append(ParseProblem(where, "JSON nested too deeply to evaluate"))
 
 
-def _collect_file(jfile: JsonFile, tf: tf_parser._Module) -> None:
+def _collect_file(jfile: JsonFile, tf: tm.TfModule) -> None:
     scope, source = tf.scope, jfile.source
     for name, body in _blocks(jfile, "provider"):
         if name == "aws":
@@ -377,16 +378,16 @@ def _nested(fields: dict[str, Node], names: Sequence[str]) -> list[tuple[Locatio
     return found
 
 
-def _provider(tf: tf_parser._Module, body: Node) -> None:
+def _provider(tf: tm.TfModule, body: Node) -> None:
     fields = _fields(body)
     alias_node = fields.get("alias")
     alias = alias_node.text() if alias_node is not None else None
     caller = f'provider "aws" (alias {alias})' if alias else 'provider "aws"'
     address = f"provider.aws.{alias}" if alias else "provider.aws"
-    tf.model.credentials.extend(tf_parser._credentials(fields, 'provider "aws"'))
+    tf.model.credentials.extend(tm.credentials(fields, 'provider "aws"'))
     roles = _nested(fields, ("assume_role", "assume_role_with_web_identity"))
     for index, (where, role) in enumerate(roles):
-        tf_parser._emit(
+        tm.emit_attempt(
             tf, "provider", caller, address, where, _fields(role), alias=alias, chained=index > 0
         )
     if not roles:
@@ -406,16 +407,16 @@ def _flatten(fields: dict[str, Node]) -> dict[str, Node]:
     return out
 
 
-def _backend(tf: tf_parser._Module, body: Node, raw: Node) -> None:
+def _backend(tf: tm.TfModule, body: Node, raw: Node) -> None:
     fields = _flatten(_fields(body))
     context = 'backend "s3"'
-    tf.model.credentials.extend(tf_parser._credentials(fields, context))
+    tf.model.credentials.extend(tm.credentials(fields, context))
     _config(
         tf, "backend", context, "terraform.backend.s3", raw.key_location or raw.location, fields
     )
 
 
-def _remote_state(tf: tf_parser._Module, name: str, body: Node, raw: Node) -> None:
+def _remote_state(tf: tm.TfModule, name: str, body: Node, raw: Node) -> None:
     fields = _fields(body)
     backend = fields.get("backend")
     if backend is None or backend.text() != "s3":
@@ -423,12 +424,12 @@ def _remote_state(tf: tf_parser._Module, name: str, body: Node, raw: Node) -> No
     address = f"data.terraform_remote_state.{name}"
     config = fields.get("config")
     values = _flatten(_fields(config)) if config is not None and config.is_map else {}
-    tf.model.credentials.extend(tf_parser._credentials(values, address))
+    tf.model.credentials.extend(tm.credentials(values, address))
     _config(tf, "remote-state", address, address, raw.key_location or raw.location, values)
 
 
 def _config(
-    tf: tf_parser._Module,
+    tf: tm.TfModule,
     kind: str,
     caller: str,
     address: str,
@@ -441,9 +442,9 @@ def _config(
     deprecated = tuple(
         (n, v.key_location or v.location)
         for n, v in fields.items()
-        if n in tf_parser._DEPRECATED_BACKEND
+        if n in tm.DEPRECATED_BACKEND
     )
-    tf_parser._config_attempts(
+    tm.config_attempts(
         tf, kind, caller, address, where, fields, old, deprecated, None, None
     )
 
@@ -456,7 +457,7 @@ def _role(name: str, raw: Node, body: Node, source: SourceFile) -> Role:
         address=f"aws_iam_role.{name}",
         location=raw.key_location or raw.location,
         name=name_node.text() if name_node is not None else None,
-        max_session_duration=tf_parser._attr(fields.get("max_session_duration")),
+        max_session_duration=tm.attr_of(fields.get("max_session_duration")),
         trust_location=(policy.key_location or policy.location) if policy is not None else None,
         trust_known=False,
     )
@@ -465,10 +466,10 @@ def _role(name: str, raw: Node, body: Node, source: SourceFile) -> Role:
     document = _policy_node(policy, source)
     if isinstance(document, ParseProblem):
         message = f"assume_role_policy is not valid JSON: {document.message}"
-        return tf_parser._replace(role, structure_errors=((document.location, message),))
+        return tm.replace_role(role, structure_errors=((document.location, message),))
     if document is None:
         return role
-    return tf_parser._with_trust(role, document)
+    return tm.with_trust(role, document)
 
 
 def _policy_node(policy: Node, source: SourceFile) -> Node | ParseProblem | None:
@@ -538,10 +539,10 @@ def _statement(block: Node) -> Node:
     for kind, key in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
         blocks = list(_objects(fields.get(kind)))
         if blocks:
-            values[key] = tf_parser.principals_node([(b.location, b.value) for b in blocks])
+            values[key] = datasources.principals_node([(b.location, b.value) for b in blocks])
     conditions = list(_objects(fields.get("condition")))
     if conditions:
-        values["Condition"] = tf_parser.conditions_node(
+        values["Condition"] = datasources.conditions_node(
             [(b.location, b.value) for b in conditions]
         )
     return Node(values, block.location)

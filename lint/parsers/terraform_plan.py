@@ -713,7 +713,7 @@ def _seconds(attr: Attr | None) -> Attr | None:
     """``duration = "1h"`` in seconds, as the HCL parser gives it."""
     if attr is None or attr.value is None or attr.value.isdigit():
         return attr
-    from assume_lint.parsers.terraform import parse_duration  # lazily: it loads the HCL parser
+    from assume_lint.parsers.terraform_model import parse_duration  # lazily: the HCL reader
 
     seconds = parse_duration(attr.value)
     return Attr(

@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any
 
 from assume_lint.findings import Location
 from assume_lint.model import AssumeAttempt, Attr, Model, ParseProblem
-from assume_lint.parsers import hcl, per_file, terraform
+from assume_lint.parsers import hcl, per_file, terraform, terraform_model
 from assume_lint.parsers.hcl import Attribute, Block, Evaluator, HclFile, Scope, TemplateNode
 from assume_lint.parsers.located import Node
 from assume_lint.sources import SourceFile, read_source
@@ -212,7 +212,7 @@ class _Unit:
                 role_arn=_attr(node),
                 session_name=_attr(self.evaluator.attribute(session)) if session else None,
                 duration=(
-                    terraform._duration_attr(self.evaluator.attribute(duration))
+                    terraform_model.duration_attr(self.evaluator.attribute(duration))
                     if duration
                     else None
                 ),
@@ -229,11 +229,11 @@ class _Unit:
         config = fields.get("config")
         values = _fields_of(config) if config is not None else {}
         context = 'remote_state "s3"'
-        self.model.credentials.extend(terraform._credentials(values, context))
+        self.model.credentials.extend(terraform_model.credentials(values, context))
         deprecated = tuple(
             (name, node.key_location or node.location)
             for name, node in values.items()
-            if name in terraform._DEPRECATED_BACKEND
+            if name in terraform_model.DEPRECATED_BACKEND
         )
         old = {n: v for n, v in values.items() if n in _ROLE_FIELDS}
         if "assume_role_duration_seconds" in values:
@@ -267,7 +267,7 @@ class _Unit:
                 role_arn=_attr(values.get("role_arn")),
                 external_id=_attr(values.get("external_id")),
                 session_name=_attr(values.get("session_name")),
-                duration=terraform._duration_attr(duration),
+                duration=terraform_model.duration_attr(duration),
                 module=self.folder,
                 deprecated=deprecated,
             )
@@ -502,4 +502,4 @@ def _fields_of(node: Node | None) -> dict[str, Node]:
 
 def _attr(node: Node | None) -> Attr | None:
     """An Attr located at its attribute name, like the Terraform parser's."""
-    return terraform._attr(node)
+    return terraform_model.attr_of(node)

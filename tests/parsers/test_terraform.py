@@ -8,7 +8,7 @@ import pytest
 
 from assume_lint.findings import Location
 from assume_lint.model import HOLE, AssumeAttempt, Attr, Credential, Model, ParseProblem
-from assume_lint.parsers import terraform
+from assume_lint.parsers import terraform, terraform_model
 from assume_lint.sources import SourceFile, read_source
 
 FIXTURES = Path(__file__).parent / "fixtures" / "terraform"
@@ -164,9 +164,9 @@ def test_files_without_relevant_blocks_are_skipped() -> None:
 
 
 def test_parse_duration() -> None:
-    assert terraform.parse_duration("1h30m") == 5400
-    assert terraform.parse_duration("900") == 900
-    assert terraform.parse_duration("soon") is None
+    assert terraform_model.parse_duration("1h30m") == 5400
+    assert terraform_model.parse_duration("900") == 900
+    assert terraform_model.parse_duration("soon") is None
 
 
 # --------------------------------------------------------------------------- roles
@@ -258,3 +258,37 @@ def test_partly_known_values_keep_their_known_parts() -> None:
     assert (provider.role_arn.value, provider.role_arn.partial, provider.role_arn.pattern) == (
         None, f"arn:aws:iam::{HOLE}:role/deploy", f"arn:aws:iam::{HOLE}:role/deploy")
     assert _at(provider.role_arn.location) == (25, 17)
+
+
+@pytest.mark.parametrize(("action", "is_trust"), [
+    ("sts:AssumeRole", True),
+    ("sts:AssumeRoleWithWebIdentity", True),
+    ("sts:AssumeRole*", True),
+    ("sts:*", True),  # every STS action, AssumeRole included (the one action matcher)
+    ("STS:assume*", True),
+    ("*", False),  # key and bucket policies grant "*" to principals too
+    ("s3:GetObject", False),
+    ("sts:AssumeRoleFoo", False),  # no such action
+    ("sts:[A]ssumeRole", False),  # IAM has no character classes
+])
+def test_policy_documents_that_grant_assume_role_are_trust_documents(
+    tmp_path: Path, action: str, is_trust: bool
+) -> None:
+    text = f"""\
+data "aws_iam_policy_document" "trust" {{
+  statement {{
+    actions = ["{action}"]
+    principals {{
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::111111111111:root"]
+    }}
+  }}
+}}
+"""
+    (tmp_path / "main.tf").write_text(text)
+    source = read_source(tmp_path / "main.tf", "m/main.tf")
+    assert isinstance(source, SourceFile)
+    roles = terraform.parse_unit([source]).roles
+    expected = ["data.aws_iam_policy_document.trust"] if is_trust else []
+    assert [r.address for r in roles if r.document_only] == expected
+    assert all(r.location.line == 1 for r in roles)

@@ -1,0 +1,187 @@
+"""What the Terraform readers share to build the model: the module being collected,
+fields as Attrs, credentials, assume-role attempts (providers, backends, remote state)
+and a role's trust.
+
+terraform.py (HCL ``.tf``), terraform_json.py (``.tf.json``) and terragrunt.py read
+different syntaxes into the same model objects; these builders are the one way they do
+it. Kept apart from terraform.py so that the JSON reader, which terraform.py calls, does
+not import terraform.py back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+
+from assume_lint.findings import Location
+from assume_lint.model import AssumeAttempt, Attr, Credential, Model, Role
+from assume_lint.parsers.hcl import Block, Evaluator, Scope
+from assume_lint.parsers.located import Node
+
+REF = re.compile(r"\b(var|local)\.")
+CREDENTIAL_FIELDS = {
+    "access_key": "access-key-id",
+    "secret_key": "secret-key",
+    "token": "session-token",
+}
+DEPRECATED_BACKEND = (
+    "role_arn",
+    "external_id",
+    "session_name",
+    "assume_role_duration_seconds",
+    "assume_role_policy",
+    "assume_role_policy_arns",
+    "assume_role_tags",
+    "assume_role_transitive_tag_keys",
+)
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)(h|ms|us|µs|ns|m|s)")
+_UNIT_SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
+
+@dataclass
+class TfModule:
+    """One module folder being collected: where its values resolve and the model."""
+
+    folder: str
+    model: Model = field(default_factory=Model)
+    scope: Scope = field(default_factory=Scope)
+
+
+def attr_of(node: Node | None) -> Attr | None:
+    """An Attr for a field (located at its key), None when the field is absent."""
+    if node is None:
+        return None
+    location = node.key_location or node.location
+    return Attr(node.text(), location, node.source, node.partial)
+
+
+def duration_attr(node: Node | None) -> Attr | None:
+    """``duration = "1h30m"`` -> seconds as text; numbers as they are."""
+    attr = attr_of(node)
+    if attr is None or attr.value is None or node is None:
+        return attr
+    if isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        return attr
+    seconds = parse_duration(attr.value)
+    source = attr.source or attr.value
+    if seconds is None:
+        return Attr(None, attr.location, source)
+    return Attr(str(seconds), attr.location, source)
+
+
+def parse_duration(text: str) -> int | None:
+    """Go duration strings (``"1h"``, ``"15m"``, ``"90s"``, ``"1h30m"``) in seconds."""
+    text = text.strip()
+    if text.isdigit():
+        return int(text)
+    if not text or _DURATION.sub("", text) != "":
+        return None
+    total = sum(float(n) * _UNIT_SECONDS[u] for n, u in _DURATION.findall(text))
+    return int(total)
+
+
+def fields_of(evaluator: Evaluator, block: Block) -> dict[str, Node]:
+    """A block's attributes evaluated (nested blocks are read separately)."""
+    return {name: evaluator.attribute(attr) for name, attr in block.attributes.items()}
+
+
+def credentials(fields: dict[str, Node], context: str) -> Iterator[Credential]:
+    """``access_key``/``secret_key``/``token`` fields as Credentials."""
+    for name, kind in CREDENTIAL_FIELDS.items():
+        node = fields.get(name)
+        if node is None:
+            continue
+        value = node.text()
+        if value == "" and node.known and not node.source:
+            continue  # an explicit empty string configures nothing
+        yield Credential(
+            kind=kind,
+            field=name,
+            value=value,
+            location=node.key_location or node.location,
+            context=context,
+            from_variable=bool(REF.search(node.source)),
+        )
+
+
+def map_fields(node: Node) -> dict[str, Node]:
+    return dict(node.items()) if node.is_map else {}
+
+
+def emit_attempt(
+    module: TfModule,
+    kind: str,
+    caller: str,
+    address: str,
+    location: Location,
+    fields: dict[str, Node],
+    alias: str | None = None,
+    chained: bool = False,
+    deprecated: tuple[tuple[str, Location], ...] = (),
+) -> None:
+    module.model.attempts.append(
+        AssumeAttempt(
+            kind=kind,
+            caller=caller,
+            address=address,
+            location=location,
+            module=module.folder,
+            alias=alias,
+            chained=chained,
+            deprecated=deprecated,
+            role_arn=attr_of(fields.get("role_arn")),
+            external_id=attr_of(fields.get("external_id")),
+            session_name=attr_of(fields.get("session_name")),
+            duration=duration_attr(fields.get("duration") or fields.get("duration_seconds")),
+        )
+    )
+
+
+def config_attempts(
+    module: TfModule,
+    kind: str,
+    caller: str,
+    address: str,
+    where: Location,
+    fields: dict[str, Node],
+    old: dict[str, Node],
+    deprecated: tuple[tuple[str, Location], ...],
+    evaluator: Evaluator | None,
+    block: Block | None,
+) -> None:
+    """Backend / remote-state config: ``assume_role = {}``, ``assume_role {}`` or old form."""
+    emitted = False
+    nested: list[tuple[Location, dict[str, Node]]] = []
+    for name in ("assume_role", "assume_role_with_web_identity"):
+        node = fields.get(name)
+        if node is not None:
+            nested.append((node.key_location or node.location, map_fields(node)))
+        if block is not None and evaluator is not None:
+            nested += [(b.location, fields_of(evaluator, b)) for b in block.blocks_of(name)]
+    for location, values in nested:
+        merged = {**old, **values}
+        emit_attempt(module, kind, caller, address, location, merged, deprecated=deprecated)
+        emitted = True
+    if not emitted:
+        anchor = old.get("role_arn")
+        location = (anchor.key_location or anchor.location) if anchor is not None else where
+        emit_attempt(module, kind, caller, address, location, old, deprecated=deprecated)
+
+
+def replace_role(role: Role, **changes: object) -> Role:
+    return replace(role, **changes)  # type: ignore[arg-type,unused-ignore]
+
+
+def with_trust(role: Role, document: Node) -> Role:
+    """Build statements with the shared policy builder."""
+    from assume_lint.parsers.policy import build_trust
+
+    trust = build_trust(document)
+    return replace_role(
+        role,
+        statements=tuple(trust.statements),
+        version=trust.version,
+        has_version=trust.has_version,
+        trust_known=trust.known,
+        structure_errors=tuple(trust.problems),
+    )
