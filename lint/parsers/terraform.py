@@ -188,14 +188,7 @@ def _backend(module: tm.TfModule, evaluator: Evaluator, backend: Block) -> None:
     fields = tm.fields_of(evaluator, backend)
     context = 'backend "s3"'
     module.model.credentials.extend(tm.credentials(fields, context))
-    deprecated = tuple(
-        (name, node.key_location or node.location)
-        for name, node in fields.items()
-        if name in tm.DEPRECATED_BACKEND
-    )
-    old = {n: v for n, v in fields.items() if n in ("role_arn", "external_id", "session_name")}
-    if "assume_role_duration_seconds" in fields:
-        old["duration"] = fields["assume_role_duration_seconds"]
+    old, deprecated = tm.legacy_backend_fields(fields)
     tm.config_attempts(
         module,
         "backend",
@@ -219,12 +212,7 @@ def _remote_state(module: tm.TfModule, evaluator: Evaluator, block: Block) -> No
     config = fields.get("config")
     values = tm.map_fields(config) if config is not None else {}
     module.model.credentials.extend(tm.credentials(values, address))
-    old = {n: v for n, v in values.items() if n in ("role_arn", "external_id", "session_name")}
-    if "assume_role_duration_seconds" in values:
-        old["duration"] = values["assume_role_duration_seconds"]
-    deprecated = tuple(
-        (n, v.key_location or v.location) for n, v in values.items() if n in tm.DEPRECATED_BACKEND
-    )
+    old, deprecated = tm.legacy_backend_fields(values)
     tm.config_attempts(
         module,
         "remote-state",
@@ -281,16 +269,8 @@ def _own_roles(instance: Instance) -> list[Role]:
 
 def _role(evaluator: Evaluator, block: Block, suffix: str = "") -> Role:
     fields = tm.fields_of(evaluator, block)
-    name_node = fields.get("name")
     policy = fields.get("assume_role_policy")
-    role = Role(
-        address=f"aws_iam_role.{block.labels[1]}{suffix}",
-        location=block.location,
-        name=name_node.text() if name_node is not None else None,
-        max_session_duration=tm.attr_of(fields.get("max_session_duration")),
-        trust_location=(policy.key_location or policy.location) if policy is not None else None,
-        trust_known=False,
-    )
+    role = tm.role_from_fields(f"aws_iam_role.{block.labels[1]}{suffix}", block.location, fields)
     if policy is None:
         return role
     document = _policy_node(policy)

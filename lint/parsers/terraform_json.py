@@ -436,14 +436,7 @@ def _config(
     where: Location,
     fields: dict[str, Node],
 ) -> None:
-    old = {n: v for n, v in fields.items() if n in ("role_arn", "external_id", "session_name")}
-    if "assume_role_duration_seconds" in fields:
-        old["duration"] = fields["assume_role_duration_seconds"]
-    deprecated = tuple(
-        (n, v.key_location or v.location)
-        for n, v in fields.items()
-        if n in tm.DEPRECATED_BACKEND
-    )
+    old, deprecated = tm.legacy_backend_fields(fields)
     tm.config_attempts(
         tf, kind, caller, address, where, fields, old, deprecated, None, None
     )
@@ -451,16 +444,8 @@ def _config(
 
 def _role(name: str, raw: Node, body: Node, source: SourceFile) -> Role:
     fields = _fields(body)
-    name_node = fields.get("name")
     policy = fields.get("assume_role_policy")
-    role = Role(
-        address=f"aws_iam_role.{name}",
-        location=raw.key_location or raw.location,
-        name=name_node.text() if name_node is not None else None,
-        max_session_duration=tm.attr_of(fields.get("max_session_duration")),
-        trust_location=(policy.key_location or policy.location) if policy is not None else None,
-        trust_known=False,
-    )
+    role = tm.role_from_fields(f"aws_iam_role.{name}", raw.key_location or raw.location, fields)
     if policy is None:
         return role
     document = _policy_node(policy, source)

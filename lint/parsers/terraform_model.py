@@ -11,7 +11,7 @@ not import terraform.py back.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
 from assume_lint.findings import Location
@@ -106,6 +106,37 @@ def credentials(fields: dict[str, Node], context: str) -> Iterator[Credential]:
 
 def map_fields(node: Node) -> dict[str, Node]:
     return dict(node.items()) if node.is_map else {}
+
+
+def legacy_backend_fields(
+    fields: Mapping[str, Node],
+) -> tuple[dict[str, Node], tuple[tuple[str, Location], ...]]:
+    """The S3 backend's top-level (pre-1.6) assume-role fields as attempt fields
+    (``assume_role_duration_seconds`` as ``duration``), and where each deprecated
+    attribute is written (AL208)."""
+    old = {n: v for n, v in fields.items() if n in ("role_arn", "external_id", "session_name")}
+    if "assume_role_duration_seconds" in fields:
+        old["duration"] = fields["assume_role_duration_seconds"]
+    deprecated = tuple(
+        (name, node.key_location or node.location)
+        for name, node in fields.items()
+        if name in DEPRECATED_BACKEND
+    )
+    return old, deprecated
+
+
+def role_from_fields(address: str, location: Location, fields: Mapping[str, Node]) -> Role:
+    """An ``aws_iam_role`` from its fields, before its trust policy is read."""
+    name_node = fields.get("name")
+    policy = fields.get("assume_role_policy")
+    return Role(
+        address=address,
+        location=location,
+        name=name_node.text() if name_node is not None else None,
+        max_session_duration=attr_of(fields.get("max_session_duration")),
+        trust_location=(policy.key_location or policy.location) if policy is not None else None,
+        trust_known=False,
+    )
 
 
 def emit_attempt(

@@ -56,7 +56,6 @@ if TYPE_CHECKING:
     from assume_lint.parsers import Unit
 
 _MAX_LOCAL_PASSES = 50
-_ROLE_FIELDS = ("role_arn", "external_id", "session_name")
 _PARENT_NAME = "terragrunt.hcl"
 _MAX_PARENT_LEVELS = 100  # Terragrunt's own default for find_in_parent_folders
 _MERGING = frozenset({"shallow", "deep"})
@@ -230,14 +229,7 @@ class _Unit:
         values = _fields_of(config) if config is not None else {}
         context = 'remote_state "s3"'
         self.model.credentials.extend(terraform_model.credentials(values, context))
-        deprecated = tuple(
-            (name, node.key_location or node.location)
-            for name, node in values.items()
-            if name in terraform_model.DEPRECATED_BACKEND
-        )
-        old = {n: v for n, v in values.items() if n in _ROLE_FIELDS}
-        if "assume_role_duration_seconds" in values:
-            old["duration"] = values["assume_role_duration_seconds"]
+        old, deprecated = terraform_model.legacy_backend_fields(values)
         nested = [
             (node.key_location or node.location, _fields_of(node))
             for name in ("assume_role", "assume_role_with_web_identity")
