@@ -4,8 +4,10 @@ A template's defaults are its stated configuration; a parameter file is the real
 ``--cfn-parameters [TEMPLATE=]FILE`` (repeatable) and ``cfn-parameters`` in the config
 name such files. ``FILE`` alone applies to every template (each takes the values of the
 parameters it declares); ``TEMPLATE=FILE`` to the templates whose repository-relative
-path matches the glob ``TEMPLATE``. Several files for one template are applied in the
-order given, a later value replacing an earlier one. Supplied values replace defaults.
+path matches the glob ``TEMPLATE`` (the glob of ``exclude``: ``*`` also crosses ``/``,
+and a folder covers the templates below it). Several files for one template are applied
+in the order given, a later value replacing an earlier one. Supplied values replace
+defaults.
 
 Two formats are read, as the tools that deploy templates write them:
 
@@ -17,7 +19,6 @@ Two formats are read, as the tools that deploy templates write them:
 
 from __future__ import annotations
 
-import fnmatch
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from pathlib import Path
 
 from assume_lint.fileio import read_regular
 from assume_lint.sources import DEFAULT_MAX_BYTES
+from assume_lint.walk import path_matches
 
 Values = tuple[tuple[str, str | None], ...]  # parameter name -> value (None: unknown)
 
@@ -108,6 +110,6 @@ def values_for(rel: str, files: Sequence[ParameterFile]) -> Values:
     a later value replacing an earlier one."""
     merged: dict[str, str | None] = {}
     for parameters in files:
-        if parameters.pattern is None or fnmatch.fnmatchcase(rel, parameters.pattern):
+        if parameters.pattern is None or path_matches(rel, parameters.pattern):
             merged.update(parameters.values)
     return tuple(merged.items())

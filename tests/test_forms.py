@@ -268,6 +268,15 @@ def test_parameter_file_replaces_defaults(capsys: pytest.CaptureFixture[str]) ->
     assert "default parameters" not in str(hit["message"])
 
 
+def test_parameter_file_for_a_folder_of_templates(capsys: pytest.CaptureFixture[str]) -> None:
+    """TEMPLATE is the path glob of exclude: a folder covers the templates below it."""
+    prod = FORMS / "cfn" / "params" / "prod.json"
+    found = lint(capsys, "cfn", "--cfn-parameters", f"templates={prod}")
+    assert where([f for f in found if "github" in str(f["path"])]) == [
+        ("AL105", "templates/github-oidc.yaml", 104, "medium"),
+    ]
+
+
 def test_codepipeline_parameter_file_for_every_template(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
