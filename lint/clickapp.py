@@ -16,7 +16,9 @@ import click
 
 from assume_lint import __version__
 from assume_lint.cfn_parameters import ParameterFileError, load_spec
-from assume_lint.cli import (
+from assume_lint.config import Config, ConfigError, find_config, load_config
+from assume_lint.findings import Severity
+from assume_lint.terminal import (
     EXIT_ERROR,
     EXIT_OK,
     SEVERITIES,
@@ -25,8 +27,6 @@ from assume_lint.cli import (
     use_color,
     write_output,
 )
-from assume_lint.config import Config, ConfigError, find_config, load_config
-from assume_lint.findings import Severity
 
 F = TypeVar("F", bound=Callable[..., Any])
 
