@@ -601,6 +601,16 @@ def build_graph(
 # --------------------------------------------------------------------------- collapsing
 
 
+def account_clusters(graph: Graph) -> tuple[list[Node], list[tuple[str, list[Node]]]]:
+    """The nodes outside any account (callers, and nodes whose account is unknown), then
+    each account's nodes, accounts in order: how the diagrams draw their clusters."""
+    grouped: dict[str | None, list[Node]] = {}
+    for node in graph.nodes:
+        grouped.setdefault(node.account if node.kind != "caller" else None, []).append(node)
+    accounts = sorted(a for a in grouped if a is not None)
+    return grouped.get(None, []), [(account, grouped[account]) for account in accounts]
+
+
 def group_of(node: Node) -> tuple[str, str, str]:
     """(key, kind, label) of the account-level group a node belongs to.
 
@@ -702,6 +712,7 @@ def _keep_accounts(
 
 
 __all__ = [
+    "account_clusters",
     "Edge",
     "Graph",
     "Mark",

@@ -6,7 +6,15 @@ backslashes, quotes and line breaks escaped, so a hostile name cannot end the st
 
 from __future__ import annotations
 
-from assume_lint.graph import SEVERITY_COLORS, Edge, Graph, Node, rule_ids, worst
+from assume_lint.graph import (
+    SEVERITY_COLORS,
+    Edge,
+    Graph,
+    Node,
+    account_clusters,
+    rule_ids,
+    worst,
+)
 
 _SHAPES = {
     "caller": "oval",
@@ -53,15 +61,12 @@ def _edge_line(edge: Edge) -> str:
 def render_graph(graph: Graph) -> str:
     """The graph as a ``digraph``."""
     lines = ["digraph assume_lint {", "  rankdir=LR;", '  node [fontname="Helvetica"];']
-    grouped: dict[str | None, list[Node]] = {}
-    for node in graph.nodes:
-        grouped.setdefault(node.account if node.kind != "caller" else None, []).append(node)
-    for node in grouped.get(None, []):
-        lines.append(f"  {_node_line(node)}")
-    for account in sorted(a for a in grouped if a is not None):
+    outside, clusters = account_clusters(graph)
+    lines.extend(f"  {_node_line(node)}" for node in outside)
+    for account, nodes in clusters:
         lines.append(f"  subgraph {quote('cluster_' + account)} {{")
         lines.append(f"    label={quote('account ' + account)};")
-        lines.extend(f"    {_node_line(node)}" for node in grouped[account])
+        lines.extend(f"    {_node_line(node)}" for node in nodes)
         lines.append("  }")
     lines.extend(f"  {_edge_line(edge)}" for edge in graph.edges)
     lines.append("}")

@@ -9,7 +9,16 @@ a ``linkStyle`` by severity.
 
 from __future__ import annotations
 
-from assume_lint.graph import SEVERITY_COLORS, Edge, Graph, Node, by_account, rule_ids, worst
+from assume_lint.graph import (
+    SEVERITY_COLORS,
+    Edge,
+    Graph,
+    Node,
+    account_clusters,
+    by_account,
+    rule_ids,
+    worst,
+)
 
 # GitHub draws a Mermaid block only up to this many characters (mermaid's maxTextSize).
 MAX_CHARS = 50_000
@@ -68,14 +77,11 @@ def _edge_line(edge: Edge) -> str:
 def render_graph(graph: Graph) -> str:
     """The graph as a ``flowchart LR`` (no fences)."""
     lines = ["flowchart LR"]
-    grouped: dict[str | None, list[Node]] = {}
-    for node in graph.nodes:
-        grouped.setdefault(node.account if node.kind != "caller" else None, []).append(node)
-    for node in grouped.get(None, []):
-        lines.append(f"  {_node_line(node)}")
-    for account in sorted(a for a in grouped if a is not None):
+    outside, clusters = account_clusters(graph)
+    lines.extend(f"  {_node_line(node)}" for node in outside)
+    for account, nodes in clusters:
         lines.append(f'  subgraph acct_{account}["account {account}"]')
-        lines.extend(f"    {_node_line(node)}" for node in grouped[account])
+        lines.extend(f"    {_node_line(node)}" for node in nodes)
         lines.append("  end")
     for edge in graph.edges:
         lines.append(f"  {_edge_line(edge)}")
