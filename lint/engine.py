@@ -38,7 +38,13 @@ from assume_lint.plans import Relocator, reconcile
 from assume_lint.registry import Rule, RuleContext, all_rules, is_valid_selector, matches
 from assume_lint.result import RunResult
 from assume_lint.secrets import ACCESS_KEY_ID, mask_text
-from assume_lint.sources import ReadProblem, SourceFile, line_starts, read_source
+from assume_lint.sources import (
+    ReadProblem,
+    SourceFile,
+    line_starts,
+    read_source,
+    too_large_to_analyse,
+)
 from assume_lint.subjects import derive_subjects, repository_name
 from assume_lint.suppress import SuppressionOutcome, apply, config_ignores_from, parse_directives
 from assume_lint.textscan import new_secrets, scan_secret_assignments
@@ -205,6 +211,11 @@ def collect(
                 inputs.problems.append(ParseProblem(loc, outcome.message))
             continue
         kind, source = outcome
+        if kind != TEXT_KIND and (too_large := too_large_to_analyse(source.text)) is not None:
+            if reported:  # parsed by nobody, still scanned for keys like any text file
+                inputs.problems.append(ParseProblem(Location(source.rel, 1, 1), too_large))
+            inputs.scanned += reported
+            kind = TEXT_KIND
         inputs.sources[source.rel] = source
         inputs.kinds[source.rel] = kind
         if reported:

@@ -103,6 +103,30 @@ def read_source(
     return SourceFile(path=path, rel=rel, text=decoded)
 
 
+# What is parsed at most, whatever max-file-size lets the linter read: parsing costs
+# about a hundred times a file's size in memory (a dense 4 MiB Terraform file peaks at
+# half a gigabyte), so a bigger file is reported as too large to analyse and only
+# scanned for keys, which costs a few times its size. max-file-size (default 4 MiB,
+# plans 8 times that) stays below both caps unless raised.
+ANALYSE_MAX_LINES = 200_000
+ANALYSE_MAX_BYTES = 32 * 1024 * 1024
+
+
+def too_large_to_analyse(text: str) -> str | None:
+    """Why ``text`` is too large to parse (an AL900 message), or None."""
+    if len(text) > ANALYSE_MAX_BYTES:
+        size = f"{len(text):,} characters"
+    elif text.count("\n") > ANALYSE_MAX_LINES:
+        size = f"{text.count(chr(10)) + 1:,} lines"
+    else:
+        return None
+    return (
+        f"too large to analyse: {size} (at most {ANALYSE_MAX_LINES:,} lines and "
+        f"{ANALYSE_MAX_BYTES // (1024 * 1024)} MiB are parsed, whatever max-file-size "
+        "allows); the file was only scanned for keys"
+    )
+
+
 _NEWLINE = re.compile("\n")
 
 

@@ -74,12 +74,11 @@ from assume_lint.arn import is_mfa_device_arn, literal_role_arn
 from assume_lint.findings import Hit, Location, Severity
 from assume_lint.model import Model
 from assume_lint.profiles import (
-    ChainError,
     ProfileSet,
+    Resolver,
     Section,
     configures_credentials,
     group_profiles,
-    resolve,
 )
 from assume_lint.registry import RuleContext, RuleMeta
 
@@ -98,10 +97,10 @@ def _key(group: str, name: str) -> str:
     return f"profile {group}/{name}"
 
 
-def _chain_hit(profiles: ProfileSet, name: str) -> Hit | None:
+def _chain_hit(resolver: Resolver, profiles: ProfileSet, name: str) -> Hit | None:
     """The resolution error of one profile, when it is certain enough to report."""
-    result = resolve(profiles, name)
-    if not isinstance(result, ChainError) or result.location is None:
+    result = resolver.error(name)
+    if result is None or result.location is None:
         return None
     unseen = not profiles.has_credentials_file
     if result.keys_could_fix and unseen and not result.loop:
@@ -155,10 +154,11 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
             yield Hit(profile.location, f"Section ignored: {profile.header_problem}", key)
     for group, profiles in group_profiles(model.profiles).items():
         reported: set[Location] = set()
+        resolver = Resolver(profiles)  # one per set: each source chain is walked once
         for name, section in profiles.profiles.items():
             if not configures_credentials(section):
                 continue
-            hit = _chain_hit(profiles, name)
+            hit = _chain_hit(resolver, profiles, name)
             if hit is not None and hit.location not in reported:
                 reported.add(hit.location)
                 yield hit

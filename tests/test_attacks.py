@@ -525,3 +525,176 @@ def test_attack_15_a_file_swapped_after_the_walk_is_al900_not_a_hang(
     assert outcome.rows == [("AL201", "good/main.tf", 2, 3), ("AL900", "swapped/main.tf", 1, 1)]
     assert outcome.doc["findings"][1]["message"] == (
         f"cannot parse: cannot read file: {kind}, not a regular file")
+
+
+# --------------------------------------------------------------------------- 4-6
+#
+# The cost of these attacks is what failed; their budgets are asserted by the fuzz
+# harness (tests/test_fuzz.py: budget()), on CPU time and allocated memory. Here the
+# attacks are replayed whole through the CLI for their answers, in a subprocess whose
+# CPU time and address space are capped far above what they need now (a regression is
+# killed and fails, it does not hang CI).
+
+
+def _capped(cpu_seconds: int, memory: int) -> Any:
+    def apply() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+    return apply
+
+
+def capped_cli(root: Path, *argv: str) -> Outcome:
+    result = cli(str(root), "--repo-root", str(root), "-f", "json", *argv, cwd=root,
+                 preexec_fn=_capped(60, 2 * 1024**3))
+    assert result.returncode in (0, 1, 2), (result.returncode, result.stderr[-500:])
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    return Outcome(result.returncode, result.stdout, result.stderr)
+
+
+def _gha_tree(root: Path, branch: str, trust_sub: str) -> Path:
+    return write(root, {
+        ".github/workflows/deploy.yml": (
+            "name: deploy\non:\n  push:\n    branches: ['" + branch + "']\n"
+            "jobs:\n  deploy:\n    runs-on: ubuntu-latest\n    permissions:\n"
+            "      id-token: write\n    steps:\n"
+            "      - uses: aws-actions/configure-aws-credentials@v4\n        with:\n"
+            "          role-to-assume: arn:aws:iam::444444444444:role/gha-deploy\n"
+            "          aws-region: eu-west-1\n"),
+        "infra/iam.json": json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow",
+                "Principal": {"Federated": "arn:aws:iam::444444444444:oidc-provider/"
+                                           "token.actions.githubusercontent.com"},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": {
+                    "StringLike": {"token.actions.githubusercontent.com:sub": trust_sub},
+                    "StringEquals": {"token.actions.githubusercontent.com:aud":
+                                     "sts.amazonaws.com"}}}]}, indent=2),
+        "infra/main.tf": ('resource "aws_iam_role" "gha" {\n  name = "gha-deploy"\n'
+                          '  assume_role_policy = file("${path.module}/iam.json")\n}\n'),
+    })
+
+
+def test_attack_04_pattern_against_pattern_is_linear(tmp_path: Path) -> None:
+    """AL304 with branches ['*a' x 3000] against a trust StringLike ".../heads/" +
+    '*b' x 3000 (two 6.5 KB files) took 57 s and 4.3 GB."""
+    env = {"GITHUB_REPOSITORY": "example-org/app"}
+    heads = "repo:example-org/app:ref:refs/heads/"
+    hostile = _gha_tree(tmp_path / "hostile", "*a" * 3000, heads + "*b" * 3000)
+    result = cli(str(hostile), "--repo-root", str(hostile), "-f", "json", "--no-config",
+                 cwd=hostile, env=env, preexec_fn=_capped(60, 2 * 1024**3))
+    outcome = Outcome(result.returncode, result.stdout, result.stderr)
+    # Every such branch ends in "a", every admitted subject in "b": it can never match.
+    assert outcome.code == 1, result.stderr[-300:]
+    assert outcome.rows == [("AL304", ".github/workflows/deploy.yml", 13, 27)]
+    # The same sizes where some branch can match: silent.
+    fitting = _gha_tree(tmp_path / "fitting", "*a" * 3000, heads + "*a" * 3000)
+    result = cli(str(fitting), "--repo-root", str(fitting), "-f", "json", "--no-config",
+                 cwd=fitting, env=env, preexec_fn=_capped(60, 2 * 1024**3))
+    assert result.returncode == 0 and json.loads(result.stdout)["findings"] == []
+
+
+def _external_id_tree(root: Path, pattern: str, passed: str) -> Path:
+    return write(root, {
+        "infra/iam.tf": (
+            'resource "aws_iam_role" "vendor" {\n  name = "vendor"\n'
+            "  assume_role_policy = jsonencode({\n    Version = \"2012-10-17\"\n"
+            "    Statement = [{\n      Effect = \"Allow\"\n"
+            '      Principal = { AWS = "arn:aws:iam::555555555555:root" }\n'
+            '      Action = "sts:AssumeRole"\n'
+            f'      Condition = {{ StringLike = {{ "sts:ExternalId" = "{pattern}" }} }}\n'
+            "    }]\n  })\n}\n"),
+        "infra/providers.tf": (
+            'provider "aws" {\n  assume_role {\n'
+            '    role_arn     = "arn:aws:iam::444444444444:role/vendor"\n'
+            f'    external_id  = "{passed}"\n    session_name = "x"\n  }}\n}}\n'),
+    })
+
+
+def test_attack_04_long_wildcards_against_long_values(tmp_path: Path) -> None:
+    """AL302's glob_match with "*" + "a" x 8000 + "b" against a 16,000-character
+    ExternalId took 11.6 s (45.7 s at double size)."""
+    pattern = "*" + "a" * 8000 + "b"
+    rows = {
+        # the attack itself: a value longer than IAM allows is unknown, so silent
+        "attack": capped_cli(_external_id_tree(tmp_path / "a", pattern, "a" * 16000),
+                             "--no-config", "--select", "AL302").rows,
+        # as long as IAM allows, matched exactly: too few a's ...
+        "short": capped_cli(_external_id_tree(tmp_path / "s", pattern, "a" * 7999 + "b"),
+                            "--no-config", "--select", "AL302").rows,
+        # ... and enough a's
+        "enough": capped_cli(_external_id_tree(tmp_path / "e", pattern, "a" * 8100 + "b"),
+                             "--no-config", "--select", "AL302").rows,
+    }
+    assert rows == {"attack": [], "short": [("AL302", "infra/providers.tf", 3, 5)],
+                    "enough": []}
+
+
+def _chain(n: int, cycle: bool) -> str:
+    lines = []
+    for i in range(n):
+        lines += [f"[profile p{i}]", f"role_arn = arn:aws:iam::111111111111:role/r{i}"]
+        if i + 1 < n:
+            lines.append(f"source_profile = p{i + 1}")
+        elif cycle:
+            lines.append("source_profile = p0")
+        else:
+            lines.append("credential_source = Environment")
+    return "\n".join(lines) + "\n"
+
+
+def test_attack_05_long_profile_chains_and_loops(tmp_path: Path) -> None:
+    """A chain of N source_profile links cost about N^2.7 (4,000: 104 s); a
+    4,000-profile loop ran past 300 s."""
+    chain = write(tmp_path / "chain", {".aws/config": _chain(4000, cycle=False)})
+    outcome = capped_cli(chain, "--no-config")
+    assert (outcome.code, outcome.rows) == (0, [])  # a valid 4,000-link chain
+    loop = write(tmp_path / "loop", {".aws/config": _chain(4000, cycle=True),
+                                     ".aws/credentials": "[other]\nregion = x\n"})
+    outcome = capped_cli(loop, "--no-config", "--select", "AL206")
+    assert outcome.code == 1
+    # Every profile of the loop breaks at its predecessor's source_profile (line 3i)...
+    assert sorted(outcome.rows) == sorted(
+        ("AL206", ".aws/config", 3 * i, 18) for i in range(1, 4001))
+    messages = {f["line"]: f["message"] for f in outcome.doc["findings"]}
+    # ... and says so in a bounded message: ten names of the 4,001, and the count.
+    assert messages[12000] == (
+        "Profile `p3999` breaks the credential chain of profile `p0`: profile formed an "
+        "infinite loop: p0 -> p1 -> p2 -> p3 -> p4 -> p5 -> p6 -> ... -> p3999 -> p0 "
+        "(4000 links)")
+    assert max(len(m) for m in messages.values()) < 300
+
+
+def test_attack_06_files_too_large_to_analyse_are_al900_and_scanned(tmp_path: Path) -> None:
+    """With max-file-size raised, a 200 MB .tf took 517 s and 21.5 GB, and an INI file
+    with 10^6 sections 38 s and 2.9 GB. Whatever the limit, a file is parsed only up to
+    200,000 lines and 32 MiB; a larger one is AL900 "too large to analyse" and still
+    scanned for keys (memory: a few times its size). 20 MB stands for 200 MB here."""
+    block = ('resource "aws_iam_role" "r{i}" {{\n  name = "r{i}"\n}}\n')
+    body = "".join(block.format(i=i) for i in range(400_000))  # 21 MB, 1.2 million lines
+    root = write(tmp_path / "repo", {
+        "big/main.tf": 'provider "aws" {\n  access_key = "AKIAQYLPMN5HHHFPZAM2"\n}\n' + body,
+        ".aws/config": "".join(f"[profile p{i}]\nregion = eu-west-1\n"
+                               for i in range(1_000_000)),
+        "small/main.tf": GOOD_TF.replace("AM2", "AM3"),
+    })
+    outcome = capped_cli(root, "--config", str(write(tmp_path, {
+        "big.toml": "max-file-size = 1000000000\n"}) / "big.toml"))
+    assert outcome.code == 2
+    assert sorted(outcome.rows) == sorted([
+        ("AL900", ".aws/config", 1, 1),
+        ("AL201", "big/main.tf", 2, 17),  # the text scan found the key
+        ("AL900", "big/main.tf", 1, 1),
+        ("AL201", "small/main.tf", 2, 3),  # the rest of the tree is linted as usual
+    ])
+    messages = {f["path"]: f["message"] for f in outcome.doc["findings"]
+                if f["rule_id"] == "AL900"}
+    assert messages[".aws/config"] == (
+        "cannot parse: too large to analyse: 36,888,890 characters (at most 200,000 lines and "
+        "32 MiB are parsed, whatever max-file-size allows); the file was only scanned "
+        "for keys")
+    assert messages["big/main.tf"].startswith("cannot parse: too large to analyse: 1,200,004 lines")

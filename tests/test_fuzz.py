@@ -6,8 +6,17 @@ byte flips, deleted braces and quotes, duplicated lines, huge numbers, deep nest
 unicode) and free-form text. The properties: a parser never raises and reports problems
 with a location inside the file it was given; the CLI never prints a traceback, exits 0,
 1 or 2, reports parse problems as AL900 at line >= 1, and still lints the good file
-beside the mutated one. ``test_zz_inputs_were_tried`` asserts (and prints, with ``-s``)
-how many inputs each property saw.
+beside the mutated one.
+
+Two algorithmic surfaces are fuzzed for cost as well as for answers (issue 19, attacks
+4 and 5): condition patterns (long wildcard runs against long values, and pattern
+against pattern, as AL302 and AL304 compare them) and profile graphs (long
+``source_profile`` chains, loops, branches into loops). Each example runs inside
+:func:`budget`, which measures CPU time and the peak of memory allocated (tracemalloc)
+and fails the property when either exceeds the budget, whatever the machine's load
+(wall time is not measured); small examples are also checked against a plain
+reference implementation. ``test_zz_inputs_were_tried`` asserts (and prints, with
+``-s``) how many inputs each property saw.
 """
 
 from __future__ import annotations
@@ -16,8 +25,12 @@ import contextlib
 import io
 import json
 import os
+import re
 import tempfile
+import time
+import tracemalloc
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -301,6 +314,306 @@ def test_cli_survives_a_mutated_file_beside_a_good_one(kind: str) -> None:
     prop()
 
 
+# --------------------------------------------------------------------------- budgets
+
+
+@contextlib.contextmanager
+def budget(cpu_seconds: float, megabytes: float, what: str = "") -> Iterator[None]:
+    """Fail when the block uses more CPU time or allocates a higher peak of memory than
+    allowed. CPU time, not wall time: a loaded CI machine slows the clock, not the work.
+    The budgets are generous (tens of times what the code needs), the regressions they
+    catch are not: attack 4 took 57 s and 4.3 GB, attack 5 past 300 s."""
+    tracing = tracemalloc.is_tracing()
+    if not tracing:
+        tracemalloc.start()
+    tracemalloc.reset_peak()
+    start = time.process_time()
+    try:
+        yield
+    finally:
+        used = time.process_time() - start
+        peak = tracemalloc.get_traced_memory()[1] / (1024 * 1024)
+        if not tracing:
+            tracemalloc.stop()
+    assert used <= cpu_seconds, f"{what}: {used:.2f} s of CPU, budget {cpu_seconds} s"
+    assert peak <= megabytes, f"{what}: {peak:.1f} MiB allocated, budget {megabytes} MiB"
+
+
+BUDGET_SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
+                           suppress_health_check=list(HealthCheck), database=None)
+
+
+# --------------------------------------------------------------------------- conditions
+
+
+def _glob_reference(pattern: str, value: str) -> bool:
+    """IAM's StringLike as a regex (exponential on hostile input: small inputs only)."""
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, value, re.S) is not None
+
+
+def _tokens_reference(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    """Intersection by brute force: every string over a small alphabet up to a length
+    that any two patterns of up to six tokens must share if they share one at all."""
+    from itertools import product
+
+    from assume_lint.conditions import ANY, LIT, NOCOLON, ONE
+
+    def matches(tokens: tuple[Any, ...], text: str) -> bool:
+        parts = []
+        for kind, char in tokens:
+            parts.append({LIT: re.escape(char), ONE: ".", ANY: ".*", NOCOLON: "[^:]*"}[kind])
+        return re.fullmatch("".join(parts), text, re.S) is not None
+
+    for length in range(0, len(a) + len(b) + 2):
+        for letters in product("a:x", repeat=length):
+            text = "".join(letters)
+            if matches(a, text) and matches(b, text):
+                return True
+    return False
+
+
+SMALL_GLOB = st.text(alphabet="ab*?", max_size=8)
+SMALL_VALUE = st.text(alphabet="ab", max_size=10)
+
+
+@st.composite
+def long_glob_case(draw: st.DrawFn) -> tuple[str, str]:
+    """Long wildcard runs against long values, in the shapes that made the two-pointer
+    and product-automaton matchers quadratic (``*aaaa...b`` against ``aaaa...``)."""
+    n = draw(st.integers(1000, 12000))
+    shape = draw(st.sampled_from(["star-run-b", "stars-every-char", "question-runs", "random"]))
+    if shape == "star-run-b":
+        pattern = "*" + "a" * n + "b"
+    elif shape == "stars-every-char":
+        pattern = "*a" * (n // 2)
+    elif shape == "question-runs":
+        pattern = ("?" * 50 + "*") * (n // 51)
+    else:
+        pattern = "".join(draw(st.lists(st.sampled_from("ab*?"), min_size=n, max_size=n)))
+    value = "a" * draw(st.integers(n, 2 * n)) + draw(st.sampled_from(["", "b", "ab"]))
+    return pattern, value
+
+
+def test_glob_match_agrees_with_a_reference() -> None:
+    from assume_lint.conditions import glob_match, glob_tokens, patterns_intersect
+
+    @settings(max_examples=400, deadline=None, derandomize=True, database=None)
+    @given(pattern=SMALL_GLOB, value=SMALL_VALUE)
+    def prop(pattern: str, value: str) -> None:
+        TRIED["conditions:glob-small"] += 1
+        expected = _glob_reference(pattern, value)
+        assert glob_match(pattern, value) == expected
+        assert patterns_intersect(glob_tokens(value, glob=False), glob_tokens(pattern)) == (
+            expected)
+
+    prop()
+
+
+def test_glob_match_on_long_wildcards_stays_in_budget() -> None:
+    from assume_lint.conditions import glob_match
+
+    @BUDGET_SETTINGS
+    @given(case=long_glob_case())
+    def prop(case: tuple[str, str]) -> None:
+        TRIED["conditions:glob-long"] += 1
+        pattern, value = case
+        with budget(1.0, 16, f"glob_match {len(pattern)} x {len(value)}"):
+            got = glob_match(pattern, value)
+        if pattern == "*" + "a" * (len(pattern) - 2) + "b":
+            assert got == value.endswith("b") and value.count("a") >= len(pattern) - 2
+
+    prop()
+
+
+@st.composite
+def small_tokens(draw: st.DrawFn) -> tuple[Any, ...]:
+    from assume_lint.conditions import ANY, LIT, NOCOLON, ONE
+
+    kinds = draw(st.lists(st.sampled_from([LIT, LIT, LIT, ONE, ANY, NOCOLON]), max_size=6))
+    return tuple((k, draw(st.sampled_from("a:x")) if k == LIT else "") for k in kinds)
+
+
+def test_pattern_against_pattern_agrees_with_brute_force() -> None:
+    from assume_lint.conditions import patterns_intersect
+
+    @settings(max_examples=300, deadline=None, derandomize=True, database=None)
+    @given(a=small_tokens(), b=small_tokens())
+    def prop(a: tuple[Any, ...], b: tuple[Any, ...]) -> None:
+        TRIED["conditions:intersect-small"] += 1
+        assert patterns_intersect(a, b) == _tokens_reference(a, b), (a, b)
+
+    prop()
+
+
+@st.composite
+def long_subject_case(draw: st.DrawFn) -> tuple[str, str]:
+    """A workflow's derived subject against a trust's StringLike value, both thousands
+    of wildcards long (attack 4: branches ['*a' x 3000] against '*b' x 3000)."""
+    n = draw(st.integers(500, 4000))
+    unit_a = draw(st.sampled_from(["*a", "a*", "*:", "?*", "*"]))
+    unit_b = draw(st.sampled_from(["*b", "*a", "b?", "*:*", "?"]))
+    subject = "repo:*:ref:refs/heads/" + unit_a * n
+    value = "repo:example-org/app:ref:refs/heads/" + unit_b * draw(st.integers(n // 2, n))
+    return subject, value
+
+
+def test_subject_against_trust_pattern_stays_in_budget() -> None:
+    from assume_lint.rules._helpers_match import subject_may_match
+
+    @BUDGET_SETTINGS
+    @given(case=long_subject_case(), glob=st.booleans())
+    def prop(case: tuple[str, str], glob: bool) -> None:
+        TRIED["conditions:intersect-long"] += 1
+        subject, value = case
+        with budget(1.0, 16, f"subject_may_match {len(subject)} x {len(value)}"):
+            subject_may_match(subject, value, glob=glob)
+
+    prop()
+
+
+# --------------------------------------------------------------------------- profiles
+
+
+def _profile_set(edges: dict[str, dict[str, str]]) -> Any:
+    """A merged profile set from ``name -> properties``."""
+    from assume_lint.findings import Location
+    from assume_lint.model import Attr, Profile
+    from assume_lint.profiles import merge_profiles
+
+    profiles = []
+    for line, (name, props) in enumerate(edges.items(), start=1):
+        where = Location(".aws/config", line, 1)
+        attrs = tuple((k, Attr(v, Location(".aws/config", line, 3))) for k, v in props.items())
+        profiles.append(Profile(name, "", "config", where, attrs))
+    return merge_profiles(profiles)
+
+
+KEYS = {"aws_access_key_id": "AKIAQYLPMN5HHHFPZAM2", "aws_secret_access_key": "s" * 40}
+ROLE = "arn:aws:iam::111111111111:role/r"
+
+
+@st.composite
+def profile_graph(draw: st.DrawFn, size: int) -> dict[str, dict[str, str]]:
+    """Profiles that chain to each other: every profile names a source (sometimes a
+    missing one, itself, or one further up, which closes loops), some hold keys, some
+    a credential_source; long chains and cycles are the point."""
+    n = draw(st.integers(1, size))
+    shape = draw(st.sampled_from(["chain", "cycle", "random", "lasso"]))
+    edges: dict[str, dict[str, str]] = {}
+    for i in range(n):
+        props: dict[str, str] = {"role_arn": ROLE}
+        if shape == "chain":
+            target = f"p{i + 1}" if i + 1 < n else None
+        elif shape == "cycle":
+            target = f"p{(i + 1) % n}"
+        elif shape == "lasso":  # a tail into a loop over the last half
+            target = f"p{i + 1}" if i + 1 < n else f"p{n // 2}"
+        else:
+            target = draw(st.sampled_from([f"p{j}" for j in range(n)] + ["gone", None]))
+        if target is None:
+            props["credential_source"] = "Environment"
+        else:
+            props["source_profile"] = target
+        extra = draw(st.sampled_from(["none"] * 6 + ["keys", "credential_source"]))
+        if extra == "keys":
+            props.update(KEYS)
+        elif extra == "credential_source" and "source_profile" in props and shape == "random":
+            props["credential_source"] = "Environment"  # both: an error
+        edges[f"p{i}"] = props
+    return edges
+
+
+def _reference_error(profiles: Any, name: str) -> tuple[Any, ...] | None:
+    """The error of one profile by the plain walk the SDKs describe (visited list, no
+    memo): where it points and what it says, for comparison."""
+    from assume_lint.profiles import (
+        ChainError,
+        _fail,
+        _Failure,
+        _next_profile,
+        _role,
+        _source_base,
+        has_static_keys,
+        static_keys,
+    )
+
+    visited: list[str] = []
+    previous = None
+    current = name
+    try:
+        while True:
+            section = profiles.profiles.get(current)
+            if section is None:
+                if previous is None:
+                    return ("missing-root",)
+                raise _fail(f"could not find source profile {current} referenced from "
+                            f"{previous.name}", previous, "source_profile", keys_could_fix=True)
+            if current in visited:
+                assert previous is not None
+                return ("loop", previous.name, tuple([*visited, current]))
+            visited.append(current)
+            if len(visited) > 1 and has_static_keys(section):
+                static_keys(section)
+                return None
+            if _role(section) is None:
+                _source_base(profiles, section, previous)
+                return None
+            following = _next_profile(section)
+            if following is None:
+                _source_base(profiles, section, section)
+                return None
+            previous, current = section, following
+    except _Failure as failure:
+        error: ChainError = failure.error
+        return ("error", error.profile, error.message, error.location)
+
+
+def _ours(resolver: Any, name: str) -> tuple[Any, ...] | None:
+    error = resolver.error(name)
+    if error is None:
+        return None
+    if error.loop:
+        shown = error.message.removeprefix("profile formed an infinite loop: ")
+        return ("loop", error.profile, tuple(shown.split(" -> ")))
+    if error.location is None:
+        return ("missing-root",)
+    return ("error", error.profile, error.message, error.location)
+
+
+def test_profile_resolution_agrees_with_a_plain_walk() -> None:
+    from assume_lint.profiles import Resolver
+
+    @settings(max_examples=300, deadline=None, derandomize=True, database=None)
+    @given(edges=profile_graph(8))
+    def prop(edges: dict[str, dict[str, str]]) -> None:
+        TRIED["profiles:small"] += 1
+        profiles = _profile_set(edges)
+        resolver = Resolver(profiles)  # shared: memoised results must match fresh walks
+        for name in sorted(edges, key=lambda n: -int(n[1:])):
+            assert _ours(resolver, name) == _reference_error(profiles, name), name
+
+    prop()
+
+
+def test_profile_graphs_resolve_in_budget() -> None:
+    from assume_lint.profiles import Resolver
+
+    @BUDGET_SETTINGS
+    @given(edges=profile_graph(5000))
+    def prop(edges: dict[str, dict[str, str]]) -> None:
+        TRIED["profiles:large"] += 1
+        profiles = _profile_set(edges)
+        with budget(3.0, 64, f"{len(edges)} profiles"):
+            resolver = Resolver(profiles)
+            errors = [resolver.error(name) for name in edges]
+        for error in errors:
+            if error is not None:
+                assert len(error.message) < 400  # loop messages name ten profiles at most
+
+    prop()
+
+
 def test_zz_inputs_were_tried() -> None:
     """Runs last in this file: every property saw its fixed number of inputs."""
     if os.environ.get("PYTEST_XDIST_WORKER"):
@@ -310,3 +623,7 @@ def test_zz_inputs_were_tried() -> None:
         if kind in TARGETS:
             assert TRIED[f"parser:{kind}"] >= PARSER_SETTINGS.max_examples, TRIED
             assert TRIED[f"cli:{kind}"] >= CLI_SETTINGS.max_examples, TRIED
+    for surface in ("conditions:glob-long", "conditions:intersect-long", "profiles:large"):
+        assert TRIED[surface] >= BUDGET_SETTINGS.max_examples, TRIED
+    for surface in ("conditions:glob-small", "conditions:intersect-small", "profiles:small"):
+        assert TRIED[surface] >= 300, TRIED
