@@ -7,9 +7,9 @@ objects: no I/O, no parser knowledge.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 
+from assume_lint.durations import duration_seconds as parse_duration
 from assume_lint.findings import Location
 from assume_lint.model import AssumeAttempt, Credential
 from assume_lint.secrets import mask
@@ -80,39 +80,9 @@ def dedupe_by_line(credentials: Iterable[Credential]) -> Iterator[list[Credentia
 
 # --------------------------------------------------------------------------- durations
 
-_GO_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
-_UNIT_SECONDS = {
-    "ns": 1e-9,
-    "us": 1e-6,
-    "µs": 1e-6,
-    "ms": 1e-3,
-    "s": 1.0,
-    "m": 60.0,
-    "h": 3600.0,
-}
-
-
 def format_seconds(seconds: float) -> str:
     """A duration for messages: ``3600`` for whole seconds, else the shortest float."""
     return f"{int(seconds)}" if seconds == int(seconds) else f"{seconds:g}"
-
-
-def parse_duration(text: str | None) -> float | None:
-    """Seconds requested by a duration value, or None when it cannot be read.
-
-    Profiles and workflows write integer seconds (``3600``); Terraform's
-    ``assume_role.duration`` is a Go duration (``1h``, ``1h30m``, ``900s``).
-    """
-    if text is None:
-        return None
-    value = text.strip()
-    if re.fullmatch(r"[+-]?\d+", value):
-        return float(int(value))
-    if not value or _GO_DURATION_PART.sub("", value):
-        return None
-    return sum(
-        float(number) * _UNIT_SECONDS[unit] for number, unit in _GO_DURATION_PART.findall(value)
-    )
 
 
 def attempt_anchor(attempt: AssumeAttempt) -> Location:

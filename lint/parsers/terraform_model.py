@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
+from assume_lint.durations import duration_seconds
 from assume_lint.findings import Location
 from assume_lint.model import AssumeAttempt, Attr, Credential, Model, Role
 from assume_lint.parsers.hcl import Block, Evaluator, Scope
@@ -35,8 +36,6 @@ DEPRECATED_BACKEND = (
     "assume_role_tags",
     "assume_role_transitive_tag_keys",
 )
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)(h|ms|us|µs|ns|m|s)")
-_UNIT_SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
 
 @dataclass
 class TfModule:
@@ -70,14 +69,9 @@ def duration_attr(node: Node | None) -> Attr | None:
 
 
 def parse_duration(text: str) -> int | None:
-    """Go duration strings (``"1h"``, ``"15m"``, ``"90s"``, ``"1h30m"``) in seconds."""
-    text = text.strip()
-    if text.isdigit():
-        return int(text)
-    if not text or _DURATION.sub("", text) != "":
-        return None
-    total = sum(float(n) * _UNIT_SECONDS[u] for n, u in _DURATION.findall(text))
-    return int(total)
+    """A Go duration (``"1h"``, ``"15m"``, ``"1h30m"``) or seconds, in whole seconds."""
+    seconds = duration_seconds(text)
+    return None if seconds is None else int(seconds)
 
 
 def fields_of(evaluator: Evaluator, block: Block) -> dict[str, Node]:

@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assume_lint.arn import role_account
+from assume_lint.durations import duration_seconds, is_whole_seconds
 from assume_lint.findings import Location
 from assume_lint.model import (
     AssumeAttempt,
@@ -711,13 +712,13 @@ def _with(role: Role, **changes: Any) -> Role:
 
 def _seconds(attr: Attr | None) -> Attr | None:
     """``duration = "1h"`` in seconds, as the HCL parser gives it."""
-    if attr is None or attr.value is None or attr.value.isdigit():
+    if attr is None or attr.value is None or is_whole_seconds(attr.value):
         return attr
-    from assume_lint.parsers.terraform_model import parse_duration  # lazily: the HCL reader
-
-    seconds = parse_duration(attr.value)
+    seconds = duration_seconds(attr.value)
     return Attr(
-        str(seconds) if seconds is not None else None, attr.location, attr.source or attr.value
+        str(int(seconds)) if seconds is not None else None,
+        attr.location,
+        attr.source or attr.value,
     )
 
 
