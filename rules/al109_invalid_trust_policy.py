@@ -7,8 +7,8 @@ Reports, each at its own element:
   trust-policy.schema.json`): an unknown `Version`, a statement without
   `Effect`, `Principal` or `Action`, a `Resource` element, unknown elements, values of the
   wrong type, misspelt condition operators, actions that are not `service:Action`;
-- malformed principal ARNs (checked with policyuniverse's ARN parser plus IAM's rules: a
-  12-digit account, no region, a principal resource type, no wildcard);
+- malformed principal ARNs (the ARN shape policyuniverse's ARN parser accepts, plus
+  IAM's rules: a 12-digit account, no region, a principal resource type, no wildcard);
 - a principal given as a unique ID (`AROA...`, `AIDA...`): IAM replaces the ARN with the
   ID when the role or user is deleted, and a re-created principal of the same name is
   *not* trusted;
