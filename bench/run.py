@@ -64,6 +64,8 @@ REPO = BENCH.parent
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 GEN_CORPUS = SHARED / "bench" / "gen_corpus.py"
 REALISTIC = BENCH / "realistic.py"
+MODULES = BENCH / "modules.py"
+MODULE_CALLS = 50
 # The fresh-install case (issue 18): a real module tree of about 100 Terraform files.
 FRESH_TREE = SHARED / "corpus" / "real" / "aws-ia+terraform-aws-control_tower_account_factory"
 
@@ -307,6 +309,9 @@ class Corpora:
     realistic_files: int
     realistic_tf: int
     three: tuple[Path, Path, Path]
+    modules: Path | None = None  # module-heavy tree (bench/modules.py)
+    modules_files: int = 0
+    modules_tf: int = 0
 
 
 def _digest(*paths: Path) -> str:
@@ -354,9 +359,17 @@ def build_corpora(work: Path, regen: bool) -> Corpora:
         subprocess.run([sys.executable, str(REALISTIC), str(real)], check=True,
                        stdout=subprocess.DEVNULL)
         (real / ".bench-stamp").write_text(real_stamp)
+    modules = work / "modules"
+    module_stamp = f"{_digest(MODULES)} calls={MODULE_CALLS}"
+    if not _fresh(modules, module_stamp, regen):
+        print(f"generating {modules} ...", file=sys.stderr)
+        subprocess.run([sys.executable, str(MODULES), str(modules), "--calls",
+                        str(MODULE_CALLS)], check=True, stdout=subprocess.DEVNULL)
+        (modules / ".bench-stamp").write_text(module_stamp)
     first = sorted((dense / "stack000").glob("*.tf"))[:3]
     return Corpora(dense, subset, real, _count(dense), _count(subset), _count(real),
-                   _count(real, ".tf"), (first[0], first[1], first[2]))
+                   _count(real, ".tf"), (first[0], first[1], first[2]), modules,
+                   _count(modules), _count(modules, ".tf"))
 
 
 # --- tools --------------------------------------------------------------------------------
@@ -538,6 +551,9 @@ def assume_lint_cases(al: list[str], c: Corpora, plan: Plan, cache: Path,
                           [*check, *jobs1, str(c.dense)], c.dense_files, plan.slow_runs, env,
                           before_each=cold))
     cases += pair("real", "realistic", [str(c.realistic)], c.realistic_files, plan.slow_runs)
+    if c.modules is not None:
+        cases += pair("mod", f"{MODULE_CALLS} module calls", [str(c.modules)], c.modules_files,
+                      plan.slow_runs)
     return cases
 
 
@@ -565,6 +581,8 @@ def checkov_cases(ck: Path, c: Corpora, plan: Plan) -> list[Case]:
         *pair("d400", "dense 400", ["-d", str(c.subset)], c.subset_files, plan.checkov_runs),
         *pair("d2000", "dense 2000", ["-d", str(c.dense)], c.dense_files, plan.checkov_runs),
         *pair("real", "realistic", ["-d", str(c.realistic)], c.realistic_tf, plan.checkov_runs),
+        *(pair("mod", f"{MODULE_CALLS} module calls", ["-d", str(c.modules)], c.modules_tf,
+               plan.checkov_runs) if c.modules is not None else []),
     ]
 
 
@@ -576,6 +594,7 @@ PAIRS = {
     "d2000-j2": "ck-d2000-cold", "d2000-j1": "ck-d2000-cold",
     "real-cold": "ck-real-cold", "real-warm": "ck-real-warm",
     "fresh-first": "ck-fresh", "fresh-warm": "ck-fresh",
+    "mod-cold": "ck-mod-cold", "mod-warm": "ck-mod-warm",
 }
 
 
@@ -658,6 +677,7 @@ def agreement(by_key: dict[str, Result]) -> list[str]:
     """Warnings where cold, warm and parallel runs of assume-lint disagree on findings."""
     groups = [("three-cold", "three-warm"), ("d400-cold", "d400-warm"),
               ("d2000-cold", "d2000-warm", "d2000-j2", "d2000-j1"), ("real-cold", "real-warm"),
+              ("mod-cold", "mod-warm"),
               ("fresh-first", "fresh-warm")]
     warnings = []
     for group in groups:
@@ -765,7 +785,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         warm_target = corpora.three[0]
         meta.update(dense_files=corpora.dense_files, subset_files=corpora.subset_files,
                     realistic_files=corpora.realistic_files,
-                    realistic_tf_files=corpora.realistic_tf)
+                    realistic_tf_files=corpora.realistic_tf,
+                    module_tree=f"{MODULE_CALLS} calls, {corpora.modules_files} files")
     venv, kept = fresh_install(work)
     cases += fresh_cases(venv, kept, work, plan)
     warm_up([*al, "check", "-q", "-f", "json", str(warm_target)], scratch)

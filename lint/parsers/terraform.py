@@ -27,6 +27,7 @@ Findings stay located in whichever file holds the thing.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
@@ -39,7 +40,7 @@ from assume_lint.parsers import terraform_model as tm
 from assume_lint.parsers.hcl import Block, EncodedNode, Evaluator, HclFile, Scope, TemplateNode
 from assume_lint.parsers.located import Node
 from assume_lint.parsers.tfeval import datasources, templates
-from assume_lint.parsers.tfeval.evaluator import RenderedNode
+from assume_lint.parsers.tfeval.evaluator import LazyObject, RenderedNode, SymbolicNode
 from assume_lint.parsers.tfeval.module import Folder, Instance, Session, load_folder
 from assume_lint.sources import SourceFile
 
@@ -54,7 +55,7 @@ def parse_unit(files: Sequence[SourceFile]) -> Model:
     model = Model(problems=list(folder.problems))
     session = Session(folder, _repository(files[0]))
     automatic = _automatic_tfvars(folder)
-    base = Instance(session, folder, None, (folder.path,), "", automatic)
+    base = session.root_instance(automatic)
     module = tm.TfModule(folder.rel, model, base.scope)
     json_module = _json_module(module, folder.json_files)
     for hfile in folder.files:
@@ -65,8 +66,7 @@ def parse_unit(files: Sequence[SourceFile]) -> Model:
         phrases = tuple(f"with -var-file={name}" for name in var_files)
         model.variants[group] = phrases
         for name, phrase in zip(var_files, phrases, strict=True):
-            instance = Instance(session, folder, None, (folder.path,), "",
-                                [*automatic, folder.tfvars[name]])
+            instance = session.root_instance([*automatic, folder.tfvars[name]])
             if json_module is not None:
                 _json_scope(json_module, instance.scope)
             variant = Variant(group, phrase)
@@ -81,14 +81,17 @@ def parse_unit(files: Sequence[SourceFile]) -> Model:
     model.credentials = list(dict.fromkeys(model.credentials))
     model.drop_covered_documents()
     model.inputs = dict(session.reads.digests)
+    session.release()
     return model
 
 
 def _repository(source: SourceFile) -> Path:
-    """The folder ``source.rel`` is relative to (the scan root)."""
-    depth = len(PurePosixPath(source.rel).parts)
-    path = source.path.resolve() if source.path.is_absolute() else source.path.absolute()
-    return path.parents[depth - 1] if depth else path.parent
+    """The folder nothing is read outside of: the scan root ``source.rel`` is relative
+    to, or when that name climbs out of it (``../../x/main.tf``), the folder it climbs to."""
+    parts = [p for p in PurePosixPath(source.rel).parts if p != "."]
+    below = len(parts) - sum(1 for p in parts if p == "..")
+    path = source.path.absolute()
+    return path.parents[max(below, 1) - 1]
 
 
 def _automatic_tfvars(folder: Folder) -> list[HclFile]:
@@ -262,7 +265,8 @@ def _own_roles(instance: Instance) -> list[Role]:
         if kind == "aws_iam_role" and len(block.labels) >= 2:
             for expansion in instance.expand(hfile, block):
                 roles.append(_role(expansion.evaluator, block, expansion.suffix))
-    roles.extend(_documents(instance))
+    used = {_place(s.location) for role in roles for s in role.statements}
+    roles.extend(_documents(instance, used))
     instance.memo["roles"] = roles
     return roles
 
@@ -303,27 +307,64 @@ def _policy_node(policy: Node) -> Node | ParseProblem | None:
 # --------------------------------------------------------------------------- documents
 
 
-def _documents(instance: Instance) -> list[Role]:
+def _documents(instance: Instance, used: set[tuple[str, int, int]]) -> list[Role]:
     """Trust documents defined in the instance: policy documents and ``jsonencode``
-    locals whose statements grant ``sts:AssumeRole*`` to principals."""
+    locals whose statements grant ``sts:AssumeRole*`` to principals, but for those the
+    instance's roles use (their statements at ``used`` places)."""
     out: list[Role] = []
     folder = instance.folder
-    for (kind, name), (hfile, block) in folder.data.items():
+    for kind, name in folder.data:
         if kind != "aws_iam_policy_document":
             continue
-        for expansion in instance.expand(hfile, block):
-            document = datasources.policy_document(expansion.evaluator, block)
-            address = f"data.aws_iam_policy_document.{name}{expansion.suffix}"
+        value = instance.data_value(kind, name)
+        for suffix, document in _document_instances(value):
+            if _statement_places(document) & used:
+                continue
+            block = folder.data[(kind, name)][1]
+            address = f"data.aws_iam_policy_document.{name}{suffix}"
             role = _document_role(address, block.location, document)
             if role is not None:
                 out.append(role)
     for name, (_hfile, attr) in folder.locals.items():
         value = instance.local(name)
-        if isinstance(value, EncodedNode) and value.encoding == "jsonencode":
+        if isinstance(value, EncodedNode) and value.encoding == "jsonencode" \
+                and not _statement_places(value) & used:
             role = _document_role(f"local.{name}", attr.location, value)
             if role is not None:
                 out.append(role)
     return out
+
+
+def _document_instances(value: Node | None) -> list[tuple[str, Node]]:
+    """(address suffix, document) of each instance of a policy document data source."""
+    if value is None:
+        return []
+    if isinstance(value, SymbolicNode):
+        value = value.instance
+    objects: list[tuple[str, Node]] = [("", value)]
+    if isinstance(value, LazyObject):
+        pass
+    elif value.is_list:
+        objects = [(f"[{i}]", item) for i, item in enumerate(value.value)]
+    elif value.is_map:
+        objects = [(f"[{json.dumps(k)}]", item) for k, item in value.value.items()]
+    out = []
+    for suffix, found in objects:
+        document = found.attribute("json") if isinstance(found, LazyObject) else None
+        if document is not None:
+            out.append((suffix, document))
+    return out
+
+
+def _place(where: Location) -> tuple[str, int, int]:
+    return where.path, where.line, where.column
+
+
+def _statement_places(document: Node) -> set[tuple[str, int, int]]:
+    statements = document.get_ci("Statement") if document.is_map and document.known else None
+    if statements is None or not statements.known:
+        return set()
+    return {_place(item.location) for item in statements.elements()}
 
 
 def _document_role(address: str, where: Location, document: Node) -> Role | None:
@@ -336,23 +377,26 @@ def _document_role(address: str, where: Location, document: Node) -> Role | None
 
 
 def _grants_assume(document: Node) -> bool:
-    """Some statement names principals and an ``sts:AssumeRole*`` action."""
+    """The document reads as a trust policy: some statement names principals and an
+    ``sts:AssumeRole*`` action, and none grants anything but ``sts:`` actions or names a
+    Resource (a bucket or key policy that also lets someone assume a role is not one)."""
     statements = document.get_ci("Statement")
     if statements is None or not statements.known:
         return False
+    grants = False
     for item in statements.elements():
         if not item.is_map:
             continue
-        if item.get_ci("Principal") is None and item.get_ci("NotPrincipal") is None:
-            continue
-        actions = item.get_ci("Action")
-        if actions is None:
-            continue
-        for action in actions.elements():
-            text = action.text()
-            if text is not None and _names_assume_action(text):
-                return True
-    return False
+        if item.get_ci("Resource") is not None or item.get_ci("NotResource") is not None:
+            return False
+        actions = item.get_ci("Action") or item.get_ci("NotAction")
+        texts = [a.text() for a in actions.elements()] if actions is not None else []
+        if any(t is not None and not t.strip().lower().startswith("sts:") for t in texts):
+            return False
+        named = item.get_ci("Principal") is not None or item.get_ci("NotPrincipal") is not None
+        if named and any(t is not None and _names_assume_action(t) for t in texts):
+            grants = True
+    return grants
 
 
 def _names_assume_action(pattern: str) -> bool:

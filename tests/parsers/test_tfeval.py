@@ -394,3 +394,45 @@ def test_real_module_files_take_the_fast_path() -> None:
     assert len(paths) >= 8
     for path in paths:
         hcl_fast.parse(path.read_text(encoding="utf-8") + "\n")
+
+
+def test_a_unit_named_outside_the_scan_root_still_reads_its_modules(tmp_path: Path) -> None:
+    """Files of a tree outside the repository are named ``../../x/main.tf``: the module
+    call is followed and its files are named the same way."""
+    files = _module_tree(tmp_path / "outside", (
+        'module "one" {\n  source = "../modules/role"\n  principal = "*"\n}\n'), ROLE_MODULE)
+    (source,) = files
+    renamed = SourceFile(source.path, "../../outside/live/main.tf", source.text)
+    (role,) = terraform.parse_unit([renamed]).roles
+    assert role.location.path == "../../outside/modules/role/main.tf"
+    (principal,) = role.statements[0].principals
+    assert principal.location.path == "../../outside/live/main.tf"
+
+
+def test_trust_documents_no_role_uses_are_roles_of_their_own(tmp_path: Path) -> None:
+    text = (
+        'data "aws_iam_policy_document" "trust" {\n  statement {\n'
+        '    actions = ["sts:AssumeRole", "sts:TagSession"]\n'
+        '    principals {\n      type = "AWS"\n      identifiers = ["arn:aws:iam::9:root"]\n'
+        "    }\n  }\n}\n"
+        'data "aws_iam_policy_document" "bucket" {\n  statement {\n'
+        '    actions = ["s3:GetObject", "sts:AssumeRole"]\n    resources = ["*"]\n'
+        '    principals {\n      type = "AWS"\n      identifiers = ["*"]\n    }\n  }\n}\n'
+        'data "aws_iam_policy_document" "used" {\n  statement {\n'
+        '    actions = ["sts:AssumeRole"]\n'
+        '    principals {\n      type = "Service"\n      identifiers = ["ec2.amazonaws.com"]\n'
+        "    }\n  }\n}\n"
+        'resource "aws_iam_role" "r" {\n'
+        "  assume_role_policy = data.aws_iam_policy_document.used.json\n}\n"
+        "locals {\n  trust = jsonencode({ Version = \"2012-10-17\", Statement = [{\n"
+        '    Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "*" } }] })\n'
+        "  other = jsonencode({ a = 1 })\n}\n"
+    )
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "main.tf").write_text(text, encoding="utf-8")
+    model = terraform.parse_unit([SourceFile(tmp_path / "m" / "main.tf", "m/main.tf", text)])
+    assert [(r.address, r.document_only, r.location.line) for r in model.roles] == [
+        ("aws_iam_role.r", False, 29),
+        ("data.aws_iam_policy_document.trust", True, 1),  # the bucket policy is not one
+        ("local.trust", True, 33),  # "used" is the role's: once, as the role's
+    ]

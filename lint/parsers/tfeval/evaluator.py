@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from assume_lint.findings import Location
+from assume_lint.model import HOLE
 from assume_lint.parsers import hcl
 from assume_lint.parsers.hcl import Attribute, EncodedNode, Evaluator, HclFile, Scope, TemplateNode
 from assume_lint.parsers.located import Node
@@ -25,6 +26,7 @@ from assume_lint.parsers.tfeval import functions, templates
 from assume_lint.parsers.tfeval.values import (
     EvalError,
     at,
+    clone,
     elements,
     index_of,
     is_null,
@@ -32,6 +34,7 @@ from assume_lint.parsers.tfeval.values import (
     members,
     number,
     same,
+    string_of,
     truth,
     unknown,
 )
@@ -359,8 +362,8 @@ class TfEvaluator(Evaluator):
                 return unknown(self.loc(tree), self.source(tree), node.partial)
             return unknown(node.location, self.source(tree), node.partial)
         if here:  # a rendered template keeps what it knows of each of its characters
-            return dataclasses.replace(node, location=self.loc(tree), source=self.source(tree))
-        return dataclasses.replace(node, source=self.source(tree))
+            return clone(node, location=self.loc(tree), source=self.source(tree))
+        return clone(node, source=self.source(tree))
 
     def _root(self, name: str, steps: list[Any], tree: Any) -> tuple[Node | None, list[Any]]:
         """The value a reference starts from, and the steps left to apply to it."""
@@ -547,13 +550,13 @@ class TfEvaluator(Evaluator):
                 and parts[0].children[0].data == "interpolation":
             # "${x}" is x itself (HCL unwraps a lone interpolation): where it was written
             inner = self.evaluate(parts[0].children[0].children[1])
-            return dataclasses.replace(inner, source=self.source(tree))
+            return clone(inner, source=self.source(tree))
         directive = any(
             hcl._is_tree(p) and hcl._is_tree(p.children[0])
             and p.children[0].data.startswith("template_")
             for p in tree.children
         )
-        if not directive and not self._has_partial_parts(tree):
+        if not directive:
             return super()._e_string(tree)
         try:
             parts = templates.parse_string_parts(tree.children, self.rel)
@@ -562,45 +565,30 @@ class TfEvaluator(Evaluator):
         rendered = templates.render(parts, self._template_value)
         return self._rendered(rendered, self.loc(tree), self.source(tree))
 
-    def _has_partial_parts(self, tree: Any) -> bool:
-        """Whether an interpolation is unknown but partly known (the base evaluator would
-        lose its known parts)."""
-        return any(
-            hcl._is_tree(p) and hcl._is_tree(p.children[0])
-            and p.children[0].data == "interpolation"
-            and self._partly_known(p.children[0].children[1])
-            for p in tree.children
-        )
-
-    def _partly_known(self, expr: Any) -> bool:
-        try:
-            node = self.evaluate(expr)
-        except EvalError:
-            return False
-        return not node.known and node.partial is not None
-
     def _string_part(self, piece: Any, pieces: list[str], holes: list[str]) -> None:
-        if hcl._is_tree(piece) and piece.data == "interpolation":
-            try:
-                value = self.evaluate(piece.children[1])
-            except EvalError:
-                value = self.unknown(piece)
-            if value.known and not isinstance(value.value, (dict, list)) \
-                    and value.value is not None:
-                from assume_lint.parsers.tfeval.values import string_of
-
-                text = string_of(value)
-                if text is not None:
-                    pieces.append(text)
-                    return
-            if isinstance(value, EncodedNode) and value.known:
-                from assume_lint.parsers.tfeval.values import json_text
-
-                text = json_text(value)
-                if text is not None:
-                    pieces.append(text)
-                    return
-        super()._string_part(piece, pieces, holes)
+        """One part of a quoted string: a value's text, or for an unknown value its
+        known parts around a hole for each unknown one (the string stays partly known)."""
+        if not (hcl._is_tree(piece) and piece.data == "interpolation"):
+            super()._string_part(piece, pieces, holes)
+            return
+        try:
+            value = self.evaluate(piece.children[1])
+            text = string_of(value)
+        except EvalError:
+            value, text = self.unknown(piece), None
+        if text is not None:
+            pieces.append(text)
+            return
+        source = self.source(piece)
+        if value.partial is None:  # as wide as its source: JSON columns after it stay
+            pieces.append(hcl.hole(len(holes), len(source)))
+            holes.append(source)
+            return
+        for index, part in enumerate(value.partial.split(HOLE)):
+            if index:
+                pieces.append(hcl.hole(len(holes)))
+                holes.append(source)
+            pieces.append(part)
 
     def _heredoc(self, tree: Any, trim: bool) -> Node:
         location = self.loc(tree)

@@ -17,9 +17,9 @@ module with the same inputs are one evaluation.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
+import posixpath
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, MutableMapping, Sequence
@@ -44,7 +44,7 @@ MAX_INSTANCES = 256  # count / for_each larger than this is one symbolic instanc
 _META_ARGUMENTS = frozenset(
     {"source", "version", "count", "for_each", "providers", "depends_on", "lifecycle"}
 )
-_FOLDER_CACHE_SIZE = 256
+_FOLDER_CACHE_SIZE = 64
 
 
 # --------------------------------------------------------------------------- folders
@@ -121,8 +121,12 @@ class Folder:
 _FOLDERS: OrderedDict[tuple[str, tuple[tuple[str, str], ...]], Folder] = OrderedDict()
 
 
-def load_folder(path: Path, rel: str, files: Sequence[SourceFile]) -> Folder:
-    """Parse a folder's files (memoised by path and content for the process)."""
+def load_folder(path: Path, rel: str, files: Sequence[SourceFile], remember: bool = False
+                ) -> Folder:
+    """Parse a folder's files. A module folder (``remember``) is memoised by path and
+    content for the process: the callers of a shared module parse it once. A unit's own
+    folder is not (the engine parses a unit once; keeping 2,000 files' trees alive for
+    nothing doubled the peak memory of a large tree)."""
     key = (str(path), tuple((f.rel, f.text) for f in files))
     cached = _FOLDERS.get(key)
     if cached is not None:
@@ -150,9 +154,10 @@ def load_folder(path: Path, rel: str, files: Sequence[SourceFile]) -> Folder:
         else:
             folder.files.append(parsed)
     folder.index()
-    _FOLDERS[key] = folder
-    if len(_FOLDERS) > _FOLDER_CACHE_SIZE:
-        _FOLDERS.popitem(last=False)
+    if remember:
+        _FOLDERS[key] = folder
+        if len(_FOLDERS) > _FOLDER_CACHE_SIZE:
+            _FOLDERS.popitem(last=False)
     return folder
 
 
@@ -171,19 +176,26 @@ class Session:
 
     def __init__(self, root: Folder, repo: Path) -> None:
         self.root = root
-        self.repo = repo
+        self.repo = repo.resolve()  # nothing outside it is read
         self.reads = sources.Reads(root.path)
         self.manifest = sources.load_manifest(root.path, self.reads)
         self.instances: dict[tuple[str, str, Any], Instance] = {}
+        self.roots: list[Instance] = []
         self.folders: dict[Path, Folder | None] = {root.path: root}
 
     def folder(self, path: Path) -> Folder | None:
         """The parsed module folder at ``path`` (read from disk once)."""
         if path not in self.folders:
-            files = sources.read_module_files(path, self.repo, self.reads)
-            rel = Path(os.path.relpath(path, self.repo)).as_posix()
-            self.folders[path] = load_folder(path, rel, files) if files else None
+            files = sources.read_module_files(path, self.rel_of, self.reads)
+            rel = self.rel_of(path)
+            self.folders[path] = load_folder(path, rel, files, remember=True) if files else None
         return self.folders[path]
+
+    def rel_of(self, path: Path) -> str:
+        """A path as the engine names files: relative to the scan root, through the root
+        module's own name (which may start with ``..`` when the scan root is elsewhere)."""
+        relative = os.path.relpath(path, self.root.path)
+        return posixpath.normpath(posixpath.join(self.root.rel, Path(relative).as_posix()))
 
     def instance(self, folder: Folder, inputs: dict[str, Node], chain: tuple[Path, ...],
                  key: str) -> Instance:
@@ -194,6 +206,22 @@ class Session:
             found = Instance(self, folder, inputs, chain, key)
             self.instances[memo] = found
         return found
+
+    def root_instance(self, tfvars: Sequence[HclFile] = ()) -> Instance:
+        """The root module evaluated with these ``.tfvars`` (in order, later wins)."""
+        found = Instance(self, self.root, None, (self.root.path,), "", tfvars)
+        self.roots.append(found)
+        return found
+
+    def release(self) -> None:
+        """Drop what the evaluation holds. Instances, their scopes and lazy values refer
+        to each other; the console script runs the cyclic collector rarely, so without
+        this a large tree kept every unit's evaluation in memory until the end."""
+        for instance in [*self.roots, *self.instances.values()]:
+            instance.release()
+        self.roots.clear()
+        self.instances.clear()
+        self.folders.clear()
 
     def read(self, path: str) -> tuple[str, str] | None:
         """``file()``/``templatefile()`` of a path relative to the root module (Terraform
@@ -206,9 +234,9 @@ class Session:
             resolved = target.resolve()
         except (OSError, RuntimeError):
             return None
-        if not sources.inside(resolved, self.repo.resolve()) or not resolved.is_file():
+        if not sources.inside(resolved, self.repo) or not resolved.is_file():
             return None
-        rel = Path(os.path.relpath(resolved, self.repo.resolve())).as_posix()
+        rel = self.rel_of(resolved)
         loaded = read_source(resolved, rel)
         if not isinstance(loaded, SourceFile):
             self.reads.missing(resolved)
@@ -326,6 +354,18 @@ class Instance:
         self._calls: dict[str, Call | None] = {}
         self._tfvar_values: dict[str, Node] | None = None
         self.memo: dict[str, Any] = {}  # what collectors compute once per instance
+
+    def release(self) -> None:
+        """Break the references between this instance and what it computed."""
+        self._values.clear()
+        self._calls.clear()
+        self.memo.clear()
+        self._tfvar_values = None
+        for table in self.scope.tables.values():
+            table.set_values.clear()
+        self.scope.tables.clear()
+        self.scope.variables, self.scope.locals, self.scope.policy_documents = {}, {}, {}
+        self.scope.read_file = None
 
     # -- evaluation helpers
     def evaluator(self, hfile: HclFile, bindings: dict[str, Node] | None = None) -> TfEvaluator:
@@ -617,6 +657,3 @@ def _key_text(expansion: Expansion) -> str:
     key = expansion.key
     return str(key.value) if key is not None else ""
 
-
-def copy(node: Node, **changes: Any) -> Node:
-    return dataclasses.replace(node, **changes)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,14 +76,15 @@ def inside(path: Path, root: Path) -> bool:
     return True
 
 
-def read_module_files(folder: Path, repo: Path, reads: Reads) -> list[SourceFile]:
-    """The ``.tf``/``.tf.json`` files of a module folder, named relative to ``repo``."""
+def read_module_files(folder: Path, rel_of: Callable[[Path], str], reads: Reads
+                      ) -> list[SourceFile]:
+    """The ``.tf``/``.tf.json`` files of a module folder, named by ``rel_of``."""
     listing = _listing(folder)
     reads.record(folder)
     files: list[SourceFile] = []
     for name in listing.split("\n")[:MAX_FILES] if listing else []:
         path = folder / name
-        rel = Path(os.path.relpath(path, repo)).as_posix()
+        rel = rel_of(path)
         loaded = read_source(path, rel)
         if isinstance(loaded, SourceFile):
             reads.record(path)
@@ -134,6 +136,6 @@ def resolve(source: str, caller: Path, key: str, root: Path, repo: Path,
         resolved = found.resolve()
     except (OSError, RuntimeError):
         return None
-    if not inside(resolved, repo.resolve()) or not resolved.is_dir():
+    if not inside(resolved, repo) or not resolved.is_dir():
         return None
     return resolved

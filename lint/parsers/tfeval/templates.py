@@ -395,6 +395,16 @@ def rendered_json(rendered: Rendered, rel: str) -> Node | ParseProblem | None:
     A ParseProblem (located in the template) when the text is not JSON although every
     part of it is known; None when it is not JSON and unknown parts may be the reason.
     """
+    direct = _direct(rendered)
+    if direct is not None:  # literal text of one source (most heredocs, file()): no mapping
+        place, shift = direct
+        rel, _line, _column = place(0)
+        try:
+            return parse_json(rendered.text, rel,
+                              locate=lambda offset: place(offset + shift)[1:])
+        except JsonError as exc:  # its line and column come through the same locator
+            return ParseProblem(Location(rel, exc.line, exc.column),
+                                f"invalid JSON: {mask_text(exc.message)}")
     text, inserted = _quote_bare_holes(rendered.text)
     try:
         root = parse_json(text, rel, locate=lambda offset: (offset, 1))
@@ -405,6 +415,21 @@ def rendered_json(rendered: Rendered, rel: str) -> Node | ParseProblem | None:
         return ParseProblem(where, f"invalid JSON: {mask_text(exc.message)}")
     spans = {(p.start, p.end): p for p in rendered.pieces if p.node is not None}
     return _relocate(root, rendered, inserted, spans, tuple(rendered.holes))
+
+
+def _direct(rendered: Rendered) -> tuple[Locate, int] | None:
+    """When the rendered text is one source's characters in order (no value, no hole):
+    that source's locator and the shift from rendered to source offsets."""
+    if rendered.holes or not rendered.pieces:
+        return None
+    first = rendered.pieces[0]
+    if first.locate is None:
+        return None
+    shift = first.offset - first.start
+    for piece in rendered.pieces:
+        if piece.locate is not first.locate or piece.offset - piece.start != shift:
+            return None
+    return first.locate, shift
 
 
 def _quote_bare_holes(text: str) -> tuple[str, list[int]]:

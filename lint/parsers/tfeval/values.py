@@ -21,7 +21,6 @@ expression becomes unknown. Unknown is never an error.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 from typing import Any
@@ -51,12 +50,20 @@ def is_null(node: Node) -> bool:
     return node.known and node.value is None
 
 
+def clone(node: Node, **changes: Any) -> Node:
+    """A shallow copy of ``node`` (same subclass) with some fields changed: what
+    ``dataclasses.replace`` does, without re-running ``__init__`` (a hot path)."""
+    copied = object.__new__(type(node))
+    copied.__dict__.update(node.__dict__)
+    copied.__dict__.update(changes)
+    return copied
+
+
 def at(node: Node, where: Location | None = None, key: Location | None = None) -> Node:
     """A copy of ``node`` (same subclass) with another location and/or key location."""
-    changes: dict[str, Any] = {"key_location": key}
-    if where is not None:
-        changes["location"] = where
-    return dataclasses.replace(node, **changes)
+    if where is None:
+        return clone(node, key_location=key)
+    return clone(node, key_location=key, location=where)
 
 
 def wholly_known(node: Node) -> bool:
