@@ -463,15 +463,15 @@ class _Finisher:
 
 def _outside(path: str) -> bool:
     """A path outside the repository, or in a module ``terraform init`` downloaded."""
-    parts = PurePosixPath(path).parts
-    return bool(parts) and (parts[0] == ".." or ".terraform" in parts)
+    return path.startswith("../") or ".terraform/" in path and (
+        path.startswith(".terraform/") or "/.terraform/" in path)
 
 
 def _anchored(hit: Hit) -> Hit:
     """A hit about a value written in a downloaded module (or outside the repository)
     moves to the innermost related location in the repository, the module call that
     brought it in; where it was written becomes a related location."""
-    if not _outside(hit.location.path):
+    if not hit.related or not _outside(hit.location.path):
         return hit
     inside = [r for r in hit.related if not _outside(r.path)]
     if not inside:

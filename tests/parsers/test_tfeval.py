@@ -436,3 +436,21 @@ def test_trust_documents_no_role_uses_are_roles_of_their_own(tmp_path: Path) -> 
         ("data.aws_iam_policy_document.trust", True, 1),  # the bucket policy is not one
         ("local.trust", True, 33),  # "used" is the role's: once, as the role's
     ]
+
+
+def test_hostile_expressions_end_in_bounded_time_and_memory(tmp_path: Path) -> None:
+    import time
+
+    doubling = "".join(f'  s{i} = "${{local.s{i + 1}}}${{local.s{i + 1}}}"\n' for i in range(40))
+    text = (
+        'variable "v" {\n  default = [for i in range(10000) : [for j in range(10000) : j]]\n}\n'
+        "locals {\n  x = [for i in range(10000) : [for j in range(10000) : i + j]]\n"
+        + doubling + '  s40 = "ab"\n}\n'
+        'resource "aws_iam_role" "r" {\n  name = local.s0\n}\n'
+    )
+    started = time.process_time()
+    found = instance(tmp_path, text)
+    assert not found.local("x").known  # type: ignore[union-attr]
+    assert not found.local("s0").known  # type: ignore[union-attr]
+    assert not found.var("v").known  # type: ignore[union-attr]
+    assert time.process_time() - started < 10

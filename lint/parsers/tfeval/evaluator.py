@@ -41,6 +41,7 @@ from assume_lint.parsers.tfeval.values import (
 from assume_lint.sources import line_starts
 
 MAX_ITEMS = 10_000  # elements a for expression or splat may produce
+MAX_STRING = 1_000_000  # characters of one string value
 # References whose value was written elsewhere and keeps its location (a variable's value
 # where the caller or a .tfvars wrote it); a resource's attribute is located at the
 # reference.
@@ -57,6 +58,7 @@ class Context(Protocol):
     def resource_value(self, kind: str, name: str) -> Node | None: ...
     def path_value(self, which: str) -> Node | None: ...
     def read(self, path: str) -> tuple[str, str] | None: ...
+    def spend(self) -> None: ...
 
 
 class LazyObject(Node):
@@ -134,11 +136,15 @@ class TfEvaluator(Evaluator):
             return unknown(self.loc(tree), "")
 
     def evaluate(self, tree: Any) -> Node:
+        if self.context is not None:
+            self.context.spend()
         node = super().evaluate(tree)
         if isinstance(node, LazyObject):
             return node.materialize()
         if isinstance(node, SymbolicNode):
             return unknown(node.location, node.source)
+        if isinstance(node.value, str) and len(node.value) > MAX_STRING:
+            raise EvalError("string too long")  # "${x}${x}" doubling through locals
         return node
 
     # -- names
@@ -660,6 +666,10 @@ class _TemplateContext:
 
     def read(self, path: str) -> tuple[str, str] | None:
         return self.outer.read(path) if self.outer is not None else None
+
+    def spend(self) -> None:
+        if self.outer is not None:
+            self.outer.spend()
 
 
 # --------------------------------------------------------------------------- helpers

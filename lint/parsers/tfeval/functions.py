@@ -45,6 +45,7 @@ from assume_lint.parsers.tfeval.values import (
 Function = Callable[[list[Node], Location, str], Node]
 _FUNCTIONS: dict[str, Function] = {}
 MAX_ITEMS = 10_000
+MAX_STRING = 1_000_000
 
 
 def function(*names: str) -> Callable[[Function], Function]:
@@ -61,7 +62,10 @@ def call(name: str, args: list[Node], where: Location, source: str) -> Node:
     implementation = _FUNCTIONS.get(name)
     if implementation is None:
         return unknown(where, source)
-    return implementation(args, where, source)
+    result = implementation(args, where, source)
+    if isinstance(result.value, str) and len(result.value) > MAX_STRING:
+        raise EvalError("string too long")
+    return result
 
 
 def text_arg(args: list[Node], index: int) -> str | None:

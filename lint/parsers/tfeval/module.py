@@ -41,6 +41,7 @@ from assume_lint.sources import SourceFile
 
 MAX_DEPTH = 8  # module calls nested deeper than this are unknown
 MAX_INSTANCES = 256  # count / for_each larger than this is one symbolic instance
+MAX_STEPS = 300_000  # expression evaluations for one unit (the largest real one: ~5,000)
 _META_ARGUMENTS = frozenset(
     {"source", "version", "count", "for_each", "providers", "depends_on", "lifecycle"}
 )
@@ -181,6 +182,7 @@ class Session:
         self.manifest = sources.load_manifest(root.path, self.reads)
         self.instances: dict[tuple[str, str, Any], Instance] = {}
         self.roots: list[Instance] = []
+        self.steps = 0
         self.folders: dict[Path, Folder | None] = {root.path: root}
 
     def folder(self, path: Path) -> Folder | None:
@@ -190,6 +192,13 @@ class Session:
             rel = self.rel_of(path)
             self.folders[path] = load_folder(path, rel, files, remember=True) if files else None
         return self.folders[path]
+
+    def spend(self) -> None:
+        """Count one evaluation step; past the budget every evaluation fails (unknown):
+        nested ``for`` expressions over large ranges must not hold a run for minutes."""
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise EvalError("evaluation budget exhausted")
 
     def rel_of(self, path: Path) -> str:
         """A path as the engine names files: relative to the scan root, through the root
@@ -206,6 +215,11 @@ class Session:
             found = Instance(self, folder, inputs, chain, key)
             self.instances[memo] = found
         return found
+
+    @property
+    def plain(self) -> _Plain:
+        """The context of expressions that may refer to nothing (defaults, ``.tfvars``)."""
+        return _Plain(self)
 
     def root_instance(self, tfvars: Sequence[HclFile] = ()) -> Instance:
         """The root module evaluated with these ``.tfvars`` (in order, later wins)."""
@@ -243,6 +257,38 @@ class Session:
             return None
         self.reads.record(resolved)
         return loaded.text, rel
+
+
+class _Plain:
+    """A context where every reference is unknown but evaluation still counts against
+    the session's budget."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def var(self, name: str) -> Node | None:
+        return None
+
+    def local(self, name: str) -> Node | None:
+        return None
+
+    def module_value(self, name: str) -> Node | None:
+        return None
+
+    def data_value(self, kind: str, name: str) -> Node | None:
+        return None
+
+    def resource_value(self, kind: str, name: str) -> Node | None:
+        return None
+
+    def path_value(self, which: str) -> Node | None:
+        return None
+
+    def read(self, path: str) -> tuple[str, str] | None:
+        return None
+
+    def spend(self) -> None:
+        self.session.spend()
 
 
 def _fingerprint(value: Any) -> Any:
@@ -411,7 +457,7 @@ class Instance:
             return value if value is not None else explicit  # declared in the JSON syntax
         hfile, block = declared
         default = block.attributes.get("default")
-        plain = TfEvaluator(hfile, Scope(), None)
+        plain = TfEvaluator(hfile, Scope(), self.session.plain)
         if value is None and default is not None:
             value = plain.attribute(default)
         if value is None:
@@ -440,7 +486,7 @@ class Instance:
         if self._tfvar_values is None:
             values: dict[str, Node] = {}
             for hfile in self.tfvars:
-                plain = TfEvaluator(hfile, Scope(), None)
+                plain = TfEvaluator(hfile, Scope(), self.session.plain)
                 for attr_name, attr in hfile.body.attributes.items():
                     values[attr_name] = plain.attribute(attr)
             self._tfvar_values = values
@@ -465,6 +511,9 @@ class Instance:
 
     def read(self, path: str) -> tuple[str, str] | None:
         return self.session.read(path)
+
+    def spend(self) -> None:
+        self.session.spend()
 
     def module_value(self, name: str) -> Node | None:
         call = self.call(name)
@@ -611,7 +660,7 @@ class Instance:
         source_attr = block.attributes.get("source")
         if source_attr is None:
             return None
-        source = TfEvaluator(hfile, Scope(), None).value(source_attr.expr)
+        source = TfEvaluator(hfile, Scope(), self.session.plain).value(source_attr.expr)
         if not source.known or not isinstance(source.value, str):
             return None
         key = f"{self.key}.{name}" if self.key else name
