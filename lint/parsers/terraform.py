@@ -39,7 +39,7 @@ from assume_lint.parsers import hcl
 from assume_lint.parsers import terraform_model as tm
 from assume_lint.parsers.hcl import Block, EncodedNode, Evaluator, HclFile, Scope, TemplateNode
 from assume_lint.parsers.located import Node
-from assume_lint.parsers.tfeval import datasources, templates
+from assume_lint.parsers.tfeval import templates
 from assume_lint.parsers.tfeval.evaluator import LazyObject, RenderedNode, SymbolicNode
 from assume_lint.parsers.tfeval.module import Folder, Instance, Session, load_folder
 from assume_lint.sources import SourceFile
