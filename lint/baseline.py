@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from assume_lint.fileio import json_escape_surrogates
 from assume_lint.findings import Finding
 
 VERSION = 1
@@ -113,7 +114,7 @@ def render_baseline(findings: Iterable[Finding]) -> str:
         "tool": TOOL,
         "findings": [entry.as_json() for entry in entries],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_escape_surrogates(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
 
 
 def write_baseline(path: Path, findings: Iterable[Finding], secrets: tuple[str, ...] = ()) -> None:

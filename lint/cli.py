@@ -13,7 +13,14 @@ import sys
 from collections.abc import Sequence
 
 from assume_lint import __version__
-from assume_lint.terminal import EXIT_ERROR, EXIT_OK, silence_stdout
+from assume_lint.terminal import (
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_TERMINATED,
+    say,
+    silence_stdout,
+)
 
 SUBCOMMANDS = ("check", "rules", "explain", "graph")
 
@@ -26,13 +33,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     if not args or args[0] not in SUBCOMMANDS and args[0] not in ("--help", "-h"):
         args = ["check", *args]
+    from assume_lint.workers import Terminated
+
     try:
         from assume_lint.clickapp import build_app
 
         return int(build_app().main(args=args, prog_name="assume-lint", standalone_mode=False) or 0)
     except KeyboardInterrupt:
-        sys.stderr.write("assume-lint: interrupted\n")
-        return 130
+        say("assume-lint: interrupted")
+        return EXIT_INTERRUPTED
+    except Terminated:  # SIGTERM while workers ran: they are stopped, say so and go
+        say("assume-lint: terminated")
+        return EXIT_TERMINATED
     except BrokenPipeError:
         silence_stdout()
         return EXIT_ERROR
@@ -76,8 +88,8 @@ def _handle(exc: Exception) -> int:
         exc.show()
         return EXIT_ERROR
     if isinstance(exc, click.exceptions.Abort):
-        sys.stderr.write("assume-lint: aborted\n")
-        return 130
+        say("assume-lint: aborted")
+        return EXIT_INTERRUPTED
     from assume_lint.secrets import mask_text
 
     sys.stderr.write(f"assume-lint: internal error: {mask_text(f'{type(exc).__name__}: {exc}')}\n")

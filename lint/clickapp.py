@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -23,10 +23,14 @@ from assume_lint.terminal import (
     EXIT_OK,
     SEVERITIES,
     exit_code,
+    say,
     silence_stdout,
     use_color,
     write_output,
 )
+
+if TYPE_CHECKING:
+    from assume_lint.result import RunResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -116,7 +120,9 @@ def _target_options(output_help: str, select_help: str, ignore_help: str) -> Cal
     config, which rules, the repository root and the cache. One definition, so the two
     commands cannot drift apart."""
     options = [
-        click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
+        click.argument(
+            "paths", nargs=-1, type=click.Path(path_type=Path, readable=False)
+        ),  # an unreadable file is AL900 for that file, not a usage error for the run
         click.option(
             "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help=output_help
         ),
@@ -168,6 +174,20 @@ def _report_missing(missing: Sequence[str]) -> None:
         click.echo(f"assume-lint: {target}: no such file or directory", err=True)
 
 
+def _report_unparsed(result: RunResult) -> None:
+    """The graph has no place for parse errors: name each file that could not be read
+    or parsed on stderr (the graph is drawn without it, and the run exits 2, as check
+    does)."""
+    from assume_lint.engine import PARSE_ERROR_ID
+    from assume_lint.formatters import one_line
+    from assume_lint.secrets import mask_text
+
+    for finding in result.findings:
+        if finding.rule_id == PARSE_ERROR_ID:
+            where = one_line(str(finding.location))
+            say(f"assume-lint: {where}: {one_line(mask_text(finding.message, result.secrets))}")
+
+
 def _emit(text: str, output: Path | None, secrets: tuple[str, ...]) -> str:
     """Write the report (stdout or ``output``): "written", "closed" when the reader of
     stdout went away (``| head``: not an error; stdout is silenced) or "failed" when the
@@ -180,7 +200,7 @@ def _emit(text: str, output: Path | None, secrets: tuple[str, ...]) -> str:
     except OSError as exc:
         where = "the report to standard output" if output is None else str(output)
         reason = exc.strerror or str(exc) or type(exc).__name__
-        _say(f"assume-lint: cannot write {where}: {reason}")
+        say(f"assume-lint: cannot write {where}: {reason}")
         return "failed"
     return "written"
 
@@ -204,12 +224,6 @@ def _list_files(
         click.echo(f"{read} {'file' if read == 1 else 'files'} read, {len(rows) - read} "
                    "skipped or unreadable", err=True)
     return EXIT_ERROR if missing else EXIT_OK
-
-
-def _say(message: str) -> None:
-    """A line on stderr; quiet when stderr itself is gone."""
-    if sys.stderr is not None:
-        click.echo(message, err=True)
 
 
 def build_app() -> click.Group:
@@ -442,7 +456,8 @@ def build_app() -> click.Group:
         text: str = module.render_graph(build_graph(models[0], result.findings, result.secrets))
         if _emit(text, output, result.secrets) == "failed":
             return EXIT_ERROR
-        return EXIT_ERROR if result.missing else EXIT_OK
+        _report_unparsed(result)
+        return EXIT_ERROR if result.errors else EXIT_OK
 
     @app.command("rules")
     @click.option("-f", "--format", "fmt", default="text", type=click.Choice(["text", "json"]))

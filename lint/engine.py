@@ -8,6 +8,7 @@ with the configured severity, an end position and a line-independent fingerprint
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from array import array
@@ -250,26 +251,52 @@ def units_of(inputs: Inputs) -> list[Unit]:
     ]
 
 
+def _parse(unit: Unit) -> Model:
+    from assume_lint.parsers.policy import schema_skipped
+
+    with schema_skipped(unit.context):
+        if unit.parameters:
+            from assume_lint.parsers import cloudformation
+
+            return cloudformation.parse_unit(unit.files, dict(unit.parameters))
+        return load_parser(unit.kind).parse_unit(unit.files)
+
+
+def _failure(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "input is nested too deeply to analyse"
+    return f"internal error while parsing ({type(exc).__name__}: {exc})"
+
+
 def parse_unit(unit: Unit) -> tuple[Model, bool]:
     """Run one unit's parser; an unexpected failure becomes AL900, not a traceback.
 
-    The flag is False when the parser failed, so that such a model is never cached.
+    The failure is pinned on the files that cause it: each file of a failed unit is
+    parsed alone, and when some fail alone and others do not, the unit is parsed again
+    without the failing ones, so their siblings keep their findings (a 4,301-digit
+    number in variables.tf used to turn every file of the module into an AL900 and hide
+    main.tf's findings). The flag is False when the parser failed, so that such a model
+    is never cached.
     """
-    from assume_lint.parsers.policy import schema_skipped
-
     try:
-        with schema_skipped(unit.context):
-            if unit.parameters:
-                from assume_lint.parsers import cloudformation
-
-                return cloudformation.parse_unit(unit.files, dict(unit.parameters)), True
-            return load_parser(unit.kind).parse_unit(unit.files), True
-    except RecursionError:
-        message = "input is nested too deeply to analyse"
+        return _parse(unit), True
     except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the run
-        message = f"internal error while parsing ({type(exc).__name__}: {exc})"
-    model = Model()
-    for source in unit.files:
+        failure = exc
+    model, culprits = Model(), list(unit.files)
+    alone: dict[str, Exception] = {}
+    if len(unit.files) > 1:
+        for source in unit.files:
+            try:
+                _parse(replace(unit, files=(source,)))
+            except Exception as exc:  # noqa: BLE001 - the same: a file's own failure
+                alone[source.rel] = exc
+        if alone and len(alone) < len(unit.files):
+            rest = replace(unit, files=tuple(f for f in unit.files if f.rel not in alone))
+            with contextlib.suppress(Exception):
+                model = _parse(rest)
+                culprits = [f for f in unit.files if f.rel in alone]
+    for source in culprits:
+        message = _failure(alone.get(source.rel, failure))
         model.problems.append(ParseProblem(Location(source.rel, 1, 1), message))
     return model, False
 
@@ -283,17 +310,17 @@ def auto_jobs(units: Sequence[Unit]) -> int:
 
 
 def parse_all(units: Sequence[Unit], jobs: int) -> list[tuple[Model, bool]]:
-    """Parse units serially or in worker processes; results in unit order either way."""
-    if jobs <= 1 or len(units) < 2:
-        return [parse_unit(unit) for unit in units]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    """Parse units serially or in worker processes; results in unit order either way.
 
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    chunk = max(1, len(units) // (jobs * 4))
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        return list(pool.map(parse_unit, units, chunksize=chunk))
+    ``jobs`` is capped (:func:`assume_lint.workers.worker_count`); when workers cannot
+    be started (a process limit) or die, the units are parsed here instead."""
+    from assume_lint.workers import WorkersUnavailable, map_in_workers, worker_count
+
+    workers = worker_count(jobs, len(units))
+    if workers > 1:
+        with contextlib.suppress(WorkersUnavailable):
+            return map_in_workers(parse_unit, units, workers)
+    return [parse_unit(unit) for unit in units]
 
 
 _KEY_PREFIXES = ("AKIA", "ASIA", "ABIA", "ACCA", "A3T")  # those of secrets.ACCESS_KEY_ID

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import tempfile
 from pathlib import Path
@@ -168,4 +169,24 @@ def _write_in_place(path: Path, data: bytes, *, follow: bool) -> None:
         os.close(fd)
 
 
-__all__ = ["LinkRefused", "NotRegularFile", "TooLarge", "read_regular", "write_file"]
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def json_escape_surrogates(text: str) -> str:
+    """A JSON text (from ``json.dumps(..., ensure_ascii=False)``) with lone surrogates,
+    the undecodable bytes of a file name, written as ``\\udcff`` escapes: valid JSON in
+    UTF-8 that reads back to the same name (written raw they made the file invalid
+    UTF-8, and a baseline holding such a path could not be read again)."""
+    if _LONE_SURROGATE.search(text) is None:
+        return text
+    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+__all__ = [
+    "LinkRefused",
+    "NotRegularFile",
+    "TooLarge",
+    "json_escape_surrogates",
+    "read_regular",
+    "write_file",
+]

@@ -18,7 +18,14 @@ if TYPE_CHECKING:
     from assume_lint.result import RunResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT / SIGTERM, as a shell says
 SEVERITIES = ("info", "low", "medium", "high", "critical")
+
+
+def say(message: str) -> None:
+    """A line on stderr, unless stderr is closed too (assume-lint ... 2>&-)."""
+    if sys.stderr is not None:
+        sys.stderr.write(message + "\n")
 
 
 def silence_stdout() -> None:

@@ -698,3 +698,245 @@ def test_attack_06_files_too_large_to_analyse_are_al900_and_scanned(tmp_path: Pa
         "32 MiB are parsed, whatever max-file-size allows); the file was only scanned "
         "for keys")
     assert messages["big/main.tf"].startswith("cannot parse: too large to analyse: 1,200,004 lines")
+
+
+# --------------------------------------------------------------------------- 7
+
+
+def test_attack_07_a_non_utf8_folder_name_is_linted_and_reported(tmp_path: Path) -> None:
+    """``mkdir $'x\\xff'`` aborted the run: "internal error: UnicodeEncodeError" from the
+    cache digest, exit 2, no report."""
+    root = tree(tmp_path / "repo")
+    odd = Path(os.fsdecode(bytes(root) + b"/x\xff"))
+    odd.mkdir()
+    (odd / "main.tf").write_text(GOOD_TF.replace("AM2", "AM3"))
+    expected = [("AL201", "good/main.tf", 2, 3), ("AL201", "x\udcff/main.tf", 2, 3)]
+    for _ in range(2):  # cold, then served from the model cache
+        assert run(*on(root), "-f", "json").rows == expected
+    for fmt in ("text", "sarif", "markdown", "html", "github", "gitlab"):
+        outcome = run(*on(root), "-f", fmt, "-o", str(tmp_path / f"report.{fmt}"))
+        assert outcome.code == 1, (fmt, outcome.err)
+        assert (tmp_path / f"report.{fmt}").stat().st_size > 0
+    for fmt in ("mermaid", "dot", "json"):
+        assert run("graph", *on(root), "-f", fmt).code == 0
+    assert run(*on(root), "--write-baseline", str(tmp_path / "baseline.json")).code == 1
+    assert run(*on(root), "--baseline", str(tmp_path / "baseline.json"), "-f", "json").rows == []
+    # in a real process, with real (surrogate-escaped) file system encoding
+    result = cli(*on(root), "-f", "json", cwd=root)
+    assert result.returncode == 1 and "internal error" not in result.stderr
+    assert result.stdout.count('"rule_id": "AL201"') == 2
+    # JSON documents stay valid UTF-8: the undecodable byte is a \udcff escape in them
+    for argv in (("-f", "json"), ("-f", "sarif"), ("-f", "gitlab"), ("graph", "-f", "json")):
+        head = ("graph",) if argv[0] == "graph" else ()
+        raw = subprocess.run([sys.executable, "-m", "assume_lint", *head, *on(root),
+                              *argv[len(head):]], capture_output=True, cwd=root,
+                             check=False).stdout
+        shown = json.dumps(json.loads(raw.decode("utf-8")), ensure_ascii=False)
+        assert ("x%FF/main.tf" if argv[-1] == "sarif" else "x\udcff") in shown, argv
+
+
+# --------------------------------------------------------------------------- 8
+
+
+def test_attack_08_a_4301_digit_number_costs_no_finding_elsewhere(tmp_path: Path) -> None:
+    """A 4,301-digit integer (Python's int-string limit) in variables.tf became an
+    "internal error" AL900 on every file of the module, and main.tf's AL202 vanished."""
+    secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLE12"
+    root = write(tmp_path / "repo", {
+        "mod/main.tf": ('provider "aws" {\n  access_key = "AKIAQYLPMN5HHHFPZAM2"\n'
+                        f'  secret_key = "{secret}"\n}}\n'),
+        "mod/variables.tf": ('variable "n" {\n  default = ' + "1" * 4301 + "\n}\n"
+                             "locals {\n  x = var.n + 1\n}\n"),
+    })
+    assert run(*on(root), "-f", "json").rows == [("AL201", "mod/main.tf", 2, 3),
+                                                 ("AL202", "mod/main.tf", 3, 3)]
+
+
+def test_attack_08_a_parser_failure_is_pinned_on_its_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Any parser failure, not only that one: the file that causes it gets the AL900,
+    its siblings keep their findings."""
+    from assume_lint.parsers import terraform
+
+    real = terraform.parse_unit
+
+    def fragile(files: Sequence[Any]) -> Any:
+        if any("EXPLODE" in f.text for f in files):
+            raise ValueError("the parser met something it did not expect")
+        return real(files)
+
+    monkeypatch.setattr(terraform, "parse_unit", fragile)
+    root = tree(tmp_path / "repo", {"good/variables.tf": 'variable "x" {\n  # EXPLODE\n}\n'})
+    outcome = run(*on(root), "--no-cache", "-f", "json")
+    assert outcome.code == 2
+    assert outcome.rows == [("AL201", "good/main.tf", 2, 3), ("AL900", "good/variables.tf", 1, 1)]
+    assert outcome.doc["findings"][1]["message"] == (
+        "cannot parse: internal error while parsing (ValueError: the parser met something "
+        "it did not expect)")
+
+
+# --------------------------------------------------------------------------- 9
+
+
+def _units(root: Path, count: int) -> Path:
+    block = ('resource "aws_iam_role" "r{0}" {{\n  name = "r{0}"\n'
+             '  assume_role_policy = "{{}}"\n}}\n')
+    return tree(root, {f"m{i:03d}/main.tf": "".join(block.format(j) for j in range(300))
+                       for i in range(count)})
+
+
+def test_attack_09_worker_counts_are_capped() -> None:
+    """--jobs 500 forked 500 workers for 58 units; --jobs 99999999999999999999 raised
+    OverflowError."""
+    from assume_lint.workers import worker_count
+
+    cpus = os.cpu_count() or 1
+    assert worker_count(500, 58) == min(58, 2 * cpus)
+    assert worker_count(99999999999999999999, 58) == min(58, 2 * cpus)
+    assert worker_count(4, 2) == min(2, 2 * cpus)
+    assert worker_count(1, 58) == 1 and worker_count(8, 0) == 1
+
+
+def test_attack_09_huge_jobs_values_lint_normally(tmp_path: Path) -> None:
+    root = _units(tmp_path / "repo", 3)
+    serial = run(*on(root), "--no-cache", "--jobs", "1", "-f", "json")
+    for jobs in ("99999999999999999999", "500"):
+        assert run(*on(root), "--no-cache", "--jobs", jobs, "-f", "json").out == serial.out
+
+
+def test_attack_09_fork_failure_falls_back_to_serial(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under a process limit fork fails with EAGAIN: "internal error: BlockingIOError",
+    no report, 196 orphans. The second fork fails here, as a limit would."""
+    import multiprocessing
+    from multiprocessing import popen_fork
+
+    root = _units(tmp_path / "repo", 6)
+    serial = run(*on(root), "--no-cache", "--jobs", "1", "-f", "json")
+    launched = []
+    real = popen_fork.Popen._launch
+
+    def limited(self: Any, process_obj: Any) -> None:
+        if launched:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        launched.append(process_obj)
+        real(self, process_obj)
+
+    monkeypatch.setattr(popen_fork.Popen, "_launch", limited)
+    parallel = run(*on(root), "--no-cache", "--jobs", "4", "-f", "json")
+    assert launched, "a worker was started before the limit hit"
+    assert parallel.out == serial.out and parallel.code == serial.code
+    assert multiprocessing.active_children() == []  # the started worker was reaped
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError):
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.add(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")
+def test_attack_09_sigterm_stops_the_workers(tmp_path: Path) -> None:
+    """SIGTERM during a --jobs 4 run left 4 workers orphaned."""
+    root = _units(tmp_path / "repo", 40)
+    process = subprocess.Popen([sys.executable, "-m", "assume_lint", *on(root), "--no-cache",
+                                "--jobs", "4", "-f", "json"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    workers: set[int] = set()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(workers) < 2 and process.poll() is None:
+        workers = _children(process.pid)
+        time.sleep(0.02)
+    assert len(workers) >= 2, "the run finished before its workers could be seen"
+    process.send_signal(15)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 143
+    assert err.strip().splitlines()[-1] == "assume-lint: terminated"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in workers), "orphaned workers"
+
+
+def _nobody_can_run() -> bool:
+    probe = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                            sys.executable, "-c", "import assume_lint.cli"],
+                           capture_output=True, check=False) if shutil.which("setpriv") else None
+    return probe is not None and probe.returncode == 0
+
+
+def test_attack_09_a_real_process_limit(tmp_path: Path) -> None:
+    """The attack as it was made: --jobs 1000 as an unprivileged user whose process
+    limit is lower than the workers asked for (root ignores RLIMIT_NPROC, and so does
+    uid 0 mapped into a user namespace: this needs a real other user)."""
+    if os.geteuid() == 0 and not _nobody_can_run():
+        pytest.skip("as root, a process limit needs another user, and 'nobody' cannot "
+                    "read this installation (its venv is private): covered in-process "
+                    "by test_attack_09_fork_failure_falls_back_to_serial")
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="attack09-", dir="/tmp"))
+    try:
+        root = _units(base / "repo", 6)
+        for path in [base, *base.rglob("*")]:
+            path.chmod(0o777 if path.is_dir() else 0o666)
+        prefix: tuple[str, ...] = ("prlimit", "--nproc=3")  # set by root, then dropped
+        if os.geteuid() == 0:
+            prefix += ("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups")
+        result = cli(*on(root), "--no-cache", "--jobs", "1000", "-f", "json", "-o",
+                     str(base / "report.json"), cwd=root, prefix=prefix)
+        assert result.returncode == 1, result.stderr
+        assert json.loads((base / "report.json").read_text())["findings"][0]["rule_id"] == (
+            "AL201")
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- 10
+
+
+def test_attack_10_an_unreadable_file_named_on_the_command_line(tmp_path: Path) -> None:
+    """It was a click usage error: the other files were not linted, no SARIF written."""
+    prefix = unprivileged()
+    root = write(tmp_path / "repo", {"good.tf": GOOD_TF, "secret.tf": GOOD_TF})
+    if prefix and prefix[0] == "setpriv":  # nobody: the tree must be reachable
+        for path in [tmp_path, *tmp_path.rglob("*")]:
+            path.chmod(0o777 if path.is_dir() else 0o666)
+    (root / "secret.tf").chmod(0)
+    result = cli("good.tf", "secret.tf", "--repo-root", ".", "--no-config", "-f", "sarif",
+                 "-o", "out.sarif", cwd=root, prefix=prefix)
+    assert result.returncode == 2, result.stderr
+    log = json.loads((root / "out.sarif").read_text())
+    rows = [(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+             r["message"]["text"]) for r in log["runs"][0]["results"]]
+    assert [row[:2] for row in rows] == [("AL201", "good.tf"), ("AL900", "secret.tf")]
+    assert rows[1][2].startswith("cannot parse: permission denied")
+
+
+# --------------------------------------------------------------------------- 12
+
+
+def test_attack_12_graph_reports_files_that_fail_to_parse(tmp_path: Path) -> None:
+    """``assume-lint graph`` exited 0 and said nothing when files failed to parse."""
+    root = tree(tmp_path / "repo", {"broken/main.tf": BROKEN_TF})
+    for fmt in ("mermaid", "dot", "json"):
+        outcome = run("graph", *on(root), "-f", fmt)
+        assert outcome.code == 2
+        assert outcome.out  # the graph of what could be read is still drawn
+        assert outcome.err.strip().splitlines() == [
+            "assume-lint: broken/main.tf:2:12: cannot parse: invalid HCL: unexpected '= 1'"]
+    assert run("graph", *on(tree(tmp_path / "clean"))).code == 0

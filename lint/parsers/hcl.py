@@ -418,7 +418,11 @@ class Evaluator:
         return self.evaluate(inner[0])
 
     def _e_int_lit(self, tree: Any) -> Node:
-        return Node(int(str(tree.children[0])), self.loc(tree))
+        text = str(tree.children[0])
+        try:
+            return Node(int(text), self.loc(tree))
+        except ValueError:  # more digits than int() converts (4,300): keep the magnitude
+            return Node(float(text), self.loc(tree))
 
     def _e_float_lit(self, tree: Any) -> Node:
         return Node(float(str(tree.children[0])), self.loc(tree))
