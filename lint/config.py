@@ -211,6 +211,8 @@ def _build(path: Path, data: dict[str, Any], text: str) -> Config:
         organization_id=trusted_data.get("organization-id"),
         github_orgs=frozenset(o.lower() for o in trusted_data.get("github-orgs", [])),
         github_repository=trusted_data.get("github-repository"),
+        state_accounts=frozenset(trusted_data.get("state-accounts", [])),
+        state_roles=tuple(trusted_data.get("state-roles", [])),
     )
     try:
         cfn_parameters = tuple(

@@ -166,10 +166,20 @@ class AssumeAttempt:
     """Somebody configured to assume a role: provider, backend, profile, workflow step.
 
     ``kind`` is ``"provider"``, ``"backend"``, ``"remote-state"``, ``"profile"``,
-    ``"workflow"``, ``"terragrunt"`` or ``"cli"`` (an ``aws sts assume-role`` or
-    ``aws configure set`` command in a script). ``module`` groups Terraform callers of one root
-    module (its folder) for the backend/provider comparison. ``deprecated`` holds
-    backend top-level attributes that Terraform 1.6 moved into ``assume_role``.
+    ``"workflow"``, ``"terragrunt"``, ``"cli"`` (an ``aws sts assume-role`` or
+    ``aws configure set`` command in a script) or ``"backend-config"`` (a file that
+    ``terraform init -backend-config`` adds to the backend of ``module``). ``module``
+    groups Terraform callers of one root module (its folder) for the backend/provider
+    comparison. ``deprecated`` holds backend top-level attributes that Terraform 1.6
+    moved into ``assume_role``.
+
+    ``profile`` is the AWS profile the caller takes its source credentials from (a
+    provider's or backend's ``profile``): its identity is unknown unless the run read that
+    profile. ``partial`` marks a backend whose configuration is completed at ``terraform
+    init`` (no ``bucket`` or ``key`` written): its identity is unknown unless a backend
+    configuration file of its module was read. ``static_keys`` is True when the caller's
+    source credentials are access keys written in its own configuration (``access_key``,
+    literal or from a variable): such a caller certainly cannot present MFA.
     """
 
     kind: str
@@ -192,6 +202,9 @@ class AssumeAttempt:
     # Why the caller's own tool refuses to run it ("the AWS CLI refuses it: --role-arn
     # required"): rules that judge what the call would do skip it.
     refused: str | None = None
+    profile: Attr | None = None
+    partial: bool = False
+    static_keys: bool = False
 
 
 @dataclass(frozen=True, slots=True)

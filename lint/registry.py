@@ -21,12 +21,18 @@ from assume_lint.model import Model
 
 @dataclass(frozen=True)
 class Trusted:
-    """What the user told us about their own estate (``[trusted]`` in config)."""
+    """What the user told us about their own estate (``[trusted]`` in config).
+
+    ``state_accounts`` and ``state_roles`` (role ARNs, ``*`` globs allowed, or bare role
+    names) name the dedicated identities that hold Terraform state (AL301).
+    """
 
     accounts: frozenset[str] = frozenset()
     organization_id: str | None = None
     github_orgs: frozenset[str] = frozenset()
     github_repository: str | None = None
+    state_accounts: frozenset[str] = frozenset()
+    state_roles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,8 @@ def lint_fixture(path: Path, *args: str) -> list[Found]:
         contextlib.redirect_stdout(out),
         contextlib.redirect_stderr(io.StringIO()),
     ):
-        main([".", "-f", "json", "--no-config", "--no-cache", "--soft-fail", *args])
+        config = () if "--config" in args else ("--no-config",)
+        main([".", "-f", "json", *config, "--no-cache", "--soft-fail", *args])
     findings = json.loads(out.getvalue())["findings"]
     # paths are relative to the repository root when the tree is inside this checkout
     inside = path.resolve().is_relative_to(REPO)

@@ -49,6 +49,9 @@ mfa-exempt-principals = ["arn:aws:iam::*:user/ci-*"]
         ('colour = true', "invalid config at (top level): unknown key 'colour'"),
         ('ignore = ["AL999"]', "ignore: unknown rule 'AL999'"),
         ('[trusted]\naccounts = ["12345"]', "invalid config at trusted.accounts.0"),
+        ('[trusted]\nstate-accounts = ["12345"]', "invalid config at trusted.state-accounts.0"),
+        ('[trusted]\nstate-roles = [""]', "invalid config at trusted.state-roles.0"),
+        ('[rules.AL301]\nreport-ambient-backend = "yes"', "expected bool, got str"),
         ('[rules.AL999]\nseverity = "low"', "rules.AL999: unknown rule"),
         ('[rules.AL103]\nfoo = 1', "rules.AL103: unknown option 'foo'"),
         ('[rules.AL103]\nmfa-exempt-principals = "x"', "expected list, got str"),
@@ -111,6 +114,20 @@ def test_discovery_walks_up_to_the_root(tmp_path: Path) -> None:
 def test_pyproject_without_our_table_is_not_a_config(tmp_path: Path) -> None:
     _write(tmp_path, '[project]\nname = "x"\n', "pyproject.toml")
     assert find_config(tmp_path, tmp_path) is None
+
+
+def test_state_identities_and_the_al301_option(tmp_path: Path) -> None:
+    path = _write(tmp_path, """
+[trusted]
+state-accounts = ["999999999999"]
+state-roles = ["arn:aws:iam::*:role/tf-state-*", "TerraformBackend"]
+[rules.AL301]
+report-ambient-backend = true
+""")
+    config = load_config(path)
+    assert config.trusted.state_accounts == frozenset({"999999999999"})
+    assert config.trusted.state_roles == ("arn:aws:iam::*:role/tf-state-*", "TerraformBackend")
+    assert config.options == {"AL301": {"report-ambient-backend": True}}
 
 
 def test_defaults() -> None:

@@ -65,6 +65,7 @@ TARGETS: dict[str, str] = {
     "env_files": "app/.env",
     "dotenv": "app/.env",
     "terraform-plan": "plans/tfplan.json",
+    "backend-config": "stack/backend-config/prod.hcl",
 }
 # Seeds for kinds without a sample file yet.
 SEEDS: dict[str, list[bytes]] = {
@@ -107,6 +108,10 @@ SEEDS["terraform-plan"] = [json.dumps({
             "assume_role": [{"role_arn": {"references": ["var.r"]}}]}}},
         "root_module": {"module_calls": {"m": {"source": "./m", "module": {}}}}},
 }, separators=(",", ":")).encode() + b"\n"]
+SEEDS["backend-config"] = [
+    b'bucket = "acme-state"\nkey = "app/terraform.tfstate"\nprofile = "state"\n'
+    b'assume_role = {\n  role_arn = "arn:aws:iam::111111111111:role/state"\n}\n'
+    b'access_key = "AKIAQYLPMN5HHHFPZAM4"\n']
 SEEDS["github_actions"] = SEEDS["github-actions"]
 for _alias in ("env-file", "env_files", "dotenv"):
     SEEDS[_alias] = SEEDS["env"]

@@ -20,7 +20,7 @@ terraform {
     key    = "app.tfstate"
     region = "eu-west-1"
     assume_role = {
-      role_arn     = "arn:aws:iam::111111111111:role/tf-state"
+      role_arn     = "arn:aws:iam::111111111111:role/admin"
       session_name = "state"
     }
   }

@@ -250,3 +250,23 @@ def test_hand_written_expectations(capsys: pytest.CaptureFixture[str]) -> None:
     listed = {path.split("/", 1)[1] for path in HAND_WRITTEN}
     assert listed <= {p.relative_to(REPO / "samples").as_posix()
                       for p in (REPO / "samples").rglob("*") if p.is_file()}
+
+
+def test_hand_written_al301_expectations(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every AL301 of samples/, by hand: the accidents, never the deliberate layouts of
+    samples/clean/central-state (a shared state role, a backend on the runner's keys)."""
+    _, out = _run(capsys, "-f", "json")
+    found = sorted(
+        (f["path"], f["line"], f["severity"])
+        for f in json.loads(out)["findings"]
+        if f["rule_id"] == "AL301"
+    )
+    assert found == [
+        # the provider's role name in another account: a backend copied from elsewhere
+        ("samples/terraform/backend-mismatch/backend.tf", 8, "medium"),
+        ("samples/terragrunt/live/prod/legacy-db/terragrunt.hcl", 17, "medium"),
+        # two roles of one account, neither a state role
+        ("samples/terragrunt/live/staging/app/terragrunt.hcl", 18, "medium"),
+        # the root's remote_state, once for the root and the unit that includes it
+        ("samples/terragrunt/terragrunt.hcl", 21, "medium"),
+    ]

@@ -33,6 +33,7 @@ PARSERS: dict[str, str] = {
     "github-actions": "assume_lint.parsers.github_actions",
     "env": "assume_lint.parsers.env_files",
     "terraform-plan": "assume_lint.parsers.terraform_plan",
+    "backend-config": "assume_lint.parsers.backend_config",
 }
 
 # Kinds whose unit is the file's folder rather than the file itself.
@@ -78,6 +79,9 @@ SNIFF_HCL = "sniff:hcl"
 # JSON have the same first key but no plan section.
 _PLAN_HEAD = re.compile(r'\A\s*\{\s*"format_version"\s*:')
 _PLAN_SECTIONS = ('"planned_values"', '"resource_changes"')
+SNIFF_BACKEND_HCL = "sniff:backend-hcl"  # backend.hcl: Terragrunt's or a -backend-config file
+_BACKEND_CONFIG_FOLDER = "backend-config"
+_BACKEND_CONFIG_SUFFIXES = (".hcl", ".tfvars", ".tfbackend", ".conf", ".config", ".backend")
 
 _INI_HINT = re.compile(
     r"^\s*(\[(default|profile\s[^\]]*|sso-session\s[^\]]*)\]"
@@ -106,10 +110,16 @@ def detect_by_path(rel: str) -> str | None:
         return "github-actions"
     if name == ".env" or name.startswith(".env.") or lower.endswith(".env"):
         return "env"
+    if lower.endswith(".tfbackend") or (
+        parent == _BACKEND_CONFIG_FOLDER and lower.endswith(_BACKEND_CONFIG_SUFFIXES)
+    ):
+        return "backend-config"  # what terraform init -backend-config=FILE reads
     if lower.endswith((".tf", ".tfvars", ".tf.json", ".tfvars.json")):
         return "terraform"
     if name == "terragrunt.hcl":
         return "terragrunt"
+    if lower == "backend.hcl" or lower.endswith(".backend.hcl"):
+        return SNIFF_BACKEND_HCL
     if lower.endswith(".hcl") and not lower.endswith(".lock.hcl"):
         return SNIFF_HCL
     if parent == ".aws" and name in ("config", "credentials"):
@@ -145,6 +155,8 @@ def sniff(family: str, text: str) -> str | None:
         return "aws-config" if _INI_HINT.search(head) else None
     if family == SNIFF_HCL:
         return "terragrunt" if _TERRAGRUNT_HINT.search(head) else None
+    if family == SNIFF_BACKEND_HCL:
+        return "terragrunt" if _TERRAGRUNT_HINT.search(head) else "backend-config"
     return None
 
 

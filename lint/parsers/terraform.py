@@ -140,6 +140,7 @@ def _collect(module: tm.TfModule, instance: Instance, hfile: HclFile) -> None:
 
 
 def _provider(module: tm.TfModule, evaluator: Evaluator, block: Block) -> None:
+    since = len(module.model.attempts)
     fields = tm.fields_of(evaluator, block)
     alias_node = fields.get("alias")
     alias = alias_node.text() if alias_node is not None else None
@@ -185,6 +186,7 @@ def _provider(module: tm.TfModule, evaluator: Evaluator, block: Block) -> None:
                 alias=alias,
             )
         )
+    tm.credential_source(module.model, since, fields)
 
 
 def _backend(module: tm.TfModule, evaluator: Evaluator, backend: Block) -> None:
@@ -192,6 +194,7 @@ def _backend(module: tm.TfModule, evaluator: Evaluator, backend: Block) -> None:
     context = 'backend "s3"'
     module.model.credentials.extend(tm.credentials(fields, context))
     old, deprecated = tm.legacy_backend_fields(fields)
+    since = len(module.model.attempts)
     tm.config_attempts(
         module,
         "backend",
@@ -204,6 +207,7 @@ def _backend(module: tm.TfModule, evaluator: Evaluator, backend: Block) -> None:
         evaluator,
         backend,
     )
+    tm.credential_source(module.model, since, fields, backend=True)
 
 
 def _remote_state(module: tm.TfModule, evaluator: Evaluator, block: Block) -> None:
@@ -216,6 +220,7 @@ def _remote_state(module: tm.TfModule, evaluator: Evaluator, block: Block) -> No
     values = tm.map_fields(config) if config is not None else {}
     module.model.credentials.extend(tm.credentials(values, address))
     old, deprecated = tm.legacy_backend_fields(values)
+    since = len(module.model.attempts)
     tm.config_attempts(
         module,
         "remote-state",
@@ -228,6 +233,7 @@ def _remote_state(module: tm.TfModule, evaluator: Evaluator, block: Block) -> No
         None,
         None,
     )
+    tm.credential_source(module.model, since, values)
 
 
 # --------------------------------------------------------------------------- roles

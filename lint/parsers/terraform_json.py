@@ -385,6 +385,7 @@ def _provider(tf: tm.TfModule, body: Node) -> None:
     caller = f'provider "aws" (alias {alias})' if alias else 'provider "aws"'
     address = f"provider.aws.{alias}" if alias else "provider.aws"
     tf.model.credentials.extend(tm.credentials(fields, 'provider "aws"'))
+    since = len(tf.model.attempts)
     roles = _nested(fields, ("assume_role", "assume_role_with_web_identity"))
     for index, (where, role) in enumerate(roles):
         tm.emit_attempt(
@@ -394,6 +395,7 @@ def _provider(tf: tm.TfModule, body: Node) -> None:
         where = body.key_location or body.location
         attempt = AssumeAttempt("provider", caller, address, where, module=tf.folder, alias=alias)
         tf.model.attempts.append(attempt)
+    tm.credential_source(tf.model, since, fields)
 
 
 def _flatten(fields: dict[str, Node]) -> dict[str, Node]:
@@ -411,9 +413,11 @@ def _backend(tf: tm.TfModule, body: Node, raw: Node) -> None:
     fields = _flatten(_fields(body))
     context = 'backend "s3"'
     tf.model.credentials.extend(tm.credentials(fields, context))
+    since = len(tf.model.attempts)
     _config(
         tf, "backend", context, "terraform.backend.s3", raw.key_location or raw.location, fields
     )
+    tm.credential_source(tf.model, since, fields, backend=True)
 
 
 def _remote_state(tf: tm.TfModule, name: str, body: Node, raw: Node) -> None:
@@ -425,7 +429,9 @@ def _remote_state(tf: tm.TfModule, name: str, body: Node, raw: Node) -> None:
     config = fields.get("config")
     values = _flatten(_fields(config)) if config is not None and config.is_map else {}
     tf.model.credentials.extend(tm.credentials(values, address))
+    since = len(tf.model.attempts)
     _config(tf, "remote-state", address, address, raw.key_location or raw.location, values)
+    tm.credential_source(tf.model, since, values)
 
 
 def _config(

@@ -98,6 +98,26 @@ def credentials(fields: dict[str, Node], context: str) -> Iterator[Credential]:
         )
 
 
+def credential_source(
+    model: Model, since: int, fields: Mapping[str, Node], *, backend: bool = False
+) -> None:
+    """Record on the attempts appended since ``since`` where their source credentials
+    come from: a ``profile``, access keys written in the block, and for a backend
+    whether ``terraform init`` completes its configuration (no ``bucket`` or ``key``).
+    Rules need it to tell an identity they cannot see from the runner's own credentials.
+    """
+    profile = attr_of(fields.get("profile"))
+    key = fields.get("access_key")
+    static = key is not None and not (key.known and key.text() == "")
+    partial = backend and not ("bucket" in fields and "key" in fields)
+    if profile is None and not static and not partial:
+        return
+    for index in range(since, len(model.attempts)):
+        model.attempts[index] = replace(
+            model.attempts[index], profile=profile, static_keys=static, partial=partial
+        )
+
+
 def map_fields(node: Node) -> dict[str, Node]:
     return dict(node.items()) if node.is_map else {}
 

@@ -239,8 +239,11 @@ class _Unit:
             anchor = old.get("role_arn")
             location = (anchor.key_location or anchor.location) if anchor is not None else where
             nested = [(location, {})]
+        since = len(self.model.attempts)
         for location, inner in nested:
             self._backend_attempt(context, location, {**old, **inner}, deprecated)
+        # Terragrunt passes this config to init itself: it is the whole backend config
+        terraform_model.credential_source(self.model, since, values)
 
     def _backend_attempt(
         self,

@@ -1,6 +1,6 @@
 # Root configuration: every unit under live/ includes it.
 locals {
-  state_account  = "111111111111"
+  shared_account = "111111111111" # the old shared-services account
   deploy_account = "222222222222"
   region         = get_env("AWS_REGION", "eu-west-1")
 }
@@ -12,19 +12,20 @@ remote_state {
     if_exists = "overwrite_terragrunt"
   }
   config = {
-    bucket         = "acme-tf-state-${local.state_account}"
+    bucket         = "acme-tf-state-${local.shared_account}"
     key            = "${path_relative_to_include()}/terraform.tfstate"
     region         = local.region
     encrypt        = true
     dynamodb_table = "tf-locks"
     assume_role = {
-      role_arn     = "arn:aws:iam::${local.state_account}:role/tf-state"
+      role_arn     = "arn:aws:iam::${local.shared_account}:role/terraform"
       session_name = "terragrunt-state"
     }
   }
 }
 
-# The generated provider deploys into another account than the state backend uses.
+# The generated provider deploys into another account than the state backend uses, and
+# the backend's role is no dedicated state role: state and resources disagree.
 generate "provider" {
   path      = "provider.tf"
   if_exists = "overwrite_terragrunt"

@@ -46,6 +46,7 @@ def test_seed_provider_keys_and_assume_role() -> None:
             ),
             external_id=Attr("my_external_id", _loc(rel, 12, 1, 12)),
             module="seed000",
+            static_keys=True,  # access_key in the block: the source credentials are keys
         )
     ]
     assert model.credentials == [
@@ -292,3 +293,43 @@ data "aws_iam_policy_document" "trust" {{
     expected = ["data.aws_iam_policy_document.trust"] if is_trust else []
     assert [r.address for r in roles if r.document_only] == expected
     assert all(r.location.line == 1 for r in roles)
+
+
+def test_credential_sources_profile_keys_and_partial_backends(tmp_path: Path) -> None:
+    """Where callers take their source credentials from (AL301, AL303 need it)."""
+    main = tmp_path / "main.tf"
+    main.write_text(
+        "terraform {\n"
+        '  backend "s3" {}\n'
+        "}\n"
+        'provider "aws" {\n'
+        '  profile = "tooling"\n'
+        "}\n"
+        'provider "aws" {\n'
+        '  alias      = "keys"\n'
+        "  access_key = var.key\n"
+        "  secret_key = var.secret\n"
+        "  assume_role {\n"
+        '    role_arn = "arn:aws:iam::111111111111:role/x"\n'
+        "  }\n"
+        "}\n"
+        'data "terraform_remote_state" "net" {\n'
+        '  backend = "s3"\n'
+        '  config = { bucket = "b", key = "k", profile = "net" }\n'
+        "}\n",
+        encoding="utf-8",
+    )
+    loaded = read_source(main, "m/main.tf")
+    assert isinstance(loaded, SourceFile)
+    attempts = terraform.parse_unit([loaded]).attempts
+    found = [
+        (a.kind, a.alias, a.partial, a.static_keys, a.profile.value if a.profile else None)
+        for a in attempts
+    ]
+    assert found == [
+        ("backend", None, True, False, None),  # bucket and key come at init
+        ("provider", None, False, False, "tooling"),
+        ("provider", "keys", False, True, None),
+        ("remote-state", None, False, False, "net"),
+    ]
+    assert attempts[1].profile == Attr("tooling", _loc("m/main.tf", 5, 3, 10))

@@ -76,6 +76,7 @@ def test_remote_state_backend_with_assume_role_and_deprecated_role_arn() -> None
         external_id=Attr("ext-1", _loc(BASIC, 19, 7, 18)),
         module="basic",
         deprecated=(("role_arn", _loc(BASIC, 14, 5, 13)),),
+        static_keys=True,  # access_key in the config: the source credentials are keys
     )
 
 
@@ -371,14 +372,13 @@ def test_samples_layout_end_to_end(
     assert code == 1
     assert result["summary"]["files"] == 4  # env.hcl (plain locals) is not claimed
     assert found == [
-        ("AL208", "live/prod/legacy-db/terragrunt.hcl", 16, 5),
-        ("AL301", "live/prod/legacy-db/terragrunt.hcl", 16, 5),
         ("AL208", "live/prod/legacy-db/terragrunt.hcl", 17, 5),
+        ("AL301", "live/prod/legacy-db/terragrunt.hcl", 17, 5),
+        ("AL208", "live/prod/legacy-db/terragrunt.hcl", 18, 5),
         ("AL301", "live/staging/app/terragrunt.hcl", 18, 7),
         # live/prod/app inherits the root's remote_state (and generated provider): its
-        # iam_role and the generated provider both differ from the state role
-        ("AL301", "terragrunt.hcl", 21, 7),
-        ("AL301", "terragrunt.hcl", 21, 7),
+        # iam_role and the generated provider both differ from the backend's role, as the
+        # root's own provider does: one finding in the root file, not one per unit
         ("AL301", "terragrunt.hcl", 21, 7),
     ]
     related = sorted(
@@ -393,11 +393,10 @@ def test_samples_layout_end_to_end(
         for r in f["related"]
     )
     assert related == [
-        ("live/prod/legacy-db/terragrunt.hcl", "live/prod/legacy-db/terragrunt.hcl", 7, 1),
+        ("live/prod/legacy-db/terragrunt.hcl", "live/prod/legacy-db/terragrunt.hcl", 8, 1),
         ("live/staging/app/terragrunt.hcl", "live/staging/app/terragrunt.hcl", 31, 5),
         ("terragrunt.hcl", "live/prod/app/terragrunt.hcl", 11, 1),  # the child's iam_role
-        ("terragrunt.hcl", "terragrunt.hcl", 35, 9),  # role_arn inside the <<- heredoc
-        ("terragrunt.hcl", "terragrunt.hcl", 35, 9),  # (root and inherited by live/prod/app)
+        ("terragrunt.hcl", "terragrunt.hcl", 36, 9),  # role_arn inside the <<- heredoc
     ]
     assert all("ambient" not in f["message"] for f in result["findings"])
 
@@ -417,7 +416,7 @@ def test_inherited_iam_role_end_to_end(
         1,
     )
     assert [(r["line"], r["column"]) for r in finding["related"]] == [(18, 9)]
-    assert "account 111111111111 versus 999999999999" in finding["message"]
+    assert "roles in two accounts (111111111111 versus 999999999999)" in finding["message"]
 
 
 # --------------------------------------------------------------------------- include
@@ -539,6 +538,11 @@ def test_no_merge_strategy_inherits_nothing(tmp_path: Path) -> None:
     assert [a.kind for a in model.attempts] == ["terragrunt"]
 
 
+# The parent's state role under a name that does not say state (a tf-state role beside a
+# deploy role is the deliberate central-state layout, silent).
+ADMIN_ROOT_HCL = ROOT_HCL.replace("role/tf-state", "role/admin")
+
+
 def _al301(capsys: pytest.CaptureFixture[str], *extra: str) -> list[tuple[str, int, int]]:
     main([".", "--no-config", "--format", "json", "--select", "AL301", *extra])
     result = json.loads(capsys.readouterr().out)
@@ -548,9 +552,15 @@ def _al301(capsys: pytest.CaptureFixture[str], *extra: str) -> list[tuple[str, i
 def test_al301_child_iam_role_against_parent_remote_state(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _tree(tmp_path, {"terragrunt.hcl": ROOT_HCL, "live/app/terragrunt.hcl": CHILD_INCLUDE})
+    files = {"terragrunt.hcl": ADMIN_ROOT_HCL, "live/app/terragrunt.hcl": CHILD_INCLUDE}
+    _tree(tmp_path, files)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.chdir(tmp_path)
+    assert main([".", "--no-config", "--select", "AL301", "-q"]) == 1
+    capsys.readouterr()
+    (tmp_path / "terragrunt.hcl").write_text(ROOT_HCL)  # a tf-state role: silent
+    assert _al301(capsys) == []
+    (tmp_path / "terragrunt.hcl").write_text(ADMIN_ROOT_HCL)
     code = main([".", "--no-config", "--format", "json", "--select", "AL301"])
     result = json.loads(capsys.readouterr().out)
     [finding] = result["findings"]
@@ -560,7 +570,7 @@ def test_al301_child_iam_role_against_parent_remote_state(
         ("live/app/terragrunt.hcl", 5, 1)
     ]
     assert "module live/app" in finding["message"]
-    assert "account 111111111111 versus 222222222222" in finding["message"]
+    assert "roles in two accounts (111111111111 versus 222222222222)" in finding["message"]
 
 
 def test_cache_key_covers_the_parent_file(
@@ -568,16 +578,17 @@ def test_cache_key_covers_the_parent_file(
 ) -> None:
     """A warm run after editing only the parent must see the parent's new role."""
     tree = _tree(
-        tmp_path / "tree", {"terragrunt.hcl": ROOT_HCL, "live/app/terragrunt.hcl": CHILD_INCLUDE}
+        tmp_path / "tree",
+        {"terragrunt.hcl": ADMIN_ROOT_HCL, "live/app/terragrunt.hcl": CHILD_INCLUDE},
     )
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.chdir(tree)
     assert _al301(capsys) == [("terragrunt.hcl", 6, 7)]
     assert _al301(capsys) == [("terragrunt.hcl", 6, 7)]  # warm
-    fixed = ROOT_HCL.replace("111111111111:role/tf-state", "222222222222:role/deploy")
+    fixed = ADMIN_ROOT_HCL.replace("111111111111:role/admin", "222222222222:role/deploy")
     (tree / "terragrunt.hcl").write_text(fixed)
     assert _al301(capsys) == []
-    (tree / "terragrunt.hcl").write_text(ROOT_HCL)
+    (tree / "terragrunt.hcl").write_text(ADMIN_ROOT_HCL)
     assert _al301(capsys) == [("terragrunt.hcl", 6, 7)]
     (tree / "terragrunt.hcl").unlink()  # the parent is gone: nothing inherited
     assert _al301(capsys) == []

@@ -1,5 +1,6 @@
-# A unit that predates the shared root: its own state config, written the old way,
-# and an iam_role in another account than the role the state backend assumes.
+# A unit that predates the shared root: its own state config, written the old way and
+# copied from the staging unit, so its backend assumes the db-admin role of the staging
+# account while the iam_role is prod's db-admin.
 terraform {
   source = "../../../modules//db"
 }
@@ -13,7 +14,7 @@ remote_state {
     bucket       = "acme-legacy-state"
     key          = "prod/db/terraform.tfstate"
     region       = "eu-west-1"
-    role_arn     = "arn:aws:iam::111111111111:role/tf-state"
+    role_arn     = "arn:aws:iam::111111111111:role/db-admin"
     session_name = "terragrunt-legacy"
   }
 }
