@@ -85,7 +85,7 @@ _BACKEND_CONFIG_SUFFIXES = (".hcl", ".tfvars", ".tfbackend", ".conf", ".config",
 
 _INI_HINT = re.compile(
     r"^\s*(\[(default|profile\s[^\]]*|sso-session\s[^\]]*)\]"
-    r"|(aws_access_key_id|aws_secret_access_key|role_arn|source_profile|credential_source)\s*=)",
+    r"|(aws_access_key_id|aws_secret_access_key|role_arn|source_profile|credential_source)\s*[=:])",
     re.MULTILINE,
 )
 # Top-level constructs only Terragrunt files have (an ``.hcl`` with none is not claimed).

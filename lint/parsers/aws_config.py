@@ -4,7 +4,9 @@ The oracle is the SDKs' shared profile-parser test suite (copied from smithy-rs 
 ``../shared/vectors/aws-sdk-profiles``). Its rules, in short:
 
 - a line is blank, a comment (``#``/``;`` in column 1), a section header (``[`` in
-  column 1), a continuation (leading space or tab) or a property (``key = value``);
+  column 1), a continuation (leading space or tab) or a property (``key = value``;
+  ``key: value`` too, as botocore's configparser reads it: the AWS CLI accepts it, so it
+  is no error here, although the other SDKs' vectors reject it);
 - in headers a comment may follow the ``]`` directly; in property values only after
   whitespace (``value;x`` keeps the ``;x``), and continuation lines keep comments;
 - keys are lower-cased; keys and section names must match ``[A-Za-z0-9_\\-/.%@:+]+``
@@ -95,7 +97,7 @@ def split_property(line: str) -> tuple[str, str, int] | str:
     """
     text = prepare_line(line, comments_need_whitespace=True)
     lead = len(line) - len(line.lstrip(WHITESPACE))
-    equals = text.find("=")
+    equals = _delimiter(text)
     if equals < 0:
         return "no-equals"
     key = text[:equals].strip(WHITESPACE)
@@ -105,6 +107,15 @@ def split_property(line: str) -> tuple[str, str, int] | str:
         return "no-name"
     offset = lead + equals + 1 + (len(raw_value) - len(raw_value.lstrip(WHITESPACE)))
     return key.lower(), value, offset
+
+
+def _delimiter(text: str) -> int:
+    """Where the key ends: the first ``=``, or botocore's other delimiter ``:`` when it
+    comes first (``role_arn: arn:aws:iam::...``); -1 when there is neither."""
+    equals, colon = text.find("="), text.find(":")
+    if colon >= 0 and (equals < 0 or colon < equals):
+        return colon
+    return equals
 
 
 _PROPERTY_ERRORS = {

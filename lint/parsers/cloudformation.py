@@ -52,7 +52,7 @@ from assume_lint.parsers import per_file
 from assume_lint.parsers.jsonloc import JsonError, parse_json
 from assume_lint.parsers.located import Node
 from assume_lint.parsers.policy import build_trust
-from assume_lint.parsers.yamlloc import YamlError, cfn_long_form, load
+from assume_lint.parsers.yamlloc import MultipleDocuments, YamlError, cfn_long_form, load
 from assume_lint.secrets import mask_text
 from assume_lint.sources import SourceFile
 
@@ -229,6 +229,8 @@ def parse_file(source: SourceFile, supplied: Mapping[str, str | None] | None = N
     """
     model = Model()
     root = load_template(source)
+    if root is None:
+        return model  # a stream of several YAML documents: no template
     if isinstance(root, ParseProblem):
         model.problems.append(root)
         return model
@@ -240,8 +242,9 @@ def parse_file(source: SourceFile, supplied: Mapping[str, str | None] | None = N
     return model
 
 
-def load_template(source: SourceFile) -> Node | ParseProblem:
-    """The template's Node tree: JSON when it starts with ``{``, YAML otherwise."""
+def load_template(source: SourceFile) -> Node | ParseProblem | None:
+    """The template's Node tree: JSON when it starts with ``{``, YAML otherwise; None
+    for a stream of several YAML documents (valid YAML, but CloudFormation reads one)."""
     text = source.text
     if text.lstrip().startswith("{"):
         try:
@@ -251,6 +254,8 @@ def load_template(source: SourceFile) -> Node | ParseProblem:
             return ParseProblem(where, f"invalid JSON: {mask_text(exc.message)}")
     try:
         return load(text, source.rel, schema="yaml11", tag_handler=cfn_long_form)
+    except MultipleDocuments:
+        return None
     except YamlError as exc:
         where = Location(source.rel, exc.line, exc.column)
         return ParseProblem(where, mask_text(exc.message))

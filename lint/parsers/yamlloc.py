@@ -69,6 +69,14 @@ class YamlError(Exception):
         return f"{self.message} (line {self.line}, column {self.column})"
 
 
+class MultipleDocuments(YamlError):
+    """A stream of several documents: valid YAML, but not one workflow or template.
+
+    GitHub rejects it as a workflow (an error there); a CloudFormation parser knows it is
+    no template (a Kubernetes manifest, a docs file) and lets it go silently.
+    """
+
+
 def unknown_tag(tag: str, node: Node) -> Node:
     """Default tag handler: any non-standard tag makes the value unknown.
 
@@ -283,7 +291,9 @@ class _Builder:
     def document(self, event: Any) -> None:
         self.documents += 1
         if self.documents > 1:
-            raise _at(event.start_mark, "expected a single document in the stream")
+            mark = event.start_mark
+            message = "expected a single document in the stream"
+            raise MultipleDocuments(message, mark.line + 1, mark.column + 1)
 
     def open(self, event: Any) -> None:
         empty: Any = {} if isinstance(event, self.yaml.MappingStartEvent) else []

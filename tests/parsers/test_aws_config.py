@@ -284,3 +284,37 @@ def test_huge_file_is_linear() -> None:
 def test_empty_unit() -> None:
     model = parse_unit([])
     assert (model.profiles, model.problems, model.attempts) == ([], [], [])
+
+
+def test_colon_delimited_properties_are_read_like_botocore() -> None:
+    """`key: value` is what botocore's configparser accepts (the AWS CLI reads it)."""
+    from conftest import FIXTURES, lint_fixture
+
+    tree = FIXTURES / "aws_config_colon"
+    assert lint_fixture(tree) == []  # no AL900, no AL206 for the `:` profiles
+    path = tree / ".aws" / "config"
+    model = parse_unit([SourceFile(path, ".aws/config", path.read_text(encoding="utf-8"))])
+    assert model.problems == []
+    deploy = next(p for p in model.profiles if p.name == "deploy")
+    role = deploy.get("role_arn")
+    assert role is not None and role.value == "arn:aws:iam::111111111111:role/deploy"
+    assert (role.location.line, role.location.column) == (7, 11)
+    source = deploy.get("source_profile")
+    assert source is not None and source.value == "default"
+
+
+@pytest.mark.parametrize(
+    ("line", "key", "value"),
+    [
+        ("role_arn: arn:aws:iam::1:role/x", "role_arn", "arn:aws:iam::1:role/x"),
+        ("sso_start_url = https://acme.awsapps.com/start", "sso_start_url",
+         "https://acme.awsapps.com/start"),
+        ("credential_process = tool --opt=a:b", "credential_process", "tool --opt=a:b"),
+        ("region:eu-west-1", "region", "eu-west-1"),
+    ],
+)
+def test_the_first_delimiter_wins(line: str, key: str, value: str) -> None:
+    from assume_lint.parsers.aws_config import split_property
+
+    found = split_property(line)
+    assert not isinstance(found, str) and found[:2] == (key, value)

@@ -315,11 +315,22 @@ def test_malformed_templates_are_parse_problems(
     assert problem.message.startswith(start)
 
 
-def test_second_yaml_document_is_a_problem() -> None:
-    model = parse("Resources: {}\n---\nResources: {}\n")
+def test_a_stream_of_several_documents_is_no_template_and_no_problem() -> None:
+    """Valid YAML is never "a template that cannot be parsed" (AL900): CloudFormation
+    reads one document, so a stream of several is simply not a template."""
+    assert parse("Resources: {}\n---\nResources: {}\n") == Model()
+
+
+def test_multi_document_file_gives_no_finding() -> None:
+    from conftest import FIXTURES, lint_fixture
+
+    assert lint_fixture(FIXTURES / "multi_document") == []
+
+
+def test_a_broken_first_document_is_still_a_problem() -> None:
+    model = parse("Resources: [\n---\nResources: {}\n")
     (problem,) = model.problems
-    assert problem.location.line == 2
-    assert "single document" in problem.message
+    assert problem.message.startswith("invalid YAML")
 
 
 def test_deep_nesting_is_a_problem_not_a_crash() -> None:
