@@ -693,6 +693,8 @@ STRONG_GUARDS = (
     "aws:sourceorgpaths",
 )
 _ARN_KEYS = frozenset({"aws:principalarn", "aws:sourcearn"})
+# Keys every authenticated request carries: ...IfExists on them still binds.
+ALWAYS_PRESENT = frozenset({"aws:principalarn", "aws:principalaccount"})
 _ACCOUNT_KEYS = frozenset({"aws:principalaccount", "aws:sourceaccount"})
 _ORG_ID_KEYS = frozenset({"aws:principalorgid", "aws:sourceorgid"})
 
@@ -733,7 +735,9 @@ def _is_guard(condition: Condition) -> Tri:
     if key not in STRONG_GUARDS:
         return False
     op = parse_operator(condition.operator)
-    if op is None or op.negated or op.if_exists or op.qualifier == "forallvalues":
+    if op is None or op.negated or op.qualifier == "forallvalues":
+        return False
+    if op.if_exists and key not in ALWAYS_PRESENT:
         return False
     if op.family not in ("string", "arn") or not condition.values:
         return False

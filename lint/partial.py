@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
-from assume_lint.arn import literal_role_arn
+from assume_lint.arn import parse_role_arn
 from assume_lint.config import Config
 from assume_lint.fileio import read_regular
 from assume_lint.model import Model
@@ -33,10 +33,10 @@ def missing_roles(model: Model) -> set[str]:
     """Names of the roles that callers name (by a resolved ARN) and the model lacks."""
     names: set[str] = set()
     for attempt in model.attempts:
-        arn = literal_role_arn(attempt.role_arn.value) if attempt.role_arn else None
+        arn = parse_role_arn(attempt.role_arn.pattern) if attempt.role_arn else None
         if arn is None or attempt.role_arn is None:
             continue
-        if find_role(model, attempt.role_arn.value) is None:
+        if find_role(model, attempt.role_arn.pattern) is None:
             names.add(arn.name)
     return names
 

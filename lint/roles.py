@@ -6,7 +6,11 @@ role it assumes by ARN. The role may be defined in the same tree: a Terraform
 the definition's ARN is known, the match is by ARN identity (partition, account and the
 role name, which IAM compares case-insensitively and independently of the path). When
 only the role's name is known (a Terraform role whose account depends on the provider),
-the match is by name, provided the definition's account is unknown or the same. Two
+the match is by name, provided the definition's account is unknown or the same. A caller
+whose ARN is partly known (``arn:${local.partition}:iam::111111111111:role/deploy``) is
+matched by its known parts (:mod:`assume_lint.arn`) when only its partition or path is
+unknown; an unknown account or role name decides which role it is (another account's
+role of the same name is not the tree's), so such a caller matches nothing. Two
 candidate definitions (the same name in two modules) are ambiguous: no match, so no
 finding, because "unknown means silent".
 
@@ -18,12 +22,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assume_lint.arn import RoleArn, literal_role_arn
-from assume_lint.model import Model, Role
+from assume_lint.arn import RoleArn, could_equal, literal_role_arn, parse_role_arn
+from assume_lint.model import HOLE, Model, Role
 
 
 def _definition_arn(role: Role) -> RoleArn | None:
     return literal_role_arn(role.arn)
+
+
+def _could_be(defined: RoleArn, wanted: RoleArn) -> bool:
+    """A definition with a known ARN that a partly known caller ARN may name."""
+    pairs = zip(defined.identity, wanted.identity, strict=True)
+    return all(could_equal(a, b) for a, b in pairs)
 
 
 def _same_by_name(role: Role, wanted: RoleArn) -> bool:
@@ -42,6 +52,7 @@ class _RoleIndex:
     size: int
     by_identity: dict[object, list[Role]]
     by_name: dict[str, list[Role]]
+    defined_by_name: dict[str, list[tuple[RoleArn, Role]]]
 
 
 _INDEXES: dict[int, _RoleIndex] = {}
@@ -55,13 +66,15 @@ def _index(model: Model) -> _RoleIndex:
         return cached
     by_identity: dict[object, list[Role]] = {}
     by_name: dict[str, list[Role]] = {}
+    defined_by_name: dict[str, list[tuple[RoleArn, Role]]] = {}
     for role in model.roles:
         defined = _definition_arn(role)
         if defined is not None:
             by_identity.setdefault(defined.identity, []).append(role)
+            defined_by_name.setdefault(defined.name.lower(), []).append((defined, role))
         elif role.name is not None:
             by_name.setdefault(role.name.lower(), []).append(role)
-    index = _RoleIndex(model.roles, len(model.roles), by_identity, by_name)
+    index = _RoleIndex(model.roles, len(model.roles), by_identity, by_name, defined_by_name)
     _INDEXES.clear()  # one model at a time: no growth across runs in one process
     _INDEXES[id(model.roles)] = index
     return index
@@ -71,11 +84,14 @@ def find_role_variants(model: Model, arn_text: str | None) -> list[Role]:
     """Every evaluated variant of the one in-tree role that ``arn_text`` names (a
     CloudFormation role under each ``Fn::If`` branch, its defaults and their witness);
     empty when no role or several different roles match."""
-    wanted = literal_role_arn(arn_text)
-    if wanted is None:
-        return []
+    wanted = parse_role_arn(arn_text)
+    if wanted is None or HOLE in wanted.name or HOLE in wanted.account:
+        return []  # the unknown account or name decides which role it is
     index = _index(model)
-    found = index.by_identity.get(wanted.identity, [])
+    found = index.by_identity.get(wanted.identity, []) if wanted.known else []
+    if not wanted.known:  # only the partition or the path is unknown
+        found = [r for arn, r in index.defined_by_name.get(wanted.name.lower(), [])
+                 if _could_be(arn, wanted)]
     if not found:
         found = [r for r in index.by_name.get(wanted.name.lower(), []) if _same_by_name(r, wanted)]
     if len(found) == 1:

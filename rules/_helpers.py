@@ -9,25 +9,32 @@ what lets AL103 promise never to report what AL102 reports.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 
-from assume_lint.arn import iam_resource, is_account_id
+from assume_lint.arn import iam_resource, is_account_id, parse_arn
 from assume_lint.conditions import (
+    ALWAYS_PRESENT,
     ASSUME_ACTIONS,
     ASSUME_ROLE,
     allows_without_mfa,
+    conditions_on,
     deny_blocks_without_external_id,
     deny_blocks_without_mfa,
     effective_mfa,
     glob_match,
+    glob_tokens,
     grants_action,
     is_allow,
+    is_wildcard_only,
+    parse_operator,
+    patterns_intersect,
     requires_external_id,
     tri_or,
 )
 from assume_lint.conditions import Tri as Tri
 from assume_lint.findings import Location
-from assume_lint.model import Model, Principal, Role, Statement
+from assume_lint.model import HOLE, Condition, Model, Principal, Role, Statement
 from assume_lint.registry import RuleContext
 
 __all__ = [
@@ -39,13 +46,20 @@ __all__ = [
     "external_id_enforced",
     "hit_key",
     "iam_user_account",
+    "iam_user_text",
+    "may_match_any_glob",
+    "shown",
     "is_foreign_account_root",
     "matches_any_glob",
     "mfa_enforced",
     "own_accounts",
     "related",
+    "weak_conditions",
+    "weak_note",
 ]
 
+_PARTITION_OR_HOLE = re.compile(r"^(?:aws(?:-[a-z]+)*|.*" + HOLE + r".*)$")
+_ACCOUNT_OR_HOLE = re.compile(r"^(?:\d{12}|[\d" + HOLE + r"]*" + HOLE + r"[\d" + HOLE + r"]*)$")
 
 
 def account_root_of(principal: Principal) -> str | None:
@@ -65,6 +79,49 @@ def iam_user_account(principal: Principal) -> str | None:
         return None
     user = iam_resource(principal.value, "user")
     return user[0] if user is not None and is_account_id(user[0]) else None
+
+
+def iam_user_text(principal: Principal) -> str | None:
+    """The ARN text (literal or partly known) of a principal that is certainly an IAM
+    user, whatever its unknown parts: ``arn:<?>:iam::<?>:user/admin`` (Terraform's
+    ``aws_iam_user.admin.arn``) is a user of some account; None otherwise."""
+    if principal.kind != "AWS" or principal.pattern is None:
+        return None
+    text = principal.pattern.strip()
+    arn = parse_arn(text)
+    if arn is None or arn.service != "iam" or arn.region or not arn.resource.startswith("user/"):
+        return None
+    if not _PARTITION_OR_HOLE.match(arn.partition) or not _ACCOUNT_OR_HOLE.match(arn.account):
+        return None
+    return text
+
+
+def shown(text: str) -> str:
+    """A partly known value for messages: each unknown part as ``<?>``."""
+    return text.replace(HOLE, "<?>")
+
+
+def globs_intersect(a: str, b: str) -> bool:
+    """Is there a string that both ``*``/``?`` globs match?"""
+    return patterns_intersect(glob_tokens(a), glob_tokens(b))
+
+
+def may_match_any_glob(text: str, patterns: Sequence[str]) -> bool:
+    """Could a partly known ``text`` match one of the ``*``/``?`` globs? Exact for
+    literals; for a partly known ARN, True means "cannot rule it out": the glob and the
+    value are intersected segment by segment (an unknown part never spans an ARN's
+    ``:``, see :mod:`assume_lint.arn`), or as a whole when the glob is no six-part ARN."""
+    if HOLE not in text:
+        return matches_any_glob(text, patterns)
+    parts = text.replace(HOLE, "*").split(":", 5)
+    for pattern in patterns:
+        globs = pattern.split(":", 5)
+        if len(globs) == len(parts) == 6:
+            if all(globs_intersect(g, p) for g, p in zip(globs, parts, strict=True)):
+                return True
+        elif globs_intersect(pattern, ":".join(parts)):
+            return True
+    return False
 
 
 def own_accounts(role: Role, ctx: RuleContext) -> frozenset[str]:
@@ -132,3 +189,51 @@ def related(role: Role, statement: Statement, where: Location) -> tuple[Location
         out.append(statement.location)
     out.extend(loc for loc in role.related if loc != where and loc not in out)
     return tuple(out)
+# --------------------------------------------------------------------------- messages
+
+
+def _weak_reason(condition: Condition) -> str | None:
+    """Why a condition that is written does not bind, or None (it binds, or unknown)."""
+    op = parse_operator(condition.operator)
+    values = condition.values
+    if op is None or not values or any(value is None for value in values):
+        return None
+    if op.negated:
+        return "a negated operator admits every value it does not name"
+    if op.if_exists and condition.key.strip().lower() not in ALWAYS_PRESENT:
+        return "...IfExists passes when the request does not carry the key"
+    if op.qualifier == "forallvalues":
+        return "ForAllValues passes when the request does not carry the key"
+    key = condition.key.strip().lower()
+    if key == "aws:multifactorauthpresent":
+        if op.base == "null":
+            return "Null only tests whether the key is present"
+        if any(str(v).strip().lower() != "true" for v in values):
+            return "it admits sessions without MFA"
+        return None
+    if key == "aws:multifactorauthage" and op.base.startswith("numericgreater"):
+        return "a lower bound on the age admits old sessions"
+    wild = next((str(v) for v in values if is_wildcard_only(condition.key, str(v))), None)
+    if wild is not None:
+        return f"{wild!r} matches anybody's value"
+    return None
+
+
+def weak_conditions(statement: Statement, keys: Sequence[str]) -> list[tuple[Condition, str]]:
+    """The conditions on ``keys`` that are written but do not bind, each with why: rules
+    must not tell a user to add a condition that is there, but say what is wrong with it."""
+    found: list[tuple[Condition, str]] = []
+    for key in keys:
+        for condition in conditions_on(statement, key):
+            reason = _weak_reason(condition)
+            if reason is not None:
+                found.append((condition, reason))
+    return found
+
+
+def weak_note(weak: Sequence[tuple[Condition, str]]) -> str:
+    """`` (its StringLike aws:PrincipalArn condition does not bind: ...)`` or ``""``."""
+    if not weak:
+        return ""
+    condition, reason = weak[0]
+    return f" (its {condition.operator} {condition.key} condition does not bind: {reason})"

@@ -36,6 +36,10 @@ def is_unique_id(value: str) -> bool:
 def arn_problem(value: str) -> str | None:
     """Why ``value`` (a principal written as an ARN) is malformed, or None when fine."""
     text = value.strip()
+    parts = text.split(":", 5)
+    if len(parts) == 6 and parts[2] in ("iam", "sts") and not is_account_id(parts[4]):
+        # six parts: the ARN's shape is right, its account field is not (a placeholder?)
+        return f"has the account {parts[4]!r}; it must be a 12-digit account id"
     if not is_wellformed_arn(text):
         return (
             "is not a valid ARN (expected arn:<partition>:<service>:<region>:<account>:<resource>)"

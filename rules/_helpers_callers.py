@@ -1,5 +1,7 @@
 """Shared predicates for the caller-side rules (AL2xx) and the backend/provider check (AL301).
 
+Role ARNs are parsed and compared by :mod:`assume_lint.arn` (partly known values included).
+
 Kept apart from ``_helpers`` (the trust-side predicates) so the two areas can grow
 without editing the same file. Everything here is a pure function of strings and model
 objects: no I/O, no parser knowledge.

@@ -106,9 +106,9 @@ def matched_callers(model: Model) -> Iterator[Match]:
     """Every caller whose role is defined (unambiguously, with a known trust) in the tree
     and has at least one statement that could admit it."""
     for attempt in model.attempts:
-        if attempt.role_arn is None or not attempt.role_arn.known or attempt.refused:
+        if attempt.role_arn is None or attempt.role_arn.pattern is None or attempt.refused:
             continue  # a command its own tool refuses never reaches the trust
-        for role in find_role_variants(model, attempt.role_arn.value):
+        for role in find_role_variants(model, attempt.role_arn.pattern):
             if not role.trust_known or not role.statements:
                 continue
             action = caller_action(model, attempt)

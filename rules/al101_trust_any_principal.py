@@ -40,11 +40,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assume_lint.conditions import constrains_principal, deny_guard, guard_unknown
+from assume_lint.conditions import (
+    STRONG_GUARDS,
+    constrains_principal,
+    deny_guard,
+    guard_unknown,
+)
 from assume_lint.findings import Hit, Location, Severity
 from assume_lint.model import Model, Role, Statement
 from assume_lint.registry import RuleContext, RuleMeta
-from assume_lint.rules._helpers import ASSUME_ACTIONS, allow_statements, hit_key, related
+from assume_lint.rules._helpers import (
+    ASSUME_ACTIONS,
+    allow_statements,
+    hit_key,
+    related,
+    weak_conditions,
+    weak_note,
+)
 
 RULE = RuleMeta(
     id="AL101",
@@ -83,13 +95,21 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
         if found is None or _guarded(role, statement):
             continue
         location, who = found
-        yield Hit(
-            location=location,
-            message=(
+        weak = weak_conditions(statement, STRONG_GUARDS)
+        if weak:
+            detail = (
+                f"Role {role.label} trusts {who}{weak_note(weak)}; name your organization, "
+                "accounts or the exact identities, or restrict the principal"
+            )
+        else:
+            detail = (
                 f"Role {role.label} trusts {who} with no aws:PrincipalOrgID, "
                 "aws:PrincipalAccount or aws:PrincipalArn guard; restrict the principal "
                 "or add one"
-            ),
+            )
+        yield Hit(
+            location=location,
+            message=detail,
             key=hit_key(role, statement),
             variant=role.variant,
             related=related(role, statement, location),

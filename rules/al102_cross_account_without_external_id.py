@@ -54,6 +54,8 @@ from assume_lint.rules._helpers import (
     is_foreign_account_root,
     mfa_enforced,
     related,
+    weak_conditions,
+    weak_note,
 )
 
 RULE = RuleMeta(
@@ -65,6 +67,14 @@ RULE = RuleMeta(
 )
 
 _ORG_GUARDS = frozenset({"aws:principalorgid", "aws:principalorgpaths"})
+_GUARD_KEYS = (
+    "sts:ExternalId",
+    "aws:MultiFactorAuthPresent",
+    "aws:MultiFactorAuthAge",
+    "aws:PrincipalOrgID",
+    "aws:PrincipalOrgPaths",
+    "aws:PrincipalArn",
+)
 
 
 def _protected(role: Role, statement: Statement, principal: Principal) -> bool:
@@ -88,13 +98,16 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
             if _protected(role, statement, principal):
                 continue
             account = account_root_of(principal)
+            weak = weak_conditions(statement, _GUARD_KEYS)
+            what = "binding " if weak else ""
             yield Hit(
                 location=principal.location,
                 message=(
                     f"Role {role.label} trusts account {account} (not one of your own "
-                    "accounts) with no sts:ExternalId, MFA, aws:PrincipalOrgID or "
-                    "aws:PrincipalArn condition; require the vendor's ExternalId, trust "
-                    "the exact caller role ARN, or list the account under [trusted] accounts"
+                    f"accounts) with no {what}sts:ExternalId, MFA, aws:PrincipalOrgID or "
+                    f"aws:PrincipalArn condition{weak_note(weak)}; require the vendor's "
+                    "ExternalId, trust the exact caller role ARN, or list the account under "
+                    "[trusted] accounts"
                 ),
                 key=hit_key(role, statement, account if len(foreign) > 1 else None),
                 variant=role.variant,

@@ -51,12 +51,15 @@ from assume_lint.rules._helpers import (
     allow_statements,
     external_id_enforced,
     hit_key,
-    iam_user_account,
+    iam_user_text,
     is_foreign_account_root,
-    matches_any_glob,
+    may_match_any_glob,
     mfa_enforced,
     own_accounts,
     related,
+    shown,
+    weak_conditions,
+    weak_note,
 )
 
 RULE = RuleMeta(
@@ -69,6 +72,9 @@ RULE = RuleMeta(
 )
 
 
+_MFA_KEYS = ("aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge")
+
+
 def _exempt_patterns(ctx: RuleContext) -> tuple[str, ...]:
     raw = ctx.options.get("mfa-exempt-principals", [])
     if isinstance(raw, str):
@@ -78,8 +84,9 @@ def _exempt_patterns(ctx: RuleContext) -> tuple[str, ...]:
 
 def _human(role: Role, principal: Principal, ctx: RuleContext) -> str | None:
     """A description of a human-capable principal, or None."""
-    if iam_user_account(principal) is not None:
-        return f"IAM user {principal.value}"
+    user = iam_user_text(principal)
+    if user is not None:  # a user of any account, its ARN literal or partly known
+        return f"IAM user {shown(user)}"
     account = account_root_of(principal)
     if account is not None and account in own_accounts(role, ctx):
         return f"every identity of account {account}"
@@ -89,7 +96,8 @@ def _human(role: Role, principal: Principal, ctx: RuleContext) -> str | None:
 def _needs_report(
     role: Role, statement: Statement, principal: Principal, exempt: Sequence[str]
 ) -> bool:
-    if principal.value is None or matches_any_glob(principal.value, exempt):
+    text = principal.pattern
+    if text is None or may_match_any_glob(text, exempt):
         return False
     if mfa_enforced(role, statement, principal) is not False:
         return False
@@ -110,11 +118,15 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
         for principal, who in humans:
             if not _needs_report(role, statement, principal, exempt):
                 continue
+            weak = weak_conditions(statement, _MFA_KEYS)
+            fix = "use" if weak else "add"
+            place = "instead" if weak else "to the trust statement"
             yield Hit(
                 location=principal.location,
                 message=(
-                    f"Role {role.label} can be assumed by {who} without MFA; add "
-                    'Bool aws:MultiFactorAuthPresent "true" to the trust statement, or list '
+                    f"Role {role.label} can be assumed by {who} without MFA"
+                    f"{weak_note(weak)}; {fix} "
+                    f'Bool aws:MultiFactorAuthPresent "true" {place}, or list '
                     "automation users under mfa-exempt-principals"
                 ),
                 key=hit_key(role, statement, principal.value if len(humans) > 1 else None),

@@ -21,7 +21,10 @@ Reports, each at its own element:
   so the condition never matches.
 
 A missing `Version` alone is accepted by IAM (it applies 2008-10-17): AL110 notes it at
-low severity.
+low severity. An `Effect` written in another case (`"allow"`) is noted at low severity
+only: AWS documents the value as case sensitive, but IAM evidently accepts it (AWS's own
+Control Tower Account Factory deploys such a role), and every other rule reads it as
+`Allow`.
 
 ## Why is this bad?
 IAM refuses to save most of these policies (`MalformedPolicyDocument`), so a Terraform
@@ -47,6 +50,8 @@ Use instead:
 - AWS IAM User Guide: IAM JSON policy element reference (Version, Principal).
 - AWS IAM User Guide: Role trust policies and unique identifiers of deleted principals.
 - IAM Access Analyzer policy checks: MISMATCHED_ACTION_FOR_PRINCIPAL.
+- [AWS IAM User Guide: IAM JSON policy elements: Effect](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_effect.html)
+  ("The Effect value is case sensitive").
 """
 
 from __future__ import annotations
@@ -61,7 +66,7 @@ from assume_lint.conditions import ASSUME_ROLE_WITH_WEB_IDENTITY as WEB
 from assume_lint.conditions import action_matches
 from assume_lint.findings import Hit, Location, Severity
 from assume_lint.model import Model, Principal, Role, Statement
-from assume_lint.registry import RuleContext, RuleMeta
+from assume_lint.registry import Grade, RuleContext, RuleMeta
 from assume_lint.rules._helpers import hit_key
 from assume_lint.rules._helpers_arn import arn_problem, aws_principal_problem
 from assume_lint.rules._helpers_oidc import is_saml_principal, is_web_identity_principal
@@ -73,6 +78,11 @@ RULE = RuleMeta(
     summary="A trust policy AWS would reject or that silently cannot work",
     severity=Severity.HIGH,
     tags=("correctness", "trust"),
+    grades=(
+        Grade(Severity.HIGH, "IAM rejects the policy, or a part of it silently cannot work"),
+        Grade(Severity.LOW, "an Effect written in another case: AWS documents the value as "
+              "case sensitive, though IAM accepts it"),
+    ),
 )
 
 
@@ -117,8 +127,8 @@ def _variable_hits(role: Role, why: str) -> Iterator[Hit]:
 
 def _principal_problem(principal: Principal) -> str | None:
     value = principal.value
-    if value is None:
-        return None
+    if value is None or "${" in value:
+        return None  # unresolved, or a template placeholder (`${account_id}`): unknown
     if principal.kind == "AWS":
         return aws_principal_problem(value)
     if principal.kind == "Federated" and value.strip().lower().startswith("arn:"):
@@ -159,7 +169,26 @@ def _mismatch(statement: Statement, principal: Principal) -> str | None:
     return None
 
 
+def _effect_case(role: Role, statement: Statement) -> Hit | None:
+    effect = statement.effect
+    if effect is None or effect in ("Allow", "Deny") or effect.lower() not in ("allow", "deny"):
+        return None
+    return Hit(
+        location=statement.location,
+        message=(
+            f"Role {role.label}: statement {statement.label} writes Effect {effect!r}; AWS "
+            f"documents the value as case sensitive: write {effect.capitalize()!r}"
+        ),
+        key=hit_key(role, statement, "Effect-case"),
+        variant=role.variant,
+        severity=Severity.LOW,
+    )
+
+
 def _statement_hits(role: Role, statement: Statement) -> Iterator[Hit]:
+    case = _effect_case(role, statement)
+    if case is not None:
+        yield case
     for principal in statement.principals:
         problem = _principal_problem(principal)
         if problem is not None:

@@ -68,6 +68,16 @@ _SESSION_FIELD = {
 }
 
 
+# kind -> the generic name the tool gives the session instead
+_DEFAULT_NAME = {
+    "provider": "aws-go-sdk-<timestamp>",
+    "backend": "aws-go-sdk-<timestamp>",
+    "remote-state": "aws-go-sdk-<timestamp>",
+    "profile": "botocore-session-<timestamp>",
+    "terragrunt": "terragrunt-<timestamp>",
+}
+
+
 def _missing(attempt: AssumeAttempt) -> bool:
     return (
         attempt.kind in _SESSION_FIELD
@@ -103,7 +113,8 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
         yield Hit(
             location=attempt.location,
             message=(
-                f"{caller} assumes {role_arn_label(attempt)} with no session name: set "
+                f"{caller} assumes {role_arn_label(attempt)} with no session name, so the "
+                f"session gets a generic one ({_DEFAULT_NAME[attempt.kind]}): set "
                 f"{_SESSION_FIELD[attempt.kind]} so CloudTrail can attribute the session"
             ),
             key=attempt.address,

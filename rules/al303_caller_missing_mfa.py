@@ -6,15 +6,17 @@ tree (by ARN, or by role name and account). Reports at the caller's `role_arn` w
 every trust statement that could admit the caller enforces MFA (`Bool
 aws:MultiFactorAuthPresent "true"`, `NumericLessThan aws:MultiFactorAuthAge`, or a
 condition block that no request without MFA satisfies; or a Deny that refuses requests
-without MFA) and the caller has no way to present it: an AWS profile without
-`mfa_serial`, a Terraform provider or backend, a Terragrunt `iam_role`, or a workflow
-step. The trust statements are attached as related locations. An unresolved
+without MFA) and the caller certainly cannot present it: an AWS profile without
+`mfa_serial`, a Terraform provider, backend or remote state whose source credentials are
+access keys written in its own block (`access_key`, literal or from a variable), an
+`aws sts assume-role` command without `--serial-number`, or a workflow step. The trust
+statements are attached as related locations. An unresolved
 `mfa_serial` or condition is silent.
 
-Terraform and Terragrunt cannot prompt for an MFA code. They succeed only when the
-credentials they start from are themselves an MFA session (for example under
-`aws-vault exec`); if that is how the module is meant to run, suppress the finding with
-that reason.
+Terraform and Terragrunt cannot prompt for an MFA code, but the credentials they start
+from may themselves be an MFA session (`aws-vault exec`, `aws sts get-session-token`):
+a provider, backend or Terragrunt `iam_role` on the runner's own credentials is unknown,
+and silent.
 
 ## Why is this bad?
 The call is denied. For automation the usual "fix" is to weaken the trust (drop the
@@ -59,14 +61,14 @@ RULE = RuleMeta(
     tags=("consistency", "mfa"),
 )
 
-# Callers that have no way to answer an MFA challenge.
-NO_MFA_KINDS = {
-    "provider": "a Terraform provider cannot prompt for an MFA code",
-    "backend": "a Terraform backend cannot prompt for an MFA code",
-    "remote-state": "a Terraform remote state cannot prompt for an MFA code",
-    "terragrunt": "Terragrunt's iam_role cannot prompt for an MFA code",
-    "workflow": "a workflow has no MFA device",
+# Callers that have no way to answer an MFA challenge when their source credentials are
+# access keys written in their own block (long-term keys carry no MFA).
+KEYED_KINDS = {
+    "provider": "the Terraform provider starts from access keys and cannot prompt for MFA",
+    "backend": "the Terraform backend starts from access keys and cannot prompt for MFA",
+    "remote-state": "the remote state starts from access keys and cannot prompt for MFA",
 }
+WORKFLOW = "a workflow has no MFA device"
 
 
 def _statement_requires_mfa(statement: Statement) -> bool:
@@ -88,7 +90,11 @@ def _why_not(attempt: AssumeAttempt) -> str | None:
         if attempt.mfa_serial is not None:
             return None
         return "the command passes no --serial-number and --token-code"
-    return NO_MFA_KINDS.get(attempt.kind)
+    if attempt.kind == "workflow":
+        return WORKFLOW
+    if attempt.static_keys:
+        return KEYED_KINDS.get(attempt.kind)
+    return None  # the runner's own credentials may be an MFA session: unknown
 
 
 def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:

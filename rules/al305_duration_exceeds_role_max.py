@@ -75,14 +75,14 @@ def _role_max(role: Role) -> tuple[float, Location] | None:
 def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
     """One hit per caller whose requested duration exceeds the in-tree role's maximum."""
     for attempt in model.attempts:
-        if attempt.duration is None or attempt.role_arn is None or not attempt.role_arn.known:
+        if attempt.duration is None or attempt.role_arn is None:
             continue
         if attempt.refused:
             continue  # a command its own tool refuses never reaches STS
         requested = parse_duration(attempt.duration.value)
         if requested is None:
             continue
-        for role in find_role_variants(model, attempt.role_arn.value):
+        for role in find_role_variants(model, attempt.role_arn.pattern):
             yield from _exceeds(attempt, role, requested)
 
 

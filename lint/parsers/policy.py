@@ -265,6 +265,8 @@ def _effect(node: Node | None, prefix: str, problems: list[Problem]) -> str | No
     if node is None or not node.known:
         return None
     text = _scalar_text(node)
+    if isinstance(node.value, str) and text is not None and text.lower() in ("allow", "deny"):
+        return text  # "allow": IAM evidently accepts it (AWS deploys it); AL109 notes it
     if not isinstance(node.value, str) or text not in EFFECTS:
         shown = repr(text) if isinstance(node.value, str) else _kind(node)
         problems.append((node.location, f'{prefix}Effect must be "Allow" or "Deny", not {shown}'))

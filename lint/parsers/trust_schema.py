@@ -51,6 +51,7 @@ PRINCIPAL_KINDS = {k.lower(): k for k in ("AWS", "Service", "Federated", "Canoni
 
 # The canonical spellings of element names (IAM matches them case-insensitively).
 _TOP = {n.lower(): n for n in TOP_ELEMENTS}
+_EFFECTS = {"allow": "Allow", "deny": "Deny"}
 _STATEMENT = {n.lower(): n for n in STATEMENT_ELEMENTS}
 _PRINCIPAL = PRINCIPAL_KINDS
 _UNKNOWN = object()
@@ -146,6 +147,8 @@ def convert(root: Node) -> tuple[Any, dict[Path, Node], set[Path]]:
             if value is _UNKNOWN:
                 unknown.add(path)
                 value = "${unknown}"
+            elif path[-1:] == ("Effect",) and isinstance(value, str):
+                value = _EFFECTS.get(value.lower(), value)  # "allow": AL109's low note
             parent[slot] = value
     return holder.get("root"), index, unknown
 

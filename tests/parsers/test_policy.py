@@ -304,8 +304,10 @@ def test_missing_statement_elements_and_resource() -> None:
         ),
         (5, 82, "statement #1: 'Action' is given more than once"),
         (5, 68, "statement #1: Action must be a string or a list of strings, not a number"),
-        (5, 12, 'statement #1: Effect must be "Allow" or "Deny", not \'allow\''),
+        # "allow" is no structure error: IAM accepts it (AL109 notes the case, at low)
     ]
+    doc = _build(_policy('{"Effect": "Permit", "Principal": "*", "Action": "sts:AssumeRole"}'))
+    assert _problems(doc)[0][2] == 'statement #0: Effect must be "Allow" or "Deny", not \'Permit\''
 
 
 def test_duplicate_keys_and_unknown_top_element() -> None:

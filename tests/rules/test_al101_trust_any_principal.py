@@ -162,3 +162,28 @@ def test_one_hit_per_statement_and_per_role() -> None:
         ("t.json", 7, "aws_iam_role.deploy/#1"),
         ("b.json", 20, "b.json/#0"),
     ]
+
+
+def _message(*conds: Condition) -> str:
+    [hit] = rule.check(model([one(*conds)]), RuleContext())
+    return hit.message
+
+
+def test_message_describes_a_guard_that_is_there_but_does_not_bind() -> None:
+    """Never "no aws:PrincipalArn guard" when an ArnLike guard on it is written."""
+    weak = _message(cond("ArnLike", "aws:PrincipalArn", "arn:aws:iam::*:role/deploy", line=6))
+    assert "no aws:PrincipalOrgID" not in weak
+    assert (
+        "its ArnLike aws:PrincipalArn condition does not bind: 'arn:aws:iam::*:role/deploy' "
+        "matches anybody's value" in weak
+    )
+    assert "with no aws:PrincipalOrgID, aws:PrincipalAccount or aws:PrincipalArn" in _message()
+
+
+def test_if_exists_on_a_key_every_request_carries_still_guards() -> None:
+    arn = "arn:aws:iam::111111111111:role/deploy"
+    assert run(model([one(cond("ArnLikeIfExists", "aws:PrincipalArn", arn))])) == []
+    # aws:PrincipalOrgID is absent for principals outside any organization: not a guard
+    org = cond("StringEqualsIfExists", "aws:PrincipalOrgID", "o-abc123defg")
+    assert run(model([one(org)])) == [("AL101", 4)]
+    assert "...IfExists passes when the request does not carry the key" in _message(org)

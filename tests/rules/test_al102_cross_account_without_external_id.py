@@ -145,3 +145,21 @@ def test_single_principal_key() -> None:
     assert [(h.location.line, h.location.column, h.key) for h in hits] == [
         (4, 9, "aws_iam_role.deploy/#0")
     ]
+
+
+def test_message_names_a_written_external_id_that_does_not_bind() -> None:
+    weak = cond("StringEqualsIfExists", "sts:ExternalId", "a1b2c3d4e5f6", line=6)
+    [hit] = rule.check(model([one(weak)]), CTX)
+    assert "with no binding sts:ExternalId" in hit.message
+    assert "its StringEqualsIfExists sts:ExternalId condition does not bind" in hit.message
+    [plain] = rule.check(model([one()]), CTX)
+    assert "with no sts:ExternalId, MFA" in plain.message and "binding" not in plain.message
+
+
+def test_a_partly_known_account_is_unknown() -> None:
+    """arn:aws:iam::${var.vendor_account}:root: whose account it is decides, so silent."""
+    from assume_lint.findings import Location
+    from assume_lint.model import Principal
+
+    who = Principal("AWS", None, Location("main.tf", 4, 9), partial="arn:aws:iam::\ue000:root")
+    assert run(model([role(statement(principals=[who], line=2))])) == []

@@ -182,3 +182,49 @@ def test_hit_details() -> None:
         'Bool aws:MultiFactorAuthPresent "true" to the trust statement, or list automation '
         "users under mfa-exempt-principals"
     )
+
+
+def test_message_says_what_is_wrong_with_a_written_mfa_condition() -> None:
+    weak = cond("BoolIfExists", "aws:MultiFactorAuthPresent", "true", line=6)
+    stmt = statement(principals=[principal(f"arn:aws:iam::{OWN}:user/alice", line=4)],
+                     conditions=[weak], line=2)
+    [hit] = rule.check(model([role(stmt)]), CTX)
+    assert "its BoolIfExists aws:MultiFactorAuthPresent condition does not bind" in hit.message
+    assert 'use Bool aws:MultiFactorAuthPresent "true" instead' in hit.message
+    assert " add " not in hit.message
+
+
+# --------------------------------------------------------------------------- partly known users
+# Terraform's aws_iam_user.admin.arn evaluates to arn:<?>:iam::<?>:user/admin (issue 14):
+# an IAM user of some account, whatever the unknown parts (lead's decision on issue 13).
+
+H = "\ue000"
+
+
+def _user(partial: str) -> Model:
+    from assume_lint.findings import Location
+    from assume_lint.model import Principal
+
+    who = Principal("AWS", None, Location("main.tf", 4, 9), partial=partial)
+    return model([role(statement(principals=[who], line=2))])
+
+
+def test_partly_known_user_arn_is_a_user_without_mfa() -> None:
+    found = list(rule.check(_user(f"arn:{H}:iam::{H}:user/admin"), CTX))
+    assert [(h.location.line, h.location.column) for h in found] == [(4, 9)]
+    assert "IAM user arn:<?>:iam::<?>:user/admin" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("partial", "exempt", "expected"),
+    [
+        (f"arn:{H}:iam::{H}:user/admin", ["arn:aws:iam::*:user/ci-*"], 1),  # cannot match
+        (f"arn:{H}:iam::{H}:user/admin", ["arn:aws:iam::*:user/*"], 0),  # may match
+        (f"arn:{H}:iam::{H}:user/{H}", ["arn:aws:iam::*:user/ci-*"], 0),  # unknown name
+        (f"arn:{H}:iam::{H}:role/admin", [], 0),  # a role, not a user
+        (f"{H}", [], 0),  # nothing known
+    ],
+)
+def test_partly_known_users_and_exemptions(partial: str, exempt: list[str], expected: int) -> None:
+    ctx = RuleContext(options={"mfa-exempt-principals": exempt}, trusted=CTX.trusted)
+    assert len(list(rule.check(_user(partial), ctx))) == expected

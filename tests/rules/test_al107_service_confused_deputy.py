@@ -60,6 +60,38 @@ CASES = [
         (cond("StringEquals", "aws:SourceAccount", None),),
         [],
     ),
+    # ...IfExists: the service sends the key when it acts for a resource (issue 13)
+    (
+        "IfExists source account",
+        "codepipeline.amazonaws.com",
+        (cond("StringEqualsIfExists", "aws:SourceAccount", "111111111111"),),
+        [],
+    ),
+    (
+        "IfExists source arn list",
+        "cloudformation.amazonaws.com",
+        (cond("ArnLikeIfExists", "aws:SourceArn", "arn:aws:cloudformation:*:111111111111:*",
+              None),),
+        [],
+    ),
+    (
+        "IfExists with only a wildcard still names nobody",
+        "codepipeline.amazonaws.com",
+        (cond("StringLikeIfExists", "aws:SourceAccount", "*"),),
+        [("AL107", 4)],
+    ),
+    (
+        "documented ExternalId guard (Cognito SMS role)",
+        "cognito-idp.amazonaws.com",
+        (cond("StringEquals", "sts:ExternalId", "5f0c4b8e-3c8d-4c55-9a8f-1f2e3d4c5b6a"),),
+        [],
+    ),
+    (
+        "negated source account in an Allow",
+        "codebuild.amazonaws.com",
+        (cond("StringNotEquals", "aws:SourceAccount", "111111111111"),),
+        [("AL107", 4)],
+    ),
 ]
 
 
@@ -87,3 +119,31 @@ def test_deny_unless_source_account_guards() -> None:
         line=8,
     )
     assert list(rule.check(model([role(allow, deny)]), RuleContext())) == []
+
+
+def _message(*conds: Condition) -> str:
+    st = statement(
+        principals=[principal("events.amazonaws.com", kind="Service", line=4)],
+        conditions=conds,
+        line=2,
+    )
+    [hit] = rule.check(model([role(st)]), RuleContext())
+    return hit.message
+
+
+def test_never_tells_to_add_a_condition_that_is_there() -> None:
+    assert "add an aws:SourceAccount or aws:SourceArn condition" in _message()
+    weak = _message(cond("StringLike", "aws:SourceArn", "*", line=6))
+    assert "add" not in weak
+    assert "its StringLike aws:SourceArn condition does not bind: '*'" in weak
+
+
+def test_adf_style_pipeline_template() -> None:
+    """A pipeline framework's deployment roles: ...IfExists source guards (one a list with
+    a parameter), an ArnLike codebuild guard, a Cognito SMS role with its ExternalId, and
+    one events role whose condition names nobody's resource."""
+    from conftest import FIXTURES, lint_fixture
+
+    assert lint_fixture(FIXTURES / "cfn_pipeline") == [
+        ("AL107", "pipeline.yml", 87, "low"),
+    ]

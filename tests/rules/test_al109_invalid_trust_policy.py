@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from builders import GITHUB_OIDC, attr, cond, loc, model, principal, role, statement
 
+from assume_lint.findings import Severity
 from assume_lint.model import Model, Principal
 from assume_lint.parsers.trust_json import parse_file
 from assume_lint.registry import RuleContext
@@ -162,3 +163,39 @@ def test_policy_variable_under_2012_and_plain_text_under_2008_are_fine() -> None
     new = attr("2012-10-17", line=1)
     assert run(_with_variable("arn:aws:iam::1:role/${aws:username}", version=new)) == []
     assert run(_with_variable("arn:aws:iam::111111111111:role/ci-*", has_version=False)) == []
+
+
+def test_effect_in_lower_case_is_a_low_note_and_still_an_allow() -> None:
+    """AFT's backup.tpl writes "allow"; IAM creates the role, AWS documents the value as
+    case sensitive: a low note, not "AWS would reject it" (lead's decision, issue 13)."""
+    text = (
+        "{\n"
+        '  "Version": "2012-10-17",\n'
+        '  "Statement": [\n'
+        "    {\n"
+        '      "Effect": "allow",\n'
+        '      "Principal": {"Service": "backup.amazonaws.com"},\n'
+        '      "Action": "sts:AssumeRole"\n'
+        "    }\n"
+        "  ]\n"
+        "}\n"
+    )
+    parsed = _parse(text)
+    assert parsed.roles[0].structure_errors == ()
+    hits = list(rule.check(parsed, RuleContext()))
+    assert [(h.location.line, h.severity) for h in hits] == [(4, Severity.LOW)]
+    assert "write 'Allow'" in hits[0].message
+    from assume_lint.rules import al107_service_confused_deputy as al107
+
+    assert [h.location.line for h in al107.check(parsed, RuleContext())] == [6]
+
+
+def test_a_placeholder_account_is_named_as_the_account_field() -> None:
+    who = principal("arn:aws:iam::ARBITRARY_AWS_ID:role/ARBITRARY_ROLE_NAME", line=4)
+    [hit] = rule.check(one(who), RuleContext())
+    assert "has the account 'ARBITRARY_AWS_ID'; it must be a 12-digit account id" in hit.message
+
+
+def test_a_template_placeholder_is_unknown_not_malformed() -> None:
+    who = principal("arn:${aws_partition}:iam::${account_id}:root", line=4)
+    assert run(one(who)) == []

@@ -25,7 +25,9 @@ def trust(*conditions: Condition) -> Role:
     return role(stmt, address="aws_iam_role.break_glass", name="break-glass", path=IAM)
 
 
-def caller(kind: str = "profile", mfa: str | None | bool = False) -> AssumeAttempt:
+def caller(
+    kind: str = "profile", mfa: str | None | bool = False, static_keys: bool = False
+) -> AssumeAttempt:
     """A caller with role_arn at line 7 of its file (mfa False: no mfa_serial)."""
     path = ".aws/config" if kind == "profile" else "main.tf"
     serial = None if mfa is False else attr(mfa or None, 8, 1, path)
@@ -37,6 +39,7 @@ def caller(kind: str = "profile", mfa: str | None | bool = False) -> AssumeAttem
         path=path,
         role_arn=attr(ARN, 7, 12, path),
         mfa_serial=serial,
+        static_keys=static_keys,
     )
 
 
@@ -51,9 +54,22 @@ CASES = [
     ("profile without mfa_serial", [trust(MFA), caller()], [("AL303", 7, ".aws/config")]),
     ("profile with mfa_serial", [trust(MFA), caller(mfa="arn:aws:iam::1:mfa/a")], []),
     ("profile with unresolved mfa_serial", [trust(MFA), caller(mfa=None)], []),
-    ("provider", [trust(MFA), caller("provider")], [("AL303", 7, "main.tf")]),
-    ("backend", [trust(MFA), caller("backend")], [("AL303", 7, "main.tf")]),
-    ("terragrunt", [trust(MFA), caller("terragrunt")], [("AL303", 7, "main.tf")]),
+    # the runner's own credentials may be an MFA session (aws-vault): unknown, silent
+    ("provider on ambient credentials", [trust(MFA), caller("provider")], []),
+    ("backend on ambient credentials", [trust(MFA), caller("backend")], []),
+    ("terragrunt iam_role", [trust(MFA), caller("terragrunt")], []),
+    # access keys written in the block: long-term keys carry no MFA
+    (
+        "provider on its own access keys",
+        [trust(MFA), caller("provider", static_keys=True)],
+        [("AL303", 7, "main.tf")],
+    ),
+    (
+        "backend on its own access keys",
+        [trust(MFA), caller("backend", static_keys=True)],
+        [("AL303", 7, "main.tf")],
+    ),
+    ("workflow step", [trust(MFA), caller("workflow")], [("AL303", 7, "main.tf")]),
     (
         "MFA age",
         [trust(cond("NumericLessThan", "aws:MultiFactorAuthAge", "3600")), caller()],
