@@ -7,7 +7,8 @@ read and write state with the identity of the default `aws` provider (the one wi
 that certainly differ when the backend's role is not a dedicated state identity: the
 same role name in two accounts (a backend copied from another environment), two roles
 in different accounts, or two partly known ARNs whose known parts already differ
-(`arn:aws:iam::${local.account_id}:role/deploy` against `.../role/other`).
+(`arn:aws:iam::${local.account_id}:role/deploy` against
+`arn:aws:iam::111111111111:role/other`).
 
 Deliberate layouts are silent:
 - a backend that uses the runner's own credentials (no role) beside a provider that
