@@ -467,7 +467,7 @@ def test_attack_14_partial_runs_never_read_siblings_outside_the_root(tmp_path: P
     write(repo, {"mod/main.tf": (
         'terraform {\n  backend "s3" {\n    bucket = "b"\n    key    = "k"\n'
         '    region = "eu-west-1"\n    assume_role {\n'
-        '      role_arn = "arn:aws:iam::111111111111:role/state"\n    }\n  }\n}\n')})
+        '      role_arn = "arn:aws:iam::111111111111:role/admin"\n    }\n  }\n}\n')})
     provider = ('provider "aws" {\n  assume_role {\n'
                 '    role_arn     = "arn:aws:iam::222222222222:role/deploy"\n'
                 '    session_name = "x"\n  }\n}\n')
