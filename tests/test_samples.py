@@ -196,7 +196,7 @@ HAND_WRITTEN: dict[str, list[tuple[str, int, str]]] = {
     "samples/terraform/backend-mismatch/backend.tf": [
         ("AL204", 8, "info"),  # no session name
         ("AL208", 8, "info"),  # top-level role_arn deprecated since Terraform 1.6
-        ("AL301", 8, "medium"),  # backend account differs from the provider's
+        ("AL301", 8, "medium"),  # the provider's role name in another account (copied)
     ],
     "samples/terraform/keys-from-variables/main.tf": [
         ("AL203", 15, "low"),  # access_key = var.aws_access_key
@@ -215,18 +215,16 @@ HAND_WRITTEN: dict[str, list[tuple[str, int, str]]] = {
         ("AL101", 7, "critical"),  # "AWS": "*" (file() of the Terraform role)
     ],
     "samples/terragrunt/live/prod/legacy-db/terragrunt.hcl": [
-        ("AL208", 16, "info"),  # remote_state role_arn deprecated
-        ("AL301", 16, "medium"),  # state role vs the module's iam_role
-        ("AL208", 17, "info"),  # session_name deprecated
+        ("AL208", 17, "info"),  # remote_state role_arn deprecated
+        ("AL301", 17, "medium"),  # db-admin of staging's account vs prod's iam_role db-admin
+        ("AL208", 18, "info"),  # session_name deprecated
     ],
     "samples/terragrunt/live/staging/app/terragrunt.hcl": [
-        ("AL301", 18, "medium"),  # state role vs the generated provider's
+        ("AL301", 18, "medium"),  # staging-deploy vs the generated provider's staging-admin
     ],
     "samples/terragrunt/terragrunt.hcl": [
-        # the root remote_state against each including module: the iam_role of one,
-        # the generated provider of two
-        ("AL301", 21, "medium"),
-        ("AL301", 21, "medium"),
+        # the root remote_state (role terraform, no state role) against the root's own
+        # generated provider and the including unit's: reported once, in the root file
         ("AL301", 21, "medium"),
     ],
     "samples/trust-policies/get-role-break-glass.json": [
