@@ -88,12 +88,12 @@ def find_role_variants(model: Model, arn_text: str | None) -> list[Role]:
     if wanted is None or HOLE in wanted.name or HOLE in wanted.account:
         return []  # the unknown account or name decides which role it is
     index = _index(model)
-    found = index.by_identity.get(wanted.identity, []) if wanted.known else []
-    if not wanted.known:  # only the partition or the path is unknown
-        found = [r for arn, r in index.defined_by_name.get(wanted.name.lower(), [])
-                 if _could_be(arn, wanted)]
-    if not found:
-        found = [r for r in index.by_name.get(wanted.name.lower(), []) if _same_by_name(r, wanted)]
+    named = [r for r in index.by_name.get(wanted.name.lower(), []) if _same_by_name(r, wanted)]
+    if wanted.known:
+        found = index.by_identity.get(wanted.identity, []) or named
+    else:  # only the partition or the path is unknown: every definition it may name
+        defined = index.defined_by_name.get(wanted.name.lower(), [])
+        found = [r for arn, r in defined if _could_be(arn, wanted)] + named
     if len(found) == 1:
         return found
     same_role = len({role.address for role in found}) == 1
