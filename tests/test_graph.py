@@ -198,6 +198,9 @@ HAND_NODES: dict[str, list[str]] = {
     "caller": [
         "caller_Terragrunt_iam_role_samples_terragrunt_live_prod_app",
         "caller_Terragrunt_iam_role_samples_terragrunt_live_prod_legacy_db",
+        "caller_backend_s3_samples_clean_central_state_dev",
+        "caller_backend_s3_samples_clean_central_state_prod",
+        "caller_backend_s3_samples_clean_central_state_tools",
         "caller_backend_s3_samples_clean_terraform",
         "caller_backend_s3_samples_terraform_backend_mismatch",
         "caller_profile_audit_samples_aws_config_aws_config",
@@ -205,6 +208,9 @@ HAND_NODES: dict[str, list[str]] = {
         "caller_profile_dev_samples_clean_aws_config",
         "caller_profile_prod_samples_aws_config_aws_config",
         "caller_profile_stage_samples_aws_config_aws_config",
+        "caller_provider_aws_samples_clean_central_state_dev",
+        "caller_provider_aws_samples_clean_central_state_prod",
+        "caller_provider_aws_samples_clean_central_state_tools",
         "caller_provider_aws_samples_clean_terraform",
         "caller_provider_aws_samples_terraform_backend_mismatch",
         "caller_provider_aws_samples_terraform_keys_from_variables",
@@ -257,15 +263,19 @@ HAND_NODES: dict[str, list[str]] = {
     ],
     "role-arn": [
         "role_arn_111111111111_Terraform_Role",
-        "role_arn_111111111111_tf_state",
+        "role_arn_111111111111_db_admin",
+        "role_arn_111111111111_terraform",
         "role_arn_222222222222_deploy",
         "role_arn_222222222222_role_in_account_b",
+        "role_arn_222222222222_terraform",
         "role_arn_333333333333_db_admin",
+        "role_arn_333333333333_terraform",
         "role_arn_444444444444_Terraform_Role",
         "role_arn_444444444444_audit",
         "role_arn_444444444444_release_publisher",
         "role_arn_444444444444_staging_admin",
         "role_arn_444444444444_staging_deploy",
+        "role_arn_999999999999_terraform",
     ],
     "service": [
         "service_service_codebuild_amazonaws_com",
@@ -283,6 +293,13 @@ HAND_ASSUMES: dict[str, str] = {
     "caller_Terragrunt_iam_role_samples_terragrunt_live_prod_app": "role_arn_222222222222_deploy",
     "caller_Terragrunt_iam_role_samples_terragrunt_live_prod_legacy_db":
         "role_arn_333333333333_db_admin",
+    # clean/central-state: two environments share one state role (999999999999), the
+    # third backend uses the pipeline's own credentials (no role: no edge)
+    "caller_backend_s3_samples_clean_central_state_dev": "role_arn_999999999999_terraform",
+    "caller_backend_s3_samples_clean_central_state_prod": "role_arn_999999999999_terraform",
+    "caller_provider_aws_samples_clean_central_state_dev": "role_arn_111111111111_terraform",
+    "caller_provider_aws_samples_clean_central_state_prod": "role_arn_222222222222_terraform",
+    "caller_provider_aws_samples_clean_central_state_tools": "role_arn_333333333333_terraform",
     "caller_backend_s3_samples_clean_terraform": "role_arn_444444444444_Terraform_Role",
     "caller_backend_s3_samples_terraform_backend_mismatch": "role_arn_111111111111_Terraform_Role",
     "caller_profile_audit_samples_aws_config_aws_config": "role_arn_444444444444_audit",
@@ -298,9 +315,9 @@ HAND_ASSUMES: dict[str, str] = {
     "caller_provider_aws_samples_terragrunt_live_prod_app": "role_arn_222222222222_deploy",
     "caller_provider_aws_samples_terragrunt_live_staging_app":
         "role_arn_444444444444_staging_admin",
-    "caller_remote_state_s3_samples_terragrunt_live_prod_app": "role_arn_111111111111_tf_state",
+    "caller_remote_state_s3_samples_terragrunt_live_prod_app": "role_arn_111111111111_terraform",
     "caller_remote_state_s3_samples_terragrunt_live_prod_legacy_db":
-        "role_arn_111111111111_tf_state",
+        "role_arn_111111111111_db_admin",
     "caller_remote_state_s3_samples_terragrunt_live_staging_app":
         "role_arn_444444444444_staging_deploy",
     "caller_workflow_deploy_spa_yml_job_deploy": "unknown_unknown_unresolved_value",
