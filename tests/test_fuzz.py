@@ -27,14 +27,12 @@ import json
 import os
 import re
 import tempfile
-import time
-import tracemalloc
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from budgets import budget
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -320,28 +318,6 @@ def test_cli_survives_a_mutated_file_beside_a_good_one(kind: str) -> None:
 
 
 # --------------------------------------------------------------------------- budgets
-
-
-@contextlib.contextmanager
-def budget(cpu_seconds: float, megabytes: float, what: str = "") -> Iterator[None]:
-    """Fail when the block uses more CPU time or allocates a higher peak of memory than
-    allowed. CPU time, not wall time: a loaded CI machine slows the clock, not the work.
-    The budgets are generous (tens of times what the code needs), the regressions they
-    catch are not: attack 4 took 57 s and 4.3 GB, attack 5 past 300 s."""
-    tracing = tracemalloc.is_tracing()
-    if not tracing:
-        tracemalloc.start()
-    tracemalloc.reset_peak()
-    start = time.process_time()
-    try:
-        yield
-    finally:
-        used = time.process_time() - start
-        peak = tracemalloc.get_traced_memory()[1] / (1024 * 1024)
-        if not tracing:
-            tracemalloc.stop()
-    assert used <= cpu_seconds, f"{what}: {used:.2f} s of CPU, budget {cpu_seconds} s"
-    assert peak <= megabytes, f"{what}: {peak:.1f} MiB allocated, budget {megabytes} MiB"
 
 
 BUDGET_SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,

@@ -51,12 +51,11 @@ def test_the_known_secrets_pattern_prefers_the_longest_secret() -> None:
 
 
 def test_a_megabyte_long_known_secret_is_masked_quickly() -> None:
-    import time
+    from budgets import cpu_within
 
     from assume_lint.secrets import mask_text
 
     huge = "Qx" * 500_000
-    start = time.perf_counter()
-    out = mask_text(f"token {huge} end", (huge, "abcd12345"))
-    assert time.perf_counter() - start < 2
+    with cpu_within(what="masking a megabyte-long secret"):
+        out = mask_text(f"token {huge} end", (huge, "abcd12345"))
     assert huge not in out and out.startswith("token Qx") and out.endswith(" end")
