@@ -1,7 +1,9 @@
 """A trust policy without `Version`: IAM applies the 2008-10-17 policy language.
 
 ## What it does
-Reports, at low severity, a role trust policy that has no `Version` element. IAM accepts
+Reports, at low severity, a role trust policy that has no `Version` element. Opt-in:
+AWS documents `Version` as mattering only for policy variables, and the case where it
+breaks something (a policy variable in a condition) is AL109's, in the default set. IAM accepts
 such a policy and evaluates it with the old `2008-10-17` version of the policy
 language. Reported at the trust policy (the `AssumeRolePolicyDocument` or
 `assume_role_policy` that holds it, or the document itself).
@@ -62,6 +64,10 @@ RULE = RuleMeta(
     summary="A trust policy has no Version: IAM applies the 2008-10-17 policy language",
     severity=Severity.LOW,
     tags=("correctness", "trust"),
+    # AWS documents Version as mattering only for policy variables (and AL109 reports a
+    # policy variable under 2008-10-17 where it breaks a condition): on its own the note
+    # is style, which a user reads as noise, so it is opt-in.
+    default=False,
 )
 
 

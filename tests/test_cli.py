@@ -360,7 +360,9 @@ def test_rules_json(repo: Path, cli: CLI) -> None:
         "help_uri",
     }
     assert al104["default"] is True
-    assert [entry["id"] for entry in data if not entry["default"]] == ["AL204", "AL208", "AL901"]
+    assert [entry["id"] for entry in data if not entry["default"]] == [
+        "AL110", "AL204", "AL208", "AL901"
+    ]
 
 
 @pytest.mark.parametrize("ident", ["AL104", "al104", "ineffective-mfa-condition"])

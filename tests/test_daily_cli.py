@@ -8,7 +8,7 @@
 * ``--exclude GLOB`` on the command line: repeatable, added to the config's ``exclude``,
   the same matching, applied to files named on the command line too.
 * ``--list-files``: each file with the kind it is read as, each skipped one with why.
-* The default rule set leaves out the nits (AL204, AL208, AL901): they are reported when
+* The default rule set leaves out the nits (AL110, AL204, AL208, AL901): they are reported when
   selected or with ``--min-severity info``, and counted as hidden otherwise; JSON and
   SARIF follow the same selection.
 """

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from builders import loc, model, principal, role, statement
 from conftest import FIXTURES, lint_fixture
 
@@ -54,11 +55,33 @@ def test_from_a_json_file_without_version() -> None:
 def test_cloudformation_template_without_version() -> None:
     """A realistic ECS template: two roles without Version (low notes, not "AWS would
     reject it"), one with it, and a policy variable that the missing Version breaks."""
-    assert lint_fixture(FIXTURES / "cfn_without_version") == [
+    assert lint_fixture(FIXTURES / "cfn_without_version", "--min-severity", "info") == [
         ("AL109", "ecs-service.yml", 67, "high"),  # ${aws:PrincipalTag/team} read as text
         ("AL110", "ecs-service.yml", 18, "low"),  # TaskExecutionRole
         ("AL110", "ecs-service.yml", 54, "low"),  # OperatorsRole
     ]
+    assert lint_fixture(FIXTURES / "cfn_without_version", "--extend-select", "AL110") == [
+        ("AL109", "ecs-service.yml", 67, "high"),
+        ("AL110", "ecs-service.yml", 18, "low"),
+        ("AL110", "ecs-service.yml", 54, "low"),
+    ]
+
+
+def test_opt_in_hidden_by_the_default_rule_set(capsys: pytest.CaptureFixture[str]) -> None:
+    """AWS documents Version as mattering only for policy variables: the note is a nit.
+    The default run keeps AL109 (the policy variable that cannot work) and counts the
+    AL110 notes as hidden, saying how to show them."""
+    assert rule.RULE.default is False
+    assert lint_fixture(FIXTURES / "cfn_without_version") == [
+        ("AL109", "ecs-service.yml", 67, "high"),
+    ]
+    import json
+
+    from assume_lint.cli import main
+
+    main([str(FIXTURES / "cfn_without_version"), "--no-config", "--no-cache", "--soft-fail",
+          "-f", "json"])
+    assert json.loads(capsys.readouterr().out)["summary"]["hidden"] == {"AL110": 2}
 
 
 def test_rule_is_registered_with_documentation() -> None:
