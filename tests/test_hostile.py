@@ -658,6 +658,29 @@ def test_broken_pipe_exits_quietly(tmp_path: Path) -> None:
     assert code in (1, 2)
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a running process (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _wait_for_cpu(proc: subprocess.Popen[bytes], seconds: float) -> bool:
+    """Wait until ``proc`` has used ``seconds`` of CPU: past its imports (0.3 s) however
+    loaded the machine is, where a fixed wall-clock sleep could send SIGINT during
+    start-up on a busy runner. True after 30 s of wall time whatever the CPU (the run is
+    then blocked, e.g. writing to the pipe); False when it ended first."""
+    deadline = time.monotonic() + 30
+    while proc.poll() is None:
+        if _cpu_seconds(proc.pid) >= seconds or time.monotonic() > deadline:
+            return True
+        time.sleep(0.02)
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to read CPU time")
 def test_ctrl_c_exits_130_without_traceback(tmp_path: Path) -> None:
     for files in (400, 2000):
         root = tmp_path / f"big-{files}"
@@ -669,8 +692,7 @@ def test_ctrl_c_exits_130_without_traceback(tmp_path: Path) -> None:
             _cli([str(root), "--repo-root", str(root), "--no-config", "--no-cache",
                   "--format", "json"]),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_subprocess_env(tmp_path))
-        time.sleep(1.5)  # past the imports: the run is walking or parsing
-        if proc.poll() is not None:
+        if not _wait_for_cpu(proc, 0.6):  # past the imports: walking or parsing
             proc.communicate()
             continue  # finished before the signal: try a bigger tree
         proc.send_signal(signal.SIGINT)
