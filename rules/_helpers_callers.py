@@ -57,6 +57,20 @@ def is_example_value(value: str) -> bool:
     return upper.endswith(("EXAMPLE", "EXAMPLEKEY"))
 
 
+#: The contexts of credentials found by scanning text, not by a format's parser: the
+#: engine's access-key scan ("text") and lint/textscan.py's secret assignments ("").
+_FREE_TEXT = ("", "text")
+
+
+def is_documentation(credential: Credential) -> bool:
+    """An AWS documented example value found by scanning free text (a README, a script,
+    a docstring: no parser's field holds it). Guides, tests and tools print these on
+    purpose; reporting them is noise. In a field a parser knows (a provider's
+    ``access_key``, a profile's ``aws_secret_access_key``) the example still says a
+    placeholder was committed where a credential goes, and is reported at low."""
+    return credential.context in _FREE_TEXT and is_example_value(credential.value or "")
+
+
 def is_temporary_key(value: str) -> bool:
     """``ASIA`` key ids belong to temporary (STS) credentials."""
     return value.strip().upper().startswith("ASIA")

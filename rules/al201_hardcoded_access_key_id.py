@@ -9,7 +9,9 @@ Terragrunt `remote_state`, AWS config/credentials file, workflow or env file. A 
 found both by the field parser and by the text scan is reported once per line.
 
 AWS's documented example keys (ending in `EXAMPLE`, such as `AKIAIOSFODNN7EXAMPLE`)
-are reported at low. `ASIA` keys are temporary (STS) credentials; they are still
+are reported at low in a key field, where they say a placeholder was committed where a
+credential goes, and not at all in free text (a README, a script's comment, a
+docstring), where guides and tools print them on purpose. `ASIA` keys are temporary (STS) credentials; they are still
 reported at the default severity because the secret and token usually sit next to them.
 The key is always masked in the message (`AKIA************MPLE`).
 
@@ -55,6 +57,7 @@ from assume_lint.registry import Grade, RuleContext, RuleMeta
 from assume_lint.rules._helpers_callers import (
     credential_label,
     dedupe_by_line,
+    is_documentation,
     is_example_value,
     is_placeholder,
     is_temporary_key,
@@ -77,6 +80,8 @@ RULE = RuleMeta(
 def _literal_key(credential: Credential) -> str | None:
     """The key's literal value, or None when it is unresolved or blank."""
     if credential.kind != "access-key-id" or is_placeholder(credential.value):
+        return None
+    if is_documentation(credential):
         return None
     return credential.value
 

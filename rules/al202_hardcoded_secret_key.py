@@ -7,7 +7,8 @@ Reports every literal, non-empty value of a secret field: `secret_key`, `token`,
 provider, S3 backend, `terraform_remote_state`, Terragrunt `remote_state`, AWS
 config/credentials file, workflow or env file. Values that come from a variable or a
 secret store (`var.secret_key`, `${{ secrets.X }}`) are not literals and are left to
-AL203. AWS's documented example secret (ending in `EXAMPLEKEY`) is reported at low.
+AL203. AWS's documented example secret (ending in `EXAMPLEKEY`) is reported at low in
+a field a parser knows, and not at all when only the text scan found it (documentation).
 
 The message names the field and where it is; it never contains the value.
 
@@ -45,6 +46,7 @@ from assume_lint.model import Credential, Model
 from assume_lint.registry import Grade, RuleContext, RuleMeta
 from assume_lint.rules._helpers_callers import (
     credential_label,
+    is_documentation,
     is_example_value,
     is_placeholder,
 )
@@ -66,7 +68,8 @@ _SECRET_KINDS = {"secret-key": "secret access key", "session-token": "session to
 
 
 def _is_literal_secret(credential: Credential) -> bool:
-    return credential.kind in _SECRET_KINDS and not is_placeholder(credential.value)
+    return (credential.kind in _SECRET_KINDS and not is_placeholder(credential.value)
+            and not is_documentation(credential))
 
 
 def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:

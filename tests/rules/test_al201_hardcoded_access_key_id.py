@@ -50,7 +50,16 @@ CASES = [
         [credential(value=REAL, line=2, path="a.tf"), credential(value=REAL, line=2, path="b.tf")],
         [("AL201", 2, None), ("AL201", 2, None)],
     ),
-    ("example key is low", [credential(value=EXAMPLE, line=5)], [("AL201", 5, Severity.LOW)]),
+    (
+        "example key in a provider field is low",
+        [credential(value=EXAMPLE, line=5, context=PROVIDER)],
+        [("AL201", 5, Severity.LOW)],
+    ),
+    (
+        "example key in free text is documentation",
+        [credential(field="", value=EXAMPLE, line=5, context="text")],
+        [],
+    ),
     (
         "real key wins over example on one line",
         [credential(field="", value=EXAMPLE, line=5), credential(field="", value=REAL, line=5)],
@@ -114,7 +123,8 @@ def test_temporary_and_example_wording() -> None:
     [temp] = rule.check(model(credentials=[credential(value=TEMP)]), RuleContext())
     assert "temporary (ASIA) key" in temp.message
     assert TEMP not in temp.message
-    [example] = rule.check(model(credentials=[credential(value=EXAMPLE)]), RuleContext())
+    [example] = rule.check(model(credentials=[credential(value=EXAMPLE, context=PROVIDER)]),
+                           RuleContext())
     assert "example" in example.message
     assert EXAMPLE not in example.message
 

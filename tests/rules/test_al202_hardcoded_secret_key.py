@@ -37,7 +37,17 @@ CASES = [
         [("AL202", 4, None), ("AL202", 5, None)],
     ),
     ("short placeholder counts", [secret("changeme", 3)], [("AL202", 3, None)]),
-    ("example secret is low", [secret(EXAMPLE_SECRET, 6)], [("AL202", 6, Severity.LOW)]),
+    (
+        "example secret in a provider field is low",
+        [secret(EXAMPLE_SECRET, 6, context='provider "aws"')],
+        [("AL202", 6, Severity.LOW)],
+    ),
+    (
+        "example secret found by the text scan is documentation",
+        [credential(kind="secret-key", field="aws_secret_access_key", value=EXAMPLE_SECRET,
+                    line=6)],
+        [],
+    ),
     ("reported twice, once", [secret(SECRET, 4), secret(SECRET, 4)], [("AL202", 4, None)]),
     ("empty", [secret("", 2), token("  ", 3)], []),
     ("from a variable", [secret(None, 2, from_variable=True)], []),
