@@ -11,9 +11,10 @@ found both by the field parser and by the text scan is reported once per line.
 AWS's documented example keys (ending in `EXAMPLE`, such as `AKIAIOSFODNN7EXAMPLE`)
 are reported at low in a key field, where they say a placeholder was committed where a
 credential goes, and not at all in free text (a README, a script's comment, a
-docstring), where guides and tools print them on purpose. `ASIA` keys are temporary (STS) credentials; they are still
-reported at the default severity because the secret and token usually sit next to them.
-The key is always masked in the message (`AKIA************MPLE`).
+docstring), where guides and tools print them on purpose. `ASIA` keys are temporary
+(STS) credentials; they are still reported at the default severity because the secret
+and token usually sit next to them. The key is always masked in the message
+(`AKIA************MPLE`).
 
 ## Why is this bad?
 A key ID in version control is half of a long-lived credential, and the secret usually
