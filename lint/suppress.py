@@ -18,8 +18,11 @@ A bare ``ignore`` (no rule list) is invalid, never a blanket ignore.
 
 Scopes. A directive that trails code covers its own line. A directive alone on a line
 covers the next line that is not blank and not a comment; when that line opens a block
-(unbalanced ``{``/``[``/``(`` or a ``<<EOF`` heredoc in HCL, an INI ``[section]`` header,
-a YAML line followed by deeper-indented lines) it covers the whole block.
+it covers the whole block: in HCL a block, an attribute or any expression (a
+``jsonencode({...})``, a list, a ``<<EOF`` heredoc) starting on it, in YAML the mapping
+entry or list item starting on it, in INI the ``[section]`` it heads. Where a block ends
+is the format parser's answer (:mod:`assume_lint.parsers.extents`, which also says what
+happens in a file the parser rejects), never a second reading of the text here.
 ``ignore-file`` covers the file.
 
 This module is pure: the engine reads the files, calls :func:`parse_directives` per
@@ -78,10 +81,6 @@ _LIST = re.compile(r"\[([^\]\n]*)\]")
 _UNTIL = re.compile(r"[ \t]+until=([^ \t]*)")
 _REASON = re.compile(r"[ \t]*--")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-# Strings (double-quoted, escapes allowed), brackets and comment starts, for block ends.
-_HEREDOC = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*$")
-_HAS_BRACKET = re.compile(r"[{}\[\]()]")
-_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"?|[{}\[\]()]|#|//')
 
 
 @dataclass(frozen=True)
@@ -184,7 +183,7 @@ def parse_directives(source: SourceFile, style: Style | None = None) -> list[Dir
     if pattern is None or "assume-lint" not in source.text.lower():
         return []
     lines = source.text.split("\n")
-    layout = _Layout(lines, style)
+    layout = _Layout(source, lines, style)
     bodies: dict[str, _Body] = {}  # repeated comments are parsed once
     out: list[Directive] = []
     for index, line in enumerate(lines):
@@ -301,7 +300,7 @@ def _directive(
         if target < 0:
             first, last = number, number - 1  # covers nothing: reported as unused
         else:
-            first, last = target + 1, layout.block_end(target) + 1
+            first, last = target + 1, layout.block_end(target + 1)
     return Directive(
         loc, scope, body.selectors, first, last, body.reason, body.until, problem, text
     )
@@ -311,12 +310,13 @@ class _Layout:
     """Line structure of one file, computed once so that many directives stay linear.
 
     ``next_code[i]`` is the first line at or after ``i`` that is neither blank nor a
-    comment (-1 when none). Block ends are computed on first use for all lines at once:
-    brackets with a monotonic stack over running depths, YAML nodes by jumping over
-    already measured child nodes, INI sections up to the next header.
+    comment (-1 when none). Block ends come from the format's parser
+    (:func:`~assume_lint.parsers.extents.block_extents`), asked on first use only: most
+    directives trail their line, and a file without a directive is never parsed again.
     """
 
-    def __init__(self, lines: list[str], style: Style) -> None:
+    def __init__(self, source: SourceFile, lines: list[str], style: Style) -> None:
+        self.source = source
         self.lines = lines
         self.style = style
         self.code = [_is_code(line, style) for line in lines]
@@ -324,10 +324,7 @@ class _Layout:
         for index in range(len(lines) - 1, -1, -1):
             self.next_code[index] = index if self.code[index] else self.next_code[index + 1]
         self.header_end = self._leading_comment_end()
-        self._brackets: dict[int, int] | None = None
-        self._indents: list[int] | None = None
-        self._sections: list[int] | None = None
-        self._heredocs: dict[int, int] | None = None
+        self._extents: dict[int, int] | None = None
 
     def _leading_comment_end(self) -> int:
         """Index of the first line of content (a YAML ``---`` still counts as header)."""
@@ -338,95 +335,13 @@ class _Layout:
                 return index
         return len(self.lines)
 
-    def block_end(self, target: int) -> int:
-        """Index of the last line of the block opened at ``target`` (``target`` if none)."""
-        if self.style == "ini":
-            if self._sections is None:
-                self._sections = self._section_ends()
-            return self._sections[target]
-        if self.style == "hcl":
-            if self._heredocs is None:
-                self._heredocs = self._heredoc_ends()
-            if target in self._heredocs:
-                return self._heredocs[target]
-        if self.style == "hcl" or (self.style == "yaml" and _opens_flow(self.lines[target])):
-            if self._brackets is None:
-                self._brackets = self._bracket_ends()
-            return self._brackets.get(target, target)
-        if self.style == "yaml":
-            if self._indents is None:
-                self._indents = self._indent_ends()
-            return self._indents[target]
-        return target
+    def block_end(self, line: int) -> int:
+        """The last line (1-based) of the block opened on ``line`` (``line`` if none)."""
+        if self._extents is None:
+            from assume_lint.parsers.extents import block_extents
 
-    def _bracket_ends(self) -> dict[int, int]:
-        """For each line opening brackets, the first later line where the depth returns
-        to (or below) its depth before that line; unclosed blocks end at the file's end."""
-        ends: dict[int, int] = {}
-        pending: list[tuple[int, int]] = []  # (depth before the opener, opener index)
-        depth = 0
-        for index, line in enumerate(self.lines):
-            before = depth
-            depth += _depth_change(line, self.style)
-            while pending and pending[-1][0] >= depth:
-                ends[pending.pop()[1]] = index
-            if depth > before:
-                pending.append((before, index))
-        for _, index in pending:
-            ends[index] = len(self.lines) - 1
-        return ends
-
-    def _heredoc_ends(self) -> dict[int, int]:
-        """HCL ``<<EOF`` / ``<<-EOF`` openers and their terminator lines (a trust policy
-        written as a heredoc: findings sit on the JSON lines inside it)."""
-        ends: dict[int, int] = {}
-        index = 0
-        while index < len(self.lines):
-            match = _HEREDOC.search(self.lines[index])
-            index += 1
-            if match is None:
-                continue
-            start, marker = index - 1, match.group(1)
-            while index < len(self.lines) and self.lines[index].strip() != marker:
-                index += 1
-            ends[start] = min(index, len(self.lines) - 1)
-            index += 1
-        return ends
-
-    def _indent_ends(self) -> list[int]:
-        """Last line of each YAML node: deeper-indented lines, and under a ``key:`` the
-        ``- `` items written at the key's own indentation. Computed backwards, jumping
-        over measured children, so the whole file costs linear time."""
-        lines, ends = self.lines, list(range(len(self.lines)))
-        for index in range(len(lines) - 1, -1, -1):
-            if not self.code[index]:
-                continue
-            base = _indent(lines[index])
-            head = lines[index].strip()
-            is_key = _yaml_code(head).endswith(":") and not head.startswith("-")
-            child = self.next_code[index + 1]
-            while child >= 0:
-                indent = _indent(lines[child])
-                dash = _is_dash_item(lines[child])
-                if not (indent > base or (is_key and indent == base and dash)):
-                    break
-                ends[index] = ends[child]
-                child = self.next_code[ends[child] + 1]
-        return ends
-
-    def _section_ends(self) -> list[int]:
-        """For an INI ``[section]`` header, its last line of content before the next header."""
-        ends = list(range(len(self.lines)))
-        last_content = -1
-        for index in range(len(self.lines) - 1, -1, -1):
-            stripped = self.lines[index].strip()
-            if stripped.startswith("["):
-                if stripped.endswith("]"):
-                    ends[index] = max(last_content, index)
-                last_content = -1
-            elif self.code[index] and last_content < 0:
-                last_content = index
-        return ends
+            self._extents = block_extents(self.source, self.style)
+        return max(line, self._extents.get(line, line))
 
 
 def _is_comment(line: str, style: Style) -> bool:
@@ -436,53 +351,6 @@ def _is_comment(line: str, style: Style) -> bool:
 
 def _is_code(line: str, style: Style) -> bool:
     return bool(line.strip()) and not _is_comment(line, style)
-
-
-def _is_dash_item(line: str) -> bool:
-    stripped = line.strip()
-    return stripped == "-" or stripped.startswith(("- ", "-\t"))
-
-
-def _yaml_code(text: str) -> str:
-    """A YAML line without its trailing comment (good enough for block detection)."""
-    return text.split(" #", 1)[0].rstrip()
-
-
-def _depth_change(line: str, style: Style) -> int:
-    """Opening minus closing brackets outside strings and comments (YAML: no parens,
-    which appear unbalanced in plain scalars)."""
-    if not _HAS_BRACKET.search(line):
-        return 0
-    if '"' not in line and "#" not in line and "/" not in line:
-        opened = line.count("{") + line.count("[")
-        closed = line.count("}") + line.count("]")
-        if style != "yaml":
-            opened, closed = opened + line.count("("), closed + line.count(")")
-        return opened - closed
-    depth = 0
-    for match in _TOKENS.finditer(line):
-        token = match.group()
-        if token.startswith('"'):
-            continue
-        if token in ("#", "//"):
-            if style == "hcl" or (
-                token == "#" and (match.start() == 0 or line[match.start() - 1] in " \t")
-            ):
-                break
-            continue
-        if style == "yaml" and token in "()":
-            continue
-        depth += 1 if token in "{[(" else -1
-    return depth
-
-
-def _opens_flow(line: str) -> bool:
-    """A YAML line ending in ``{`` or ``[`` (a multi-line flow collection)."""
-    return _yaml_code(line).endswith(("{", "["))
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
 
 
 # --------------------------------------------------------------------------- config ignores

@@ -323,6 +323,96 @@ def test_hcl_heredoc_target_covers_the_heredoc() -> None:
         == (2, 4)
 
 
+def test_hcl_block_ends_are_the_parsers() -> None:
+    """Where a block ends is the HCL syntax tree's answer: a condition continued on the
+    next lines is one expression; python-hcl2's positions, which let an operation run
+    on over the newline after it, do not stretch a one-line attribute."""
+    text = ('variable "t" {\n'                  # 1
+            "  validation {\n"
+            "    # assume-lint: ignore[AL205]\n"
+            "    condition     = length(var.t) > 0\n"   # 4
+            '    error_message = "m"\n'
+            "  }\n"
+            "}\n"
+            "locals {\n"                        # 8
+            "  # assume-lint: ignore[AL101]\n"
+            "  x = var.a != null\n"             # 10
+            "    ? [1]\n"
+            "    : []\n"                        # 12
+            "  y = merge(\n"
+            "    # assume-lint: ignore[AL101]\n"
+            "    var.tags,\n"                   # 15
+            "    { a = 1 },\n"
+            "  )\n"
+            "}\n")
+    assert [(d.first_line, d.last_line) for d in parse_directives(src("main.tf", text))] == [
+        (4, 4), (10, 12), (15, 15)]
+
+
+def test_a_comment_inside_a_heredoc_or_block_scalar_covers_its_next_line() -> None:
+    """Inside a heredoc or a YAML block scalar the lines are text (a script): a comment
+    there still suppresses on the next line, but no line of text opens a block."""
+    hcl = ('resource "aws_instance" "x" {\n'
+           "  user_data = <<-EOF\n"
+           "    # assume-lint: ignore[AL201] -- the documented example key\n"
+           "    for p in a b; do {\n"            # 4
+           "      echo AKIAIOSFODNN7EXAMPLE\n"
+           "    }\n"
+           "  EOF\n"
+           "}\n")
+    assert (one("main.tf", hcl).first_line, one("main.tf", hcl).last_line) == (4, 4)
+    yaml = ("jobs:\n"
+            "  a:\n"
+            "    steps:\n"
+            "      - run: |\n"
+            "          # assume-lint: ignore[AL201] -- the documented example key\n"
+            "          for p in a b; do\n"        # 6
+            "            echo AKIAIOSFODNN7EXAMPLE\n"
+            "          done\n")
+    assert (one("ci.yml", yaml).first_line, one("ci.yml", yaml).last_line) == (6, 6)
+
+
+def test_broken_hcl_keeps_only_what_runs_to_its_end() -> None:
+    """A file the parser rejects (AL900) has no tree: a block closed before the error
+    covers its first line only; one left open at the end runs to the end."""
+    text = ("# assume-lint: ignore[AL202]\n"
+            'resource "a" "b" {\n'              # 2
+            "  x = 1\n"
+            "}\n"
+            "y = = 2\n"
+            "# assume-lint: ignore[AL202]\n"
+            'resource "c" "d" {\n'              # 7
+            "  z = [\n"
+            "    1,\n")
+    assert [(d.first_line, d.last_line) for d in parse_directives(src("main.tf", text))] == [
+        (2, 2), (7, 10)]
+
+
+def test_hcl_block_over_the_token_budget_keeps_its_extent() -> None:
+    """A top-level block too large to parse is still one block (its span is what the
+    budget check found)."""
+    body = "".join(f'    k{i} = "v"\n' for i in range(20_000))
+    text = ('# assume-lint: ignore[AL202]\nresource "aws_instance" "big" {\n  tags = {\n'
+            + body + "  }\n}\n")
+    d = one("main.tf", text)
+    assert (d.first_line, d.last_line) == (2, 20_005)
+
+
+def test_broken_yaml_entries_open_at_the_error_run_to_the_end() -> None:
+    text = ("Resources:\n"
+            "  # assume-lint: ignore[AL101]\n"
+            "  Ok:\n"                            # 3
+            "    Type: x\n"
+            "  # assume-lint: ignore[AL101]\n"
+            "  Role:\n"                          # 6
+            "    Type: x\n"
+            "    Props: [a, b\n"
+            "  Other: 1\n"                       # 9
+            "# trailing comment\n")
+    assert [(d.first_line, d.last_line) for d in parse_directives(src("t.yaml", text))] == [
+        (3, 4), (6, 9)]
+
+
 YAML = """\
 AWSTemplateFormatVersion: "2010-09-09"
 Resources:
@@ -368,6 +458,9 @@ def test_yaml_blocks_follow_indentation() -> None:
         (22, 24),  # "Statement:" with its '- ' items at the same indentation
         (29, 31),  # a flow sequence opened on the target line
     ]
+    on_its_own_line = "matrix:\n  module:\n    # assume-lint: ignore[AL1]\n    [\n      a,\n    ]\n"
+    assert (one("ci.yml", on_its_own_line).first_line,
+            one("ci.yml", on_its_own_line).last_line) == (4, 6)
     kept, suppressed, _ = run([finding("AL101", 12, "t.yaml"), finding("AL105", 14, "t.yaml"),
                                finding("AL105", 15, "t.yaml"), finding("AL101", 32, "t.yaml")],
                               [src("t.yaml", YAML)])

@@ -239,11 +239,21 @@ def _problem_from(exc: Exception, text: str, rel: str) -> ParseProblem:
 
 
 _CLOSERS = {"{": "}", "[": "]", "(": ")"}
+_HEREDOC_OPEN = re.compile(r"<<-?([A-Za-z][\w.-]*)\n")
 
 
 def _unclosed_opener(text: str) -> tuple[int, int, str] | None:
-    """The innermost-first unclosed bracket (line, column, char), skipping strings,
-    comments and heredocs: a good place to report "unexpected end of file"."""
+    """The outermost unclosed bracket (line, column, char): a good place to report
+    "unexpected end of file"."""
+    brackets = [opener for opener in unclosed_openers(text) if opener[2] in _CLOSERS]
+    return brackets[0] if brackets else None
+
+
+def unclosed_openers(text: str) -> list[tuple[int, int, str]]:
+    """Every construct ``text`` leaves open at its end, outermost first, as (line,
+    column, opener): brackets (``{``, ``[``, ``(``) and, last, a heredoc without its
+    closing marker (``<<EOF``: it runs to the end of the file). Strings and comments
+    are skipped. Linear in the text, whatever it holds."""
     stack: list[tuple[int, int, str]] = []
     i, line, line_start, n = 0, 1, 0, len(text)
     while i < n:
@@ -267,11 +277,15 @@ def _unclosed_opener(text: str) -> tuple[int, int, str] | None:
             i = end
             continue
         elif text.startswith("<<", i):
-            match = re.match(r"<<-?([A-Za-z][\w.-]*)\n", text[i:])
+            match = _HEREDOC_OPEN.match(text, i)
             if match:
-                closing = re.compile(r"^\s*" + re.escape(match.group(1)) + r"$", re.MULTILINE)
-                found = closing.search(text, i + match.end())
-                end = found.end() if found else n
+                marker = re.escape(match.group(1))
+                closing = re.compile(rf"^[ \t]*{marker}[ \t]*$", re.MULTILINE)
+                found = closing.search(text, match.end())
+                if found is None:
+                    stack.append((line, i - line_start + 1, match.group(0).rstrip("\n")))
+                    return stack
+                end = found.end()
                 line += text.count("\n", i, end)
                 line_start = text.rfind("\n", 0, end) + 1
                 i = end
@@ -281,7 +295,7 @@ def _unclosed_opener(text: str) -> tuple[int, int, str] | None:
         elif ch in "}])" and stack:
             stack.pop()
         i += 1
-    return stack[0] if stack else None
+    return stack
 
 
 # --------------------------------------------------------------------------- strings

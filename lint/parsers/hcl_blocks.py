@@ -117,6 +117,21 @@ def _blocks(text: str) -> list[tuple[int, int, str]] | None:
     return None if depth else blocks
 
 
+def top_level_spans(text: str) -> list[tuple[int, int]] | None:
+    """(first line, last line) of each top-level ``{...}`` block, 1-based; None when
+    unsure (unbalanced braces, an unterminated string or heredoc)."""
+    blocks = _blocks(text)
+    if blocks is None:
+        return None
+    spans, line, offset = [], 1, 0
+    for start, end, _header in blocks:
+        line += text.count("\n", offset, start)
+        last = line + text.count("\n", start, end - 1)
+        spans.append((line, last))
+        line, offset = last, end - 1
+    return spans
+
+
 def keep_relevant(text: str) -> str:
     """``text`` with irrelevant top-level blocks blanked (lines preserved)."""
     return _keep(text, _relevant)
