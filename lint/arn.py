@@ -220,6 +220,16 @@ def could_equal(a: str, b: str) -> bool:
     return heads and tails
 
 
+def could_be_same_role(left: RoleArn, right: RoleArn) -> bool:
+    """Whether some filling of the unknown parts makes two role ARNs name one role
+    (partition, account and case-insensitive name; the path never matters). False means
+    the known parts already differ: certainly two roles. The one comparison of partly
+    known role ARNs: AL301 (through :func:`same_role`) and the caller-to-role lookup of
+    :mod:`assume_lint.roles` both use it."""
+    pairs = zip(left.identity, right.identity, strict=True)
+    return all(could_equal(x, y) for x, y in pairs)
+
+
 def same_role(a: str | None, b: str | None) -> bool | None:
     """True when two role ARNs certainly name the same role, False when they certainly
     name different roles, None when an unknown part decides (or either is no role ARN)."""
@@ -228,7 +238,4 @@ def same_role(a: str | None, b: str | None) -> bool | None:
         return None
     if left.known and right.known:
         return left.identity == right.identity
-    pairs = zip(left.identity, right.identity, strict=True)
-    if not all(could_equal(x, y) for x, y in pairs):
-        return False
-    return None
+    return None if could_be_same_role(left, right) else False

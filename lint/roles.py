@@ -22,18 +22,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assume_lint.arn import RoleArn, could_equal, literal_role_arn, parse_role_arn
+from assume_lint.arn import RoleArn, could_be_same_role, literal_role_arn, parse_role_arn
 from assume_lint.model import HOLE, Model, Role
 
 
 def _definition_arn(role: Role) -> RoleArn | None:
     return literal_role_arn(role.arn)
-
-
-def _could_be(defined: RoleArn, wanted: RoleArn) -> bool:
-    """A definition with a known ARN that a partly known caller ARN may name."""
-    pairs = zip(defined.identity, wanted.identity, strict=True)
-    return all(could_equal(a, b) for a, b in pairs)
 
 
 def _same_by_name(role: Role, wanted: RoleArn) -> bool:
@@ -93,7 +87,7 @@ def find_role_variants(model: Model, arn_text: str | None) -> list[Role]:
         found = index.by_identity.get(wanted.identity, []) or named
     else:  # only the partition or the path is unknown: every definition it may name
         defined = index.defined_by_name.get(wanted.name.lower(), [])
-        found = [r for arn, r in defined if _could_be(arn, wanted)] + named
+        found = [r for arn, r in defined if could_be_same_role(arn, wanted)] + named
     if len(found) == 1:
         return found
     same_role = len({role.address for role in found}) == 1

@@ -358,8 +358,26 @@ def test_landing_zone_many_environments_sharing_one_backend() -> None:
         ("AL301", "pipelines/payments/backend-config/prod.hcl", 7, "medium"),
         # silent: the five environments of the central state role (inferred), central-state
         # (partial backend, no config file), ambient (runner's credentials), tooling
-        # (profiles the run has not read), reporting (a role named for state)
+        # (profiles the run has not read), reporting (a role named for state), forecasting
+        # (role/deploy on both sides: only the provider's unknown account could differ)
     ]
+
+
+def test_landing_zone_known_parts_decide_with_partition_and_account_unknown(
+    tmp_path: Path,
+) -> None:
+    """forecasting's provider assumes arn:${partition}:iam::${var.account}:role/deploy:
+    silent against the backend's .../role/deploy (the unknown account decides), but a
+    backend role of another name differs for certain, whatever the unknown parts are."""
+    import shutil
+
+    tree = tmp_path / "landing_zone"
+    shutil.copytree(FIXTURES / "landing_zone", tree)
+    main = tree / "pipelines/forecasting/main.tf"
+    main.write_text(main.read_text().replace(':role/deploy" }', ':role/terraform" }'))
+    found = lint_fixture(tree, "--select", "AL301")
+    assert ("AL301", "pipelines/forecasting/main.tf", 9, "medium") in found
+    assert len(found) == 4
 
 
 def test_landing_zone_with_report_ambient_backend(tmp_path: Path) -> None:

@@ -83,3 +83,30 @@ def test_partly_known_caller_duration_against_the_role_maximum() -> None:
         )
     )
     assert [(h.location.path, h.location.line) for h in found] == [("providers.tf", 9)]
+
+
+@pytest.mark.parametrize(
+    "caller",
+    [
+        f"arn:{H}:iam::111111111111:role/deploy",
+        f"arn:{H}:iam::111111111111:role/team/DEPLOY",
+        f"arn:{H}:iam::111111111111:role/other",
+        f"arn:{H}:iam::222222222222:role/deploy",
+        f"arn:aws-{H}:iam::111111111111:role/deploy",
+        f"arn:aws-{H}:iam::111111111111:role/deploy-{H}",
+        "arn:aws:iam::111111111111:role/deploy",
+        "arn:aws-cn:iam::111111111111:role/deploy",
+    ],
+)
+def test_role_lookup_and_al301_compare_partly_known_arns_one_way(caller: str) -> None:
+    """The caller-to-role lookup (AL302-AL305) and AL301's comparison answer "could these
+    name one role?" with one function (assume_lint.arn.could_be_same_role): a lookup
+    finds the role exactly when AL301 would not call the two ARNs certainly different."""
+    from assume_lint.arn import could_be_same_role, parse_role_arn, same_role
+
+    found = find_role(model(roles=[_role("deploy", DEPLOY_111)]), caller)
+    left, right = parse_role_arn(caller), parse_role_arn(DEPLOY_111)
+    assert left is not None and right is not None
+    assert (found is not None) == could_be_same_role(left, right)
+    if H in caller:
+        assert (found is not None) == (same_role(caller, DEPLOY_111) is None)
