@@ -377,3 +377,38 @@ def test_other_oidc_consumers_need_the_token(step: str, fires: bool) -> None:
     text = f"on: push\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n{body}\n"
     found = _lint_many({"main.yml": text})
     assert [(n, line) for n, line, _, _ in found] == ([("main.yml", 6)] if fires else [])
+
+
+def test_cosign_keyless_signing_is_never_called_idle() -> None:
+    """sigstore's cosign signs keylessly with the job's OIDC token: a workflow-wide grant
+    is not "too broad" for a job that installs cosign and signs with it, while a job
+    that only builds is provably idle."""
+    text = """\
+        on:
+          push:
+            tags: ["v*"]
+        permissions:
+          contents: read
+          packages: write
+          id-token: write
+        jobs:
+          test:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - run: make test
+          image:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+              - uses: sigstore/cosign-installer@v3
+              - uses: docker/build-push-action@v6
+                id: build
+                with:
+                  push: true
+                  tags: ghcr.io/acme/app:${{ github.ref_name }}
+              - run: cosign sign --yes ghcr.io/acme/app@${{ steps.build.outputs.digest }}
+        """
+    found = _lint_many({"release.yml": text})
+    assert [(n, line, s) for n, line, s, _ in found] == [("release.yml", 7, Severity.LOW)]
+    assert "also to test which needs no OIDC token" in found[0][3]
