@@ -16,7 +16,10 @@ statements are attached as related locations. An unresolved
 Terraform and Terragrunt cannot prompt for an MFA code, but the credentials they start
 from may themselves be an MFA session (`aws-vault exec`, `aws sts get-session-token`):
 a provider, backend or Terragrunt `iam_role` on the runner's own credentials is unknown,
-and silent.
+and silent. So is a profile without `mfa_serial` whose source credentials may be such a
+session: a source profile with an `aws_session_token`, a `credential_process` (aws-vault's
+`aws-vault exec NAME --json`), IAM Identity Center (`sso_*`), `login_session`, or a source
+profile that itself assumes a role with `mfa_serial` (role chaining from an MFA session).
 
 ## Why is this bad?
 The call is denied. For automation the usual "fix" is to weaken the trust (drop the
@@ -50,6 +53,7 @@ from collections.abc import Iterator
 from assume_lint.conditions import allows_without_mfa, deny_blocks_without_mfa, effective_mfa
 from assume_lint.findings import Hit, Severity
 from assume_lint.model import AssumeAttempt, Model, Statement
+from assume_lint.profiles import Chain, ProfileSet, Resolver, group_profiles
 from assume_lint.registry import RuleContext, RuleMeta
 from assume_lint.rules._helpers_match import Match, denied_hit, matched_callers
 
@@ -97,10 +101,54 @@ def _why_not(attempt: AssumeAttempt) -> str | None:
     return None  # the runner's own credentials may be an MFA session: unknown
 
 
+# Base providers of a profile chain whose credentials may already be an MFA session.
+_MAYBE_MFA_BASES = frozenset({"Sso", "CredentialProcess", "LoginSession"})
+
+
+class _ProfileSources:
+    """Whether a profile's source credentials may already carry MFA, per profile set
+    (grouped and resolved once per run: every profile caller asks)."""
+
+    def __init__(self, model: Model) -> None:
+        self._sets = group_profiles(model.profiles)
+        self._resolvers: dict[str, Resolver] = {}
+
+    def may_carry_mfa(self, attempt: AssumeAttempt) -> bool:
+        group, _, name = attempt.address.rpartition("/profile ")
+        profiles = self._sets.get(group)
+        if profiles is None:
+            return False
+        resolver = self._resolvers.setdefault(group, Resolver(profiles))
+        chain = resolver.resolve(name)
+        # a chain the SDKs reject is AL206's; the call is denied either way
+        return isinstance(chain, Chain) and _chain_may_carry_mfa(profiles, chain)
+
+
+def _chain_may_carry_mfa(profiles: ProfileSet, chain: Chain) -> bool:
+    """The credentials the chain's last AssumeRole is called with may be an MFA session:
+    an explicit session token, a credential process or SSO at the base, or an earlier
+    role assumed with ``mfa_serial``."""
+    base = chain.base
+    if base.kind in _MAYBE_MFA_BASES:
+        return True
+    if base.kind == "AccessKey" and any(key == "session_token" for key, _ in base.values):
+        return True
+    for step in chain.steps[1:-1]:
+        section = profiles.profiles.get(step.profile)
+        if section is not None and section.get("mfa_serial") is not None:
+            return True
+    return False
+
+
 def check(model: Model, ctx: RuleContext) -> Iterator[Hit]:
     """One hit per caller of an in-tree MFA-only role that cannot present MFA."""
+    sources: _ProfileSources | None = None
     for match in matched_callers(model):
         reason = _why_not(match.attempt)
         if reason is None or not _required(match):
             continue
+        if match.attempt.kind == "profile":
+            sources = sources or _ProfileSources(model)
+            if sources.may_carry_mfa(match.attempt):
+                continue  # the source may be an MFA session: unknown
         yield denied_hit(match, "MFA", reason)

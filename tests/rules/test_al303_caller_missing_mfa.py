@@ -123,3 +123,49 @@ def test_related_and_message() -> None:
     hits = list(rule.check(model(roles=[trust(MFA)], attempts=[caller()]), RuleContext()))
     assert [h.related for h in hits] == [(Location(IAM, 10, 1),)]
     assert "no mfa_serial" in hits[0].message
+
+
+# --------------------------------------------------------------------------- profile sources
+# A profile without mfa_serial cannot ask for a code, but the credentials it starts from
+# may already be an MFA session: then whether the call carries MFA is unknown.
+
+
+def test_profiles_whose_source_may_be_an_mfa_session_are_silent() -> None:
+    """aws-vault's credential_process, IAM Identity Center and a chain through a role
+    assumed with mfa_serial may all carry MFA; the CI instance role never does."""
+    from conftest import FIXTURES, lint_fixture
+
+    assert lint_fixture(FIXTURES / "mfa_sessions", "--select", "AL303") == [
+        ("AL303", ".aws/config", 42, "medium"),  # break-glass-ci: Ec2InstanceMetadata
+    ]
+
+
+def _profile_caller(source: dict[str, str]) -> list[tuple[str, int, str]]:
+    from builders import profile
+
+    from assume_lint.model import AssumeAttempt
+
+    selected = profile(
+        "break-glass",
+        {"role_arn": ARN, "source_profile": "mfa"},
+        line=6,
+    )
+    who = AssumeAttempt(
+        kind="profile",
+        caller="profile break-glass",
+        address=".aws/profile break-glass",
+        location=Location(".aws/config", 7, 12),
+        role_arn=attr(ARN, 7, 12, ".aws/config"),
+    )
+    source_profile = profile("mfa", source, file_kind="credentials", path=".aws/credentials")
+    found = model(roles=[trust(MFA)], attempts=[who], profiles=[selected, source_profile])
+    return [(rule.RULE.id, h.location.line, h.location.path)
+            for h in rule.check(found, RuleContext())]
+
+
+def test_source_profile_with_a_session_token_may_be_an_mfa_session() -> None:
+    """`aws sts get-session-token --serial-number ...` written into a profile: the
+    session may have been created with MFA. Long-term keys alone never are."""
+    keys = {"aws_access_key_id": "AKIDEXAMPLE", "aws_secret_access_key": "example-secret"}
+    assert _profile_caller({**keys, "aws_session_token": "example-token"}) == []
+    assert _profile_caller(keys) == [("AL303", 7, ".aws/config")]
