@@ -114,6 +114,7 @@ class Statement:
     has_resource: bool = False
     unknown_principals: bool = False  # some principal expression could not be resolved
     unknown_conditions: bool = False  # some condition block could not be resolved
+    effect_location: Location | None = None  # the Effect value, when written
 
     @property
     def label(self) -> str:

@@ -174,7 +174,7 @@ def _effect_case(role: Role, statement: Statement) -> Hit | None:
     if effect is None or effect in ("Allow", "Deny") or effect.lower() not in ("allow", "deny"):
         return None
     return Hit(
-        location=statement.location,
+        location=statement.effect_location or statement.location,
         message=(
             f"Role {role.label}: statement {statement.label} writes Effect {effect!r}; AWS "
             f"documents the value as case sensitive: write {effect.capitalize()!r}"

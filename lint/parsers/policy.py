@@ -205,8 +205,9 @@ def _statement(node: Node, index: int, problems: list[Problem]) -> Statement:
                 "(the role itself is the resource)",
             )
         )
+    effect = elements.get("effect")
     return Statement(
-        effect=_effect(elements.get("effect"), prefix, problems),
+        effect=_effect(effect, prefix, problems),
         principals=principals,
         actions=actions,
         conditions=conditions,
@@ -220,6 +221,7 @@ def _statement(node: Node, index: int, problems: list[Problem]) -> Statement:
         has_resource=resource is not None,
         unknown_principals=unknown_principals,
         unknown_conditions=unknown_conditions,
+        effect_location=effect.location if effect is not None else None,
     )
 
 

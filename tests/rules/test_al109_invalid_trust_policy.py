@@ -183,11 +183,28 @@ def test_effect_in_lower_case_is_a_low_note_and_still_an_allow() -> None:
     parsed = _parse(text)
     assert parsed.roles[0].structure_errors == ()
     hits = list(rule.check(parsed, RuleContext()))
-    assert [(h.location.line, h.severity) for h in hits] == [(4, Severity.LOW)]
+    # at the Effect value, not at the statement: the line to edit
+    assert [(h.location.line, h.location.column, h.severity) for h in hits] == [
+        (5, 17, Severity.LOW)
+    ]
     assert "write 'Allow'" in hits[0].message
     from assume_lint.rules import al107_service_confused_deputy as al107
 
     assert [h.location.line for h in al107.check(parsed, RuleContext())] == [6]
+
+
+def test_account_factory_templates_effect_case_at_the_effect_line() -> None:
+    """An AFT-shaped module: the lower-case Effect of a .tpl trust template reached
+    through templatefile() is one low note at the Effect value (the line to edit); the
+    identity policy (sts:AssumeRole, no Principal) and the Deny-"*" bucket policy are no
+    trust policies; the events role has no source guard."""
+    from conftest import FIXTURES, lint_fixture
+
+    tpl = "modules/account-request/iam/trust-policies"
+    assert lint_fixture(FIXTURES / "aft_style", "--min-severity", "info") == [
+        ("AL107", f"{tpl}/events.tpl", 7, "low"),
+        ("AL109", f"{tpl}/backup.tpl", 5, "low"),
+    ]
 
 
 def test_a_placeholder_account_is_named_as_the_account_field() -> None:
