@@ -346,12 +346,18 @@ class _Steps:
 
 @dataclass(frozen=True)
 class _Cycle:
-    """The profiles of a source_profile loop, in source order."""
+    """The profiles of a source_profile loop, in source order, with each one's position
+    (looked up once per profile of the loop: a scan of ``order`` each time made a
+    loop of N profiles cost N^2)."""
 
     order: tuple[str, ...]
+    index: Mapping[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "index", {name: i for i, name in enumerate(self.order)})
 
     def previous(self, name: str) -> str:
-        return self.order[self.order.index(name) - 1]
+        return self.order[self.index[name] - 1]
 
 
 @dataclass(frozen=True)
@@ -378,6 +384,8 @@ class Resolver:
         self.profiles = profiles
         self._after: dict[str, _Outcome] = {}  # a profile left for its source -> outcome
         self._next: dict[str, str] = {}  # a profile left for its source -> that source
+        # a profile on the way into a loop -> (the loop's entry, links to it)
+        self._to_entry: dict[str, tuple[str, int]] = {}
 
     def resolve(self, selected: str) -> Chain | ChainError:
         """``selected``'s credential chain, or why the SDKs would fail to build it."""
@@ -475,7 +483,7 @@ class Resolver:
         if not isinstance(known, _Loop):
             return known
         for name in (selected, left):
-            if name in known.cycle.order:
+            if name in known.cycle.index:
                 return _Loop(known.cycle, name)
         return known
 
@@ -483,13 +491,11 @@ class Resolver:
         """The loop as the SDKs report it from ``selected``: the path to the loop and
         once around it, at the ``source_profile`` that closes it (names capped)."""
         closer = self.profiles.profiles[loop.cycle.previous(loop.entry)]
-        names, name, count = [selected], selected, 1
-        while name != loop.entry:
+        names, name = [selected], selected
+        while name != loop.entry and len(names) < _LOOP_NAMES:
             name = self._next[name]
-            count += 1
-            if len(names) < _LOOP_NAMES:
-                names.append(name)
-        count += len(loop.cycle.order)
+            names.append(name)
+        count = 1 + self._links_to(selected, loop.entry) + len(loop.cycle.order)
         names.extend(self._around(loop, _LOOP_NAMES - len(names)))
         if count > len(names):
             names = [*names[: _LOOP_NAMES - 3], "...", closer.name, loop.entry]
@@ -504,12 +510,31 @@ class Resolver:
         )
         return replace(failure.error, loop=True)
 
-    def _around(self, loop: _Loop, room: int) -> list[str]:
-        """The loop's profiles after its entry, back to the entry (at most ``room``)."""
+    def _links_to(self, selected: str, entry: str) -> int:
+        """How many source_profile links lead from ``selected`` to ``entry``, remembered
+        for every profile on the way: each profile of a long tail into a loop counts
+        its links once, not once per profile behind it."""
+        walked: list[str] = []
+        name, links = selected, 0
+        while name != entry:
+            known = self._to_entry.get(name)
+            if known is not None and known[0] == entry:
+                links = known[1]
+                break
+            walked.append(name)
+            name = self._next[name]
+        for name in reversed(walked):
+            links += 1
+            self._to_entry[name] = (entry, links)
+        return links
+
+    @staticmethod
+    def _around(loop: _Loop, room: int) -> list[str]:
+        """The loop's profiles after its entry, back to the entry (at most ``room``,
+        picked by position: the whole ring is never copied)."""
         order = loop.cycle.order
-        start = order.index(loop.entry)
-        ring = [*order[start + 1 :], *order[:start], loop.entry]
-        return ring[: max(room, 0)] if len(ring) > room else ring
+        start = loop.cycle.index[loop.entry]
+        return [order[(start + 1 + k) % len(order)] for k in range(min(max(room, 0), len(order)))]
 
 
 def resolve(profiles: ProfileSet, selected: str) -> Chain | ChainError:
