@@ -15,7 +15,9 @@ Three kinds of text are masked:
   ``KEY=value``, ``export AWS_SECRET_ACCESS_KEY=...`` in a heredoc, ``# secret=...``
   in a comment, ``?a=1&secret=...`` in a URL, ``"client_secret": "..."`` in JSON and
   ``password: ...`` in YAML, whatever the value's shape (a tfvars secret of letters
-  only has no digit to recognise it by).
+  only has no digit to recognise it by);
+* the password of a URL's user information, ``https://user:SECRET@host`` (a clone URL
+  with a token, a ``DATABASE_URL``), whatever name the URL is assigned to.
 """
 
 from __future__ import annotations
@@ -46,6 +48,12 @@ KEYED_SECRET = re.compile(
     r"(?P<value>[^\s\"'`&;,<>(){}\[\]|\\#*]{8,})"
 )
 _ANCHORS = ("secret", "passw", "passphrase", "pwd", "token", "api", "private", "credential")
+# The password in a URL's user information (RFC 3986: ``scheme://user:password@host``),
+# tried where "://" occurs. Neither part holds "/", "?", "#", "@" or spaces unencoded,
+# so ``https://host:8443/a@b`` (a port, then a path) is no match.
+URL_PASSWORD = re.compile(
+    r"://[^\s/?#@:\"'`<>]*:(?P<value>[^\s/?#@\"'`<>]+)@"
+)
 # Values after a secret-looking name that are not secrets: references to a variable,
 # a resource attribute or a secret store, and ARNs (of the secret, not its value).
 _REFERENCE = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_\-\[\]\"]+)+")
@@ -192,6 +200,19 @@ def _mask_keyed(text: str) -> str:
     return _masked_spans(text, spans)
 
 
+def _mask_url_passwords(text: str) -> str:
+    """Mask the password of each URL with user information (see URL_PASSWORD); a
+    reference to a variable (``${var.password}``) is left as written."""
+    spans: list[tuple[int, int]] = []
+    for start in _occurrences(text, ("://",)):
+        match = URL_PASSWORD.match(text, start)
+        if match is None or match.group("value").startswith(_NOT_VALUES):
+            continue
+        if not spans or match.start("value") >= spans[-1][1]:
+            spans.append((match.start("value"), match.end("value")))
+    return _masked_spans(text, spans)
+
+
 _KEY_PREFIXES = ("AKIA", "ASIA", "ABIA", "ACCA", "A3T")
 
 
@@ -244,7 +265,7 @@ def mask_text(text: str, extra: tuple[str, ...] = (), *, shapes: bool = True) ->
 
 
 def _mask(text: str, extra: tuple[str, ...], shapes: bool) -> str:
-    text = _mask_keyed(_mask_extras(text, extra))
+    text = _mask_url_passwords(_mask_keyed(_mask_extras(text, extra)))
     if shapes and _CANDIDATE.search(text) is not None:
         text = SESSION_TOKEN.sub(_shaped, text)
         text = _mask_key_ids(text)

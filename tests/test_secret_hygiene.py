@@ -9,10 +9,12 @@ attack 3) secrets written after a secret-looking name in every form a file uses:
 ``KEY=value`` in a ``.env``, ``export AWS_SECRET_ACCESS_KEY=...`` in a ``user_data``
 heredoc, a ``# secret=...`` comment, a ``&secret=...`` URL parameter, a tfvars secret of
 letters only, a suppression reason (``-- old secret=...``) and a session name
-(``k=...``) that becomes a graph label. Each scenario runs in every output: text, JSON
-and SARIF (stdout and ``--output``, with and without ``--include-suppressed``),
-Markdown and HTML (whose excerpts print the lines around each finding), the graph in
-Mermaid, DOT and JSON, the GitHub and GitLab formats, ``--write-baseline`` and
+(``k=...``) that becomes a graph label, and URL passwords (``https://ci:...@host`` in
+a comment, ``DATABASE_URL=postgres://app:...@db`` in a ``.env``). Each scenario runs in
+every output: text, JSON and SARIF (stdout and ``--output``, with and without
+``--include-suppressed``), Markdown and HTML (whose excerpts print the lines around
+each finding), the graph in Mermaid, DOT and JSON, the GitHub and GitLab formats,
+``--list-files``, ``--statistics``, a ``--jobs 2`` run, ``--write-baseline`` and
 ``--baseline``; then every byte written (stdout, stderr, output files, the baseline,
 the model cache) is searched for every raw secret. Each scenario is its own test so
 that a leak names its path.
@@ -88,6 +90,8 @@ TFVARS_SECRET = _letters("tfvars")
 REASON_SECRET = _secret("reason")
 SESSION_SECRET = _secret("session")
 JSON_SECRET = _letters("json-client-secret")
+URL_PASSWORD = _letters("url-password")
+DATABASE_PASSWORD = _letters("database-url")
 
 SCENARIOS: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
     "terraform-provider": ({"tf/main.tf": (
@@ -158,6 +162,7 @@ SCENARIOS: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
             'provider "aws" {\n'
             f'  access_key = "{_key("AKIA", "comment")}"\n'
             f"  # callback https://hooks.example.com/x?team=a&secret={URL_SECRET}\n"
+            f"  # mirror https://ci:{URL_PASSWORD}@registry.example.com/v2\n"
             "  secret_key = var.secret_key\n"
             "}\n"
             'provider "aws" {\n'
@@ -173,14 +178,16 @@ SCENARIOS: dict[str, tuple[dict[str, str], tuple[str, ...]]] = {
         "app/terraform.tfvars": (f'access_key = "{_key("AKIA", "tfvars")}"\n'
                                  f'ci_secret  = "{TFVARS_SECRET}"\n'),
         "app/.env": (f"AWS_ACCESS_KEY_ID={_key('AKIA', 'dotenv')}\n"
-                     f"AWS_SECRET_KEY={ENV_SECRET}\n"),
+                     f"AWS_SECRET_KEY={ENV_SECRET}\n"
+                     f"DATABASE_URL=postgres://app:{DATABASE_PASSWORD}@db.internal/app\n"),
         "iam/trust.json": (
             '{\n  "Version": "2012-10-17",\n'
             f'  "client_secret": "{JSON_SECRET}",\n'
             '  "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"},\n'
             '    "Action": "sts:AssumeRole"}]\n}\n'),
     }, (HEREDOC_SECRET, ENV_SECRET, COMMENT_SECRET, URL_SECRET, TFVARS_SECRET, REASON_SECRET,
-        SESSION_SECRET, JSON_SECRET, _key("AKIA", "heredoc"), _key("AKIA", "comment"),
+        SESSION_SECRET, JSON_SECRET, URL_PASSWORD, DATABASE_PASSWORD, _key("AKIA", "heredoc"),
+        _key("AKIA", "comment"),
         _key("AKIA", "reason"), _key("AKIA", "tfvars"), _key("AKIA", "dotenv"))),
 }
 
@@ -242,6 +249,11 @@ def _runs(root: Path, outdir: Path) -> Iterator[tuple[str, int, str, str]]:
         target = outdir / f"graph.{fmt}"
         yield (f"graph-{fmt}>file", *_invoke(["graph", *base, "--format", fmt,
                                                "--output", str(target)]))
+    # the listings that print paths or counts, and parsing in worker processes
+    for extra in (["--list-files"], ["--statistics"],
+                  ["--jobs", "2", "--no-cache", "--format", "json"]):
+        assert extra[0] in OPTIONS, extra
+        yield (" ".join(extra), *_invoke([*base, *extra]))
     if "--write-baseline" in OPTIONS:
         target = outdir / "baseline.json"
         yield ("write-baseline", *_invoke([*base, "--write-baseline", str(target)]))
@@ -315,8 +327,9 @@ def test_key_value_forms_reach_every_output_masked(tmp_path: Path, cache_home: P
     base = [str(root), "--repo-root", str(root), "--no-config"]
     html = _invoke([*base, "-f", "html", "--include-suppressed"])[1]
     for secret in (HEREDOC_SECRET, ENV_SECRET, COMMENT_SECRET, URL_SECRET, TFVARS_SECRET,
-                   REASON_SECRET, SESSION_SECRET):
+                   REASON_SECRET, SESSION_SECRET, URL_PASSWORD, DATABASE_PASSWORD):
         assert _masked(secret) in html, secret  # excerpt, reason or graph label, masked
+    assert f"https://ci:{_masked(URL_PASSWORD)}@registry.example.com/v2" in html
     for fmt in ("json", "sarif"):
         out = _invoke([*base, "-f", fmt, "--include-suppressed"])[1]
         assert f"old secret={_masked(REASON_SECRET)}" in out, fmt  # the suppression reason

@@ -59,3 +59,25 @@ def test_a_megabyte_long_known_secret_is_masked_quickly() -> None:
     with cpu_within(what="masking a megabyte-long secret"):
         out = mask_text(f"token {huge} end", (huge, "abcd12345"))
     assert huge not in out and out.startswith("token Qx") and out.endswith(" end")
+
+
+def test_url_passwords_are_masked_whatever_the_url_is_called() -> None:
+    """Issue 19, attack 3: ``https://user:SECRET@host`` (a clone URL with a token, a
+    DATABASE_URL) printed the password whole; the name it is assigned to says nothing."""
+    password = "correcthorsebatterystaple"  # letters only: no shape recognises it
+    shown = "corr*****************aple"
+    for url, masked in [
+        (f"https://deploy:{password}@git.example.com/o/r.git",
+         f"https://deploy:{shown}@git.example.com/o/r.git"),
+        (f"DATABASE_URL=postgres://app:{password}@db.internal:5432/app",
+         f"DATABASE_URL=postgres://app:{shown}@db.internal:5432/app"),
+        (f'  # mirror "https://ci:{password}@registry.example.com/v2"',
+         f'  # mirror "https://ci:{shown}@registry.example.com/v2"'),
+        ("see http://a:pw@host and", "see http://a:**@host and"),
+    ]:
+        assert mask_text(url) == masked
+        assert mask_text(masked) == masked  # idempotent
+    for kept in ("https://host:8443/a@b", "ssh://git@github.com/o/r.git",
+                 "https://u:${var.password}@h/x", "https://example.com:443/x",
+                 "s3://bucket/key@x", "arn:aws:s3:::bucket/a:b@c"):
+        assert mask_text(kept) == kept
