@@ -74,24 +74,24 @@ ASSUME_ACTIONS = (ASSUME_ROLE, ASSUME_ROLE_WITH_WEB_IDENTITY, ASSUME_ROLE_WITH_S
 
 def tri_and(values: Iterable[Tri]) -> Tri:
     """AND over tri-state values: any False wins, then any unknown, else True."""
-    unknown = False
-    for value in values:
-        if value is False:
-            return False
-        if value is None:
-            unknown = True
-    return None if unknown else True
+    return _tri_fold(values, False)
 
 
 def tri_or(values: Iterable[Tri]) -> Tri:
     """OR over tri-state values: any True wins, then any unknown, else False."""
+    return _tri_fold(values, True)
+
+
+def _tri_fold(values: Iterable[Tri], decisive: bool) -> Tri:
+    """``decisive`` wins as soon as it is seen (short-circuit: later values are not
+    evaluated); else any unknown makes the result unknown; else ``not decisive``."""
     unknown = False
     for value in values:
-        if value is True:
-            return True
+        if value is decisive:
+            return decisive
         if value is None:
             unknown = True
-    return None if unknown else False
+    return None if unknown else not decisive
 
 
 def tri_not(value: Tri) -> Tri:
