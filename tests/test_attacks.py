@@ -13,13 +13,14 @@ CI runs as root, which reads unreadable files and ignores process limits, so the
 attacks where permissions matter run in a user namespace mapped to uid 1000
 (``unshare --user --map-user=1000``): the tree stays owned by "us", but without root's
 capabilities. When user namespaces are unavailable they run as ``nobody`` with
-``setpriv``; a test skips (saying why) only when neither can be used.
+``setpriv``; a test skips (saying why) only when neither can be used (see
+``tests/privileges.py``). A process limit needs a real other user (root's uid, even
+mapped, ignores it): ``test_attack_09_a_real_process_limit`` runs as ``nobody``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import hmac
 import io
@@ -39,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from privileges import open_to_others, unprivileged
 
 from assume_lint.cli import main
 
@@ -104,29 +106,6 @@ def cli(*argv: str, timeout: float = 120, env: dict[str, str] | None = None,
     return subprocess.run([*prefix, sys.executable, "-m", "assume_lint", *argv],
                           capture_output=True, text=True, timeout=timeout, env=full_env,
                           check=False, **kwargs)
-
-
-@functools.cache
-def _unprivileged_prefix() -> tuple[str, ...] | None:
-    if os.geteuid() != 0:
-        return ()
-    namespace = ("unshare", "--user", "--map-user=1000", "--map-group=1000")
-    if shutil.which("unshare"):
-        probe = subprocess.run([*namespace, "true"], capture_output=True, check=False)
-        if probe.returncode == 0:
-            return namespace
-    if shutil.which("setpriv"):
-        return ("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups")
-    return None
-
-
-def unprivileged() -> tuple[str, ...]:
-    """A command prefix that drops root (see the module docstring), or skip."""
-    prefix = _unprivileged_prefix()
-    if prefix is None:
-        pytest.skip("running as root without user namespaces (unshare) or setpriv: "
-                    "cannot drop root's capabilities to replay a permission attack")
-    return prefix
 
 
 # --------------------------------------------------------------------------- 1
@@ -920,9 +899,7 @@ def test_attack_10_an_unreadable_file_named_on_the_command_line(tmp_path: Path) 
     """It was a click usage error: the other files were not linted, no SARIF written."""
     prefix = unprivileged()
     root = write(tmp_path / "repo", {"good.tf": GOOD_TF, "secret.tf": GOOD_TF})
-    if prefix and prefix[0] == "setpriv":  # nobody: the tree must be reachable
-        for path in [tmp_path, *tmp_path.rglob("*")]:
-            path.chmod(0o777 if path.is_dir() else 0o666)
+    open_to_others(prefix, tmp_path)
     (root / "secret.tf").chmod(0)
     result = cli("good.tf", "secret.tf", "--repo-root", ".", "--no-config", "-f", "sarif",
                  "-o", "out.sarif", cwd=root, prefix=prefix)

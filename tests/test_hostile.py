@@ -26,6 +26,7 @@ from typing import Any
 
 import pytest
 from budgets import cpu_within
+from privileges import open_to_others, unprivileged
 
 from assume_lint.cli import main
 
@@ -453,18 +454,26 @@ def test_unreadable_folder_via_monkeypatch(tmp_path: Path, monkeypatch: pytest.M
     only_al900(outcome, "locked", 1, 1, "permission denied")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode; "
-                    "the monkeypatched tests above cover this as root")
 def test_unreadable_file_and_folder_via_chmod(tmp_path: Path) -> None:
-    root = tree(tmp_path, {"locked/main.tf": KEYED_TF, "shut/main.tf": KEYED_TF})
+    """Real permissions, not a monkeypatch: as root (CI) the CLI runs without root's
+    capabilities (tests/privileges.py), since root reads files whatever their mode."""
+    prefix = unprivileged()
+    root = tree(tmp_path / "repo", {"locked/main.tf": KEYED_TF, "shut/main.tf": KEYED_TF})
+    open_to_others(prefix, tmp_path)
     (root / "locked" / "main.tf").chmod(0)
     (root / "shut").chmod(0)
     try:
-        outcome = run(root)
+        result = subprocess.run(
+            [*prefix, *_cli([str(root), "--repo-root", str(root), "--no-config", "--no-cache",
+                             "--format", "json"])],
+            capture_output=True, text=True, timeout=120, check=False,
+            env=_subprocess_env(tmp_path))
     finally:
         (root / "locked" / "main.tf").chmod(0o644)
         (root / "shut").chmod(0o755)
-    assert outcome.code == 2
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    outcome = Outcome(result.returncode, result.stdout, result.stderr)
+    assert outcome.code == 2, result.stderr
     assert ordered(outcome.rows) == ordered(
         [GOOD, ("AL900", "locked/main.tf", 1, 1), ("AL900", "shut", 1, 1)])
 
