@@ -66,7 +66,16 @@ def console() -> None:
     import gc
 
     gc.set_threshold(200_000, 50, 1000)
-    code = main()
+    try:
+        code = main()
+        _flush()
+    except KeyboardInterrupt:  # Ctrl-C just after main() returned, while flushing
+        say("assume-lint: interrupted")
+        code = EXIT_INTERRUPTED
+    os._exit(code)
+
+
+def _flush() -> None:
     for stream in (sys.stdout, sys.stderr):
         if stream is None:  # a stream closed at start-up (assume-lint ... >&-)
             continue
@@ -76,7 +85,6 @@ def console() -> None:
             silence_stdout()
         except (OSError, ValueError):
             pass
-    os._exit(code)
 
 
 def _handle(exc: Exception) -> int:

@@ -695,3 +695,22 @@ def test_output_file_is_never_coloured_and_summary_goes_to_stderr(repo: Path, cl
     assert run.err.strip() == SUMMARY_DEFAULT
     report = (repo / "report.txt").read_text(encoding="utf-8")
     assert "\x1b" not in report and report.splitlines()[-1] == SUMMARY_DEFAULT
+
+
+def test_console_turns_a_late_ctrl_c_into_exit_130(monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """Ctrl-C just as main() returns (while flushing) is still a quiet 130, no traceback."""
+    import assume_lint.cli as cli
+
+    exits: list[int] = []
+
+    def late_interrupt() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "main", lambda: 1)
+    monkeypatch.setattr(cli, "_flush", late_interrupt)
+    monkeypatch.setattr(cli.os, "_exit", exits.append)
+    monkeypatch.setattr("gc.set_threshold", lambda *_: None)  # the suite keeps Python's GC
+    cli.console()
+    assert exits == [130]
+    assert capsys.readouterr().err == "assume-lint: interrupted\n"

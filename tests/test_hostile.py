@@ -676,6 +676,13 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _complete_json(out: bytes) -> bool:
+    try:
+        return "findings" in json.loads(out)
+    except ValueError:
+        return False
+
+
 def _wait_for_cpu(proc: subprocess.Popen[bytes], seconds: float) -> bool:
     """Wait until ``proc`` has used ``seconds`` of CPU: past its imports (0.3 s) however
     loaded the machine is, where a fixed wall-clock sleep could send SIGINT during
@@ -706,6 +713,8 @@ def test_ctrl_c_exits_130_without_traceback(tmp_path: Path) -> None:
             continue  # finished before the signal: try a bigger tree
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=60)
+        if proc.returncode == 1 and _complete_json(out):
+            continue  # the run ended between the last look and the signal: a bigger tree
         assert proc.returncode == 130, (proc.returncode, err[-2000:])
         assert b"Traceback" not in err, err[-4000:]
         assert b"KeyboardInterrupt" not in err, err[-4000:]
