@@ -24,8 +24,10 @@ from assume_lint.parsers.hcl import Attribute, EncodedNode, Evaluator, HclFile, 
 from assume_lint.parsers.located import Node
 from assume_lint.parsers.tfeval import functions, templates
 from assume_lint.parsers.tfeval.values import (
+    MAX_WEIGHT,
     EvalError,
     at,
+    check_length,
     clone,
     elements,
     index_of,
@@ -37,11 +39,13 @@ from assume_lint.parsers.tfeval.values import (
     string_of,
     truth,
     unknown,
+    weight,
 )
 from assume_lint.sources import line_starts
 
 MAX_ITEMS = 10_000  # elements a for expression or splat may produce
-MAX_STRING = 1_000_000  # characters of one string value
+CHARS_PER_STEP = 100  # a string value costs one evaluation step per this many characters
+WEIGHT_PER_STEP = 64  # an operation walking values costs one step per this much weight
 # References whose value was written elsewhere and keeps its location (a variable's value
 # where the caller or a .tfvars wrote it); a resource's attribute is located at the
 # reference.
@@ -58,7 +62,7 @@ class Context(Protocol):
     def resource_value(self, kind: str, name: str) -> Node | None: ...
     def path_value(self, which: str) -> Node | None: ...
     def read(self, path: str) -> tuple[str, str] | None: ...
-    def spend(self) -> None: ...
+    def spend(self, cost: int = 1) -> None: ...
 
 
 class LazyObject(Node):
@@ -136,16 +140,35 @@ class TfEvaluator(Evaluator):
             return unknown(self.loc(tree), "")
 
     def evaluate(self, tree: Any) -> Node:
-        if self.context is not None:
-            self.context.spend()
+        """An expression's value; every evaluation is charged to the unit's budget, with
+        what its value cost to build: long strings by their length, new collections by
+        their new nodes (see :func:`~.values.weight`). Values past the bounds of
+        :mod:`.values` raise EvalError (unknown): doubling through locals ends there."""
+        self._charge(1)
         node = super().evaluate(tree)
         if isinstance(node, LazyObject):
-            return node.materialize()
-        if isinstance(node, SymbolicNode):
+            node = node.materialize()
+        elif isinstance(node, SymbolicNode):
             return unknown(node.location, node.source)
-        if isinstance(node.value, str) and len(node.value) > MAX_STRING:
-            raise EvalError("string too long")  # "${x}${x}" doubling through locals
+        value = node.value
+        if isinstance(value, str):
+            check_length(len(value))
+            self._charge(len(value) // CHARS_PER_STEP)
+        elif isinstance(value, (list, dict)):
+            heavy, weighed = weight(node)
+            if heavy > MAX_WEIGHT:
+                raise EvalError("value too large")
+            self._charge(weighed)
         return node
+
+    def _charge(self, cost: int) -> None:
+        if self.context is not None and cost:
+            self.context.spend(cost)
+
+    def _charge_walks(self, *values: Node) -> None:
+        """Charge an operation that walks whole values (a function, ``==``): a call on a
+        large value repeated by a ``for`` is as much work as building it each time."""
+        self._charge(sum(weight(v)[0] for v in values) // WEIGHT_PER_STEP)
 
     # -- names
     def _e_identifier(self, tree: Any) -> Node:
@@ -206,6 +229,7 @@ class TfEvaluator(Evaluator):
             return Node(right_value, self.loc(tree))
         right = self.evaluate(right_tree)
         if kind in ("DOUBLE_EQ", "NEQ"):
+            self._charge_walks(left, right)
             equal = same(left, right)
             if equal is None:
                 return self.unknown(tree)
@@ -313,6 +337,7 @@ class TfEvaluator(Evaluator):
         items = base.value if isinstance(base.value, list) and \
             not isinstance(base, EncodedNode) else [base]
         steps = [s for s in _significant(splat.children)]
+        self._charge(len(items))
         out: list[Node] = []
         for item in items:
             current: Node | None = item
@@ -472,6 +497,7 @@ class TfEvaluator(Evaluator):
             if not args or not args[-1].known:
                 return self.unknown(tree)
             args = args[:-1] + elements(args[-1])
+        self._charge_walks(*args)
         if name in ("file", "templatefile", "fileexists"):
             return self._file_function(name, args, where, source)
         if name == "jsondecode" and len(args) == 1:
@@ -667,9 +693,9 @@ class _TemplateContext:
     def read(self, path: str) -> tuple[str, str] | None:
         return self.outer.read(path) if self.outer is not None else None
 
-    def spend(self) -> None:
+    def spend(self, cost: int = 1) -> None:
         if self.outer is not None:
-            self.outer.spend()
+            self.outer.spend(cost)
 
 
 # --------------------------------------------------------------------------- helpers

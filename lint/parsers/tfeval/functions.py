@@ -27,6 +27,7 @@ from assume_lint.parsers.located import Node
 from assume_lint.parsers.tfeval.values import (
     EvalError,
     at,
+    check_length,
     elements,
     from_pattern,
     from_plain,
@@ -45,7 +46,6 @@ from assume_lint.parsers.tfeval.values import (
 Function = Callable[[list[Node], Location, str], Node]
 _FUNCTIONS: dict[str, Function] = {}
 MAX_ITEMS = 10_000
-MAX_STRING = 1_000_000
 
 
 def function(*names: str) -> Callable[[Function], Function]:
@@ -63,8 +63,8 @@ def call(name: str, args: list[Node], where: Location, source: str) -> Node:
     if implementation is None:
         return unknown(where, source)
     result = implementation(args, where, source)
-    if isinstance(result.value, str) and len(result.value) > MAX_STRING:
-        raise EvalError("string too long")
+    if isinstance(result.value, str):
+        check_length(len(result.value))
     return result
 
 
@@ -537,6 +537,7 @@ def _join(args: list[Node], where: Location, source: str) -> Node:
     if separator is None or not all(a.known for a in args[1:]):
         return unknown(where, source)
     patterns = [pattern_of(item) for arg in args[1:] for item in elements(arg)]
+    check_length(sum(map(len, patterns)) + len(separator) * max(len(patterns) - 1, 0))
     return from_pattern(separator.join(patterns), where, source)
 
 
@@ -563,10 +564,14 @@ def _replace(args: list[Node], where: Location, source: str) -> Node:
         except re.error:
             raise EvalError("replace(): invalid regular expression") from None
         go_style = re.sub(r"\$\{?(\w+)\}?", r"\\g<\1>", replacement)
+        matches = sum(1 for _ in pattern.finditer(text))
+        # each match may become the replacement with every group as long as the text
+        check_length(len(text) + matches * (len(go_style) + go_style.count("\\g<") * len(text)))
         try:
             return Node(pattern.sub(go_style, text), where, source=source)
         except (re.error, IndexError):
             return unknown(where, source)
+    check_length(len(text) + text.count(search) * (len(replacement) - len(search)))
     return Node(text.replace(search, replacement), where, source=source)
 
 
@@ -578,8 +583,12 @@ def _format(args: list[Node], where: Location, source: str) -> Node:
         return unknown(where, source)
     values = iter(args[1:])
     out: list[str] = []
+    size = 0  # of out: checked as it grows (a thousand "%s" of a long string)
     i = 0
     while i < len(spec):
+        if out:
+            size += len(out[-1])  # what the previous round appended (each appends one)
+            check_length(size)
         ch = spec[i]
         if ch != "%":
             out.append(ch)
@@ -607,6 +616,7 @@ def _format(args: list[Node], where: Location, source: str) -> Node:
             out.append(json.dumps(text) if text is not None else HOLE)
         else:
             out.append(_formatted(verb, match, value))
+    check_length(sum(map(len, out)))
     return from_pattern("".join(out), where, source)
 
 
@@ -614,6 +624,7 @@ def _formatted(verb: str, match: re.Match[str], value: Node) -> str:
     """A verb with flags or width, for known values (else a hole)."""
     if not value.known:
         return HOLE
+    check_length(max(int(match.group(2) or 0), int(match.group(3) or 0)))  # %900000000s
     python = "%" + match.group(1) + match.group(2) + (
         "." + match.group(3) if match.group(3) else "")
     if verb in ("d", "f", "e", "g", "x", "X", "o", "b"):
@@ -639,12 +650,15 @@ def _formatlist(args: list[Node], where: Location, source: str) -> Node:
         raise EvalError("formatlist(): lists of different lengths")
     count = lengths.pop() if lengths else 1
     out = []
+    size = 0
     for index in range(count):
         row = [args[0]] + [
             items[index] if items is not None else arg
             for items, arg in zip(lists, args[1:], strict=True)
         ]
         out.append(_format(row, where, source))
+        size += len(pattern_of(out[-1]))
+        check_length(size)  # ten thousand long strings are one long string's memory
     return _list(out, where)
 
 

@@ -36,11 +36,12 @@ from assume_lint.parsers.located import Node
 from assume_lint.parsers.tfeval import sources
 from assume_lint.parsers.tfeval.evaluator import Expansion, LazyObject, SymbolicNode, TfEvaluator
 from assume_lint.parsers.tfeval.types import ANY, Type, convert, parse_type
-from assume_lint.parsers.tfeval.values import EvalError, elements, index_of, unknown
+from assume_lint.parsers.tfeval.values import EvalError, elements, index_of, unknown, weight
 from assume_lint.sources import SourceFile
 
 MAX_DEPTH = 8  # module calls nested deeper than this are unknown
 MAX_INSTANCES = 256  # count / for_each larger than this is one symbolic instance
+MAX_FINGERPRINT = 20_000  # the weight of module inputs pictured for the memo
 MAX_STEPS = 300_000  # expression evaluations for one unit (the largest real one: ~5,000)
 _META_ARGUMENTS = frozenset(
     {"source", "version", "count", "for_each", "providers", "depends_on", "lifecycle"}
@@ -193,10 +194,10 @@ class Session:
             self.folders[path] = load_folder(path, rel, files, remember=True) if files else None
         return self.folders[path]
 
-    def spend(self) -> None:
-        """Count one evaluation step; past the budget every evaluation fails (unknown):
+    def spend(self, cost: int = 1) -> None:
+        """Count evaluation steps; past the budget every evaluation fails (unknown):
         nested ``for`` expressions over large ranges must not hold a run for minutes."""
-        self.steps += 1
+        self.steps += cost
         if self.steps > MAX_STEPS:
             raise EvalError("evaluation budget exhausted")
 
@@ -287,12 +288,15 @@ class _Plain:
     def read(self, path: str) -> tuple[str, str] | None:
         return None
 
-    def spend(self) -> None:
-        self.session.spend()
+    def spend(self, cost: int = 1) -> None:
+        self.session.spend(cost)
 
 
-def _fingerprint(value: Any) -> Any:
-    """A hashable picture of input values, locations included (a memo key)."""
+def _fingerprint(value: dict[str, Node]) -> Any:
+    """A hashable picture of input values, locations included (a memo key). Inputs too
+    heavy to picture cheaply are not memoised (their evaluation is charged anyway)."""
+    if sum(weight(v)[0] for v in value.values()) > MAX_FINGERPRINT:
+        return object()
     try:
         return json.dumps(_picture(value), sort_keys=True, default=str)
     except (RecursionError, ValueError, TypeError):
@@ -512,8 +516,8 @@ class Instance:
     def read(self, path: str) -> tuple[str, str] | None:
         return self.session.read(path)
 
-    def spend(self) -> None:
-        self.session.spend()
+    def spend(self, cost: int = 1) -> None:
+        self.session.spend(cost)
 
     def module_value(self, name: str) -> Node | None:
         call = self.call(name)

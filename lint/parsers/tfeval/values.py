@@ -35,6 +35,57 @@ class EvalError(Exception):
     """What Terraform would report as an error while evaluating an expression."""
 
 
+# Bounds on what hostile files can make the evaluator build. A few lines of HCL double a
+# string ("${local.s}${local.s}" through forty locals) or a list (``[local.t, local.t]``)
+# forty times, or repeat a long string ten thousand times in one call (``join``); every
+# such value ends unknown, and is refused *before* it is built.
+MAX_STRING = 1_000_000  # characters of one string value
+MAX_WEIGHT = 1_000_000  # the weight of one value (see weight())
+_WEIGHT = "_weight"  # where a Node caches its weight (never a dataclass field)
+_CHARS_PER_UNIT = 64  # a string weighs one per this many characters, plus one
+
+
+def check_length(length: int) -> None:
+    """Raise EvalError when a string about to be built would be longer than MAX_STRING."""
+    if length > MAX_STRING:
+        raise EvalError("string too long")
+
+
+def weight(node: Node) -> tuple[int, int]:
+    """The weight of a value (its nodes, a string counting one more per 64 characters)
+    and the number of nodes weighed for it now.
+
+    The weight is cached on each node (values never change once built), so weighing a
+    value built from weighed parts costs its new nodes only, and a list doubled forty
+    times through locals (2**40 nodes written in forty lines) is weighed in forty steps.
+    The count of nodes weighed now is what building them cost: the caller charges it to
+    the evaluation budget (a ``range(10000)`` per iteration of a ``for`` is work too).
+    """
+    cached = node.__dict__.get(_WEIGHT)
+    if cached is not None:
+        return cached, 0
+    weighed = 0
+    stack: list[tuple[Node, bool]] = [(node, False)]
+    while stack:
+        current, ready = stack.pop()
+        if _WEIGHT in current.__dict__:
+            continue
+        value = current.value
+        children: list[Any] = (
+            list(value.values()) if isinstance(value, dict)
+            else value if isinstance(value, list) else [])
+        if not ready:
+            stack.append((current, True))
+            stack.extend((c, False) for c in children
+                         if isinstance(c, Node) and _WEIGHT not in c.__dict__)
+            continue
+        total = 1 + (len(value) // _CHARS_PER_UNIT if isinstance(value, str) else 0)
+        total += sum(c.__dict__[_WEIGHT] for c in children if isinstance(c, Node))
+        current.__dict__[_WEIGHT] = total
+        weighed += 1
+    return node.__dict__[_WEIGHT], weighed
+
+
 def null(where: Location) -> Node:
     """Terraform's ``null``."""
     return Node(None, where)
@@ -56,6 +107,8 @@ def clone(node: Node, **changes: Any) -> Node:
     copied = object.__new__(type(node))
     copied.__dict__.update(node.__dict__)
     copied.__dict__.update(changes)
+    if "value" in changes:
+        copied.__dict__.pop(_WEIGHT, None)
     return copied
 
 
@@ -107,9 +160,22 @@ def number_text(value: int | float) -> str:
 
 def json_text(node: Node) -> str | None:
     """Terraform's ``jsonencode`` of a wholly known value (keys sorted, compact)."""
+    heavy = weight(node)[0]
+    if heavy > MAX_WEIGHT:
+        raise EvalError("value too large")
     if not wholly_known(node):
         return None
-    return json.dumps(node.plain(), separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    plain = node.plain()
+    if heavy * _CHARS_PER_UNIT <= MAX_STRING:  # short whatever it holds
+        return json.dumps(plain, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    encoder = json.JSONEncoder(separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    chunks: list[str] = []
+    size = 0
+    for chunk in encoder.iterencode(plain):  # stops at MAX_STRING, not after
+        size += len(chunk)
+        check_length(size)
+        chunks.append(chunk)
+    return "".join(chunks)
 
 
 def string_of(node: Node) -> str | None:
