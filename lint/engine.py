@@ -775,15 +775,17 @@ def _suppress(
 def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
     """One finding per problem.
 
-    The same rule at the same place through a Terraform module instance (its key starts
-    with ``module.``: a module called with its defaults, several instances of one call,
-    the module's own evaluation) is the problem already found there: it is reported
-    once, with the related locations of every way it was reached. Findings about a
-    plan's objects (a related location naming one) stay one per object.
+    The same rule at the same place and severity through a Terraform module instance
+    (its key starts with ``module.``: a module called with its defaults, several
+    instances of one call, the module's own evaluation) is the problem already found
+    there: it is reported once, with the related locations of every way it was reached.
+    Another severity there is another problem (two callers' values judged in one
+    template line: a ``pull_request`` subject and ``repo:*``), reported on its own.
+    Findings about a plan's objects (a related location naming one) stay one per object.
     """
     findings = list(findings)
     seen: set[tuple[str, Location, str]] = set()
-    kept: dict[tuple[str, Location], int] = {}
+    kept: dict[tuple[str, Location, Severity], int] = {}
     out: list[Finding] = []
 
     def instance(finding: Finding) -> bool:
@@ -795,7 +797,7 @@ def _dedupe(findings: Iterable[Finding]) -> list[Finding]:
         if ident in seen:
             continue
         seen.add(ident)
-        place = (finding.rule_id, finding.location)
+        place = (finding.rule_id, finding.location, finding.severity)
         if instance(finding) and place in kept:
             index = kept[place]
             extra = tuple(r for r in finding.related if r not in out[index].related)
