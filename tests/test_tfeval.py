@@ -369,7 +369,8 @@ def test_sarif_related_locations_of_var_files_and_module_defaults(
 
 
 @pytest.mark.parametrize(("name", "text", "line"), [
-    ("terraform.tfvars.json", '{\n  "environment": "shared",\n  "principals": {"AWS": ["*"]}\n}\n', 3),
+    ("terraform.tfvars.json",
+     '{\n  "environment": "shared",\n  "principals": {"AWS": ["*"]}\n}\n', 3),
     ("partner.auto.tfvars", 'environment = "shared"\nprincipals = {\n  AWS = ["*"]\n}\n', 3),
     ("partner.auto.tfvars.json",
      '{\n  "environment": "shared",\n  "principals": {\n    "AWS": ["*"]\n  }\n}\n', 4),
