@@ -47,8 +47,10 @@ def test_terraform_oidc_trusts_by_partial_arn_reference_and_condition_keys(
         # aws_iam_openid_connect_provider.github.arn, tested only on aud
         ("AL105", "github_oidc.tf", 60, "critical"),
         # the module's open_unknown role through the call: Federated = the provider's
-        # ARN the caller passes (written on line 77), no condition at all
+        # ARN the caller passes (written on line 77), no condition at all: no sub, and
+        # no aud (two problems, as for a role written in place)
         ("AL105", "github_oidc.tf", 77, "critical"),
+        ("AL105", "github_oidc.tf", 77, "medium"),
         # "Federated": "${trusted_entity}" with GitHub's keys, sub "repo:*"
         ("AL105", "modules/ci-role/trust.json.tpl", 15, "critical"),
     ]
