@@ -144,7 +144,9 @@ class TfEvaluator(Evaluator):
         what its value cost to build: long strings by their length, new collections by
         their new nodes (see :func:`~.values.weight`). Values past the bounds of
         :mod:`.values` raise EvalError (unknown): doubling through locals ends there."""
-        self._charge(1)
+        context = self.context
+        if context is not None:
+            context.spend()
         node = super().evaluate(tree)
         if isinstance(node, LazyObject):
             node = node.materialize()
@@ -152,13 +154,15 @@ class TfEvaluator(Evaluator):
             return unknown(node.location, node.source)
         value = node.value
         if isinstance(value, str):
-            check_length(len(value))
-            self._charge(len(value) // CHARS_PER_STEP)
+            if len(value) >= CHARS_PER_STEP:
+                check_length(len(value))
+                self._charge(len(value) // CHARS_PER_STEP)
         elif isinstance(value, (list, dict)):
             heavy, weighed = weight(node)
             if heavy > MAX_WEIGHT:
                 raise EvalError("value too large")
-            self._charge(weighed)
+            if weighed:
+                self._charge(weighed)
         return node
 
     def _charge(self, cost: int) -> None:
@@ -168,7 +172,9 @@ class TfEvaluator(Evaluator):
     def _charge_walks(self, *values: Node) -> None:
         """Charge an operation that walks whole values (a function, ``==``): a call on a
         large value repeated by a ``for`` is as much work as building it each time."""
-        self._charge(sum(weight(v)[0] for v in values) // WEIGHT_PER_STEP)
+        heavy = sum(weight(v)[0] for v in values if isinstance(v.value, (dict, list)))
+        if heavy >= WEIGHT_PER_STEP:
+            self._charge(heavy // WEIGHT_PER_STEP)
 
     # -- names
     def _e_identifier(self, tree: Any) -> Node:

@@ -64,6 +64,9 @@ def weight(node: Node) -> tuple[int, int]:
     cached = node.__dict__.get(_WEIGHT)
     if cached is not None:
         return cached, 0
+    value = node.value
+    if not isinstance(value, (dict, list)):  # a scalar: weighed on the spot, not cached
+        return 1 + (len(value) // _CHARS_PER_UNIT if isinstance(value, str) else 0), 1
     weighed = 0
     stack: list[tuple[Node, bool]] = [(node, False)]
     while stack:
