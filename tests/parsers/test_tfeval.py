@@ -337,6 +337,33 @@ def test_module_cycles_and_missing_sources_are_unknown(tmp_path: Path) -> None:
     assert [(r.address, r.name) for r in model.roles] == [("aws_iam_role.r", None)]
 
 
+def _chain(root: Path, levels: int) -> list[SourceFile]:
+    """``live`` calls ``m1``, which calls ``m2``... ``m<levels>`` holds the role; the
+    principal is written in ``live`` and passed down every level."""
+    for level in range(1, levels + 1):
+        folder = root / f"m{level}"
+        folder.mkdir(parents=True)
+        text = ROLE_MODULE if level == levels else (
+            'variable "principal" {}\n'
+            f'module "next" {{\n  source = "../m{level + 1}"\n  principal = var.principal\n}}\n')
+        (folder / "main.tf").write_text(text, encoding="utf-8")
+    (root / "live").mkdir()
+    (root / "live" / "main.tf").write_text(
+        'module "first" {\n  source = "../m1"\n  principal = "*"\n}\n', encoding="utf-8")
+    loaded = read_source(root / "live" / "main.tf", "live/main.tf")
+    assert isinstance(loaded, SourceFile)
+    return [loaded]
+
+
+def test_module_calls_nested_past_the_depth_limit_are_unknown(tmp_path: Path) -> None:
+    (role,) = terraform.parse_unit(_chain(tmp_path / "short", 4)).roles
+    assert role.address == "module.first.module.next.module.next.module.next.aws_iam_role.this"
+    (principal,) = role.statements[0].principals
+    assert (principal.value, principal.location.path, principal.location.line) == (
+        "*", "live/main.tf", 3)
+    assert terraform.parse_unit(_chain(tmp_path / "deep", 12)).roles == []
+
+
 def test_registry_modules_follow_modules_json(tmp_path: Path) -> None:
     root = tmp_path / "repo"
     (root / "live").mkdir(parents=True)
