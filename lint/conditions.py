@@ -739,11 +739,7 @@ def _is_guard(condition: Condition) -> Tri:
         return False
     if op.if_exists and key not in ALWAYS_PRESENT:
         return False
-    if op.family not in ("string", "arn") or not condition.values:
-        return False
-    if any(value is None for value in condition.values):
-        return None
-    return not any(is_wildcard_only(key, str(value)) for value in condition.values)
+    return _specific_values(key, op, condition)
 
 
 def constrains_principal(statement: Statement) -> str | None:
@@ -791,6 +787,12 @@ def _is_negated_guard(condition: Condition) -> Tri:
     op = parse_operator(condition.operator)
     if key not in STRONG_GUARDS or op is None or not op.negated or op.qualifier:
         return False
+    return _specific_values(key, op, condition)
+
+
+def _specific_values(key: str, op: Operator, condition: Condition) -> Tri:
+    """A string or ARN comparison whose values are all specific (none only wildcards),
+    for a guard and a negated guard alike; unknown while a value is unknown."""
     if op.family not in ("string", "arn") or not condition.values:
         return False
     if any(value is None for value in condition.values):
