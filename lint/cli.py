@@ -96,7 +96,7 @@ def _handle(exc: Exception) -> int:
         exc.show()
         return EXIT_ERROR
     if isinstance(exc, click.exceptions.Abort):
-        say("assume-lint: aborted")
+        say("assume-lint: interrupted")  # click turns Ctrl-C into Abort: one wording
         return EXIT_INTERRUPTED
     from assume_lint.secrets import mask_text
 

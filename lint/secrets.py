@@ -17,7 +17,9 @@ Three kinds of text are masked:
   ``password: ...`` in YAML, whatever the value's shape (a tfvars secret of letters
   only has no digit to recognise it by);
 * the password of a URL's user information, ``https://user:SECRET@host`` (a clone URL
-  with a token, a ``DATABASE_URL``), whatever name the URL is assigned to.
+  with a token, a ``DATABASE_URL``), whatever name the URL is assigned to;
+* an HTTP credential: ``Bearer TOKEN`` (``curl -H "Authorization: Bearer ..."`` in a
+  script or workflow step) and ``Authorization: Basic BASE64``.
 """
 
 from __future__ import annotations
@@ -53,6 +55,13 @@ _ANCHORS = ("secret", "passw", "passphrase", "pwd", "token", "api", "private", "
 # so ``https://host:8443/a@b`` (a port, then a path) is no match.
 URL_PASSWORD = re.compile(
     r"://[^\s/?#@:\"'`<>]*:(?P<value>[^\s/?#@\"'`<>]+)@"
+)
+# An HTTP credential, tried where "bearer" or "authorization" occurs (any case). A bearer
+# token is at least 16 characters (RFC 6750's token68 alphabet), so prose ("the bearer
+# of this note") is left alone; Basic is masked only right after "Authorization:".
+HTTP_CREDENTIAL = re.compile(
+    r"(?i)(?:bearer[ \t]+(?P<bearer>[A-Za-z0-9\-._~+/]{16,}=*)"
+    r"|authorization[\"']?[ \t]*[:=][ \t]*[\"']?basic[ \t]+(?P<basic>[A-Za-z0-9+/]{8,}=*))"
 )
 # Values after a secret-looking name that are not secrets: references to a variable,
 # a resource attribute or a secret store, and ARNs (of the secret, not its value).
@@ -213,6 +222,24 @@ def _mask_url_passwords(text: str) -> str:
     return _masked_spans(text, spans)
 
 
+def _mask_http_credentials(text: str) -> str:
+    """Mask bearer tokens and Basic credentials (see HTTP_CREDENTIAL)."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a character whose lower case is longer: no offsets
+        starts = [m.start() for m in re.finditer("(?i)bearer|authorization", text)]
+    else:
+        starts = _occurrences(lowered, ("bearer", "authorization"))
+    spans: list[tuple[int, int]] = []
+    for start in starts:
+        match = HTTP_CREDENTIAL.match(text, start)
+        if match is None:
+            continue
+        group = "bearer" if match.group("bearer") is not None else "basic"
+        if not spans or match.start(group) >= spans[-1][1]:
+            spans.append((match.start(group), match.end(group)))
+    return _masked_spans(text, spans)
+
+
 _KEY_PREFIXES = ("AKIA", "ASIA", "ABIA", "ACCA", "A3T")
 
 
@@ -265,7 +292,7 @@ def mask_text(text: str, extra: tuple[str, ...] = (), *, shapes: bool = True) ->
 
 
 def _mask(text: str, extra: tuple[str, ...], shapes: bool) -> str:
-    text = _mask_url_passwords(_mask_keyed(_mask_extras(text, extra)))
+    text = _mask_http_credentials(_mask_url_passwords(_mask_keyed(_mask_extras(text, extra))))
     if shapes and _CANDIDATE.search(text) is not None:
         text = SESSION_TOKEN.sub(_shaped, text)
         text = _mask_key_ids(text)

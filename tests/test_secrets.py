@@ -61,6 +61,38 @@ def test_a_megabyte_long_known_secret_is_masked_quickly() -> None:
     assert huge not in out and out.startswith("token Qx") and out.endswith(" end")
 
 
+def test_http_credentials_are_masked() -> None:
+    """``Authorization: Bearer`` and ``Basic`` headers in a script or workflow step: the
+    header's name says nothing a keyed-secret name would, and a letters-only token has
+    no shape."""
+    token = "readonlydeploytokenforthemirror"  # letters only: no shape recognises it
+    shown = "read***********************rror"
+    basic = "ZGVwbG95OmNvcnJlY3Rob3JzZQ=="  # deploy:correcthorse
+    for text, masked in [
+        (f'curl -H "Authorization: Bearer {token}" https://api.example.com',
+         f'curl -H "Authorization: Bearer {shown}" https://api.example.com'),
+        (f"  headers: {{Authorization: 'bearer {token}'}}",
+         f"  headers: {{Authorization: 'bearer {shown}'}}"),
+        (f"Authorization: Basic {basic}", "Authorization: Basic ZGVw********************ZQ=="),
+        (f'"authorization": "Basic {basic}"',
+         '"authorization": "Basic ZGVw********************ZQ=="'),
+    ]:
+        assert mask_text(text) == masked
+        assert mask_text(masked) == masked  # idempotent
+    for kept in ("the bearer of this note", "Bearer ${{ secrets.API_TOKEN }}",
+                 'Authorization: Bearer $TOKEN', "a basic setup", "Bearer short",
+                 "Authorization: Basic ${BASIC_AUTH}"):
+        assert mask_text(kept) == kept
+
+
+def test_http_credential_scan_is_bounded() -> None:
+    from budgets import cpu_within
+
+    for text in ("bearer " * 200_000, "Bearer " + "a" * 1_000_000, "authorization:basic " * 60_000):
+        with cpu_within(what="HTTP credentials in hostile text"):
+            assert len(mask_text(text)) == len(text)
+
+
 def test_url_passwords_are_masked_whatever_the_url_is_called() -> None:
     """Issue 19, attack 3: ``https://user:SECRET@host`` (a clone URL with a token, a
     DATABASE_URL) printed the password whole; the name it is assigned to says nothing."""
