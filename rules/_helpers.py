@@ -1,6 +1,6 @@
 """Shared predicates for the trust-side rules (AL1xx).
 
-The condition semantics live in :mod:`assume_lint.conditions`; this module adds what the
+The condition semantics live in :mod:`assume_lint.model.conditions`; this module adds what the
 rules share on top of it: classifying principals (account root, IAM user), deciding which
 accounts are the user's own, and the combined "is MFA / ExternalId enforced for this
 principal" answers that take Deny statements into account. Keeping these in one place is
@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from assume_lint.arn import iam_resource, is_account_id, parse_arn
-from assume_lint.conditions import (
+from assume_lint.model import HOLE, Condition, Model, Principal, Role, Statement
+from assume_lint.model.arn import iam_resource, is_account_id, parse_arn
+from assume_lint.model.conditions import (
     ALWAYS_PRESENT,
     ASSUME_ACTIONS,
     ASSUME_ROLE,
@@ -32,10 +33,9 @@ from assume_lint.conditions import (
     requires_external_id,
     tri_or,
 )
-from assume_lint.conditions import Tri as Tri
-from assume_lint.findings import Location
-from assume_lint.model import HOLE, Condition, Model, Principal, Role, Statement
-from assume_lint.registry import RuleContext
+from assume_lint.model.conditions import Tri as Tri
+from assume_lint.model.findings import Location
+from assume_lint.model.registry import RuleContext
 
 __all__ = [
     "ASSUME_ACTIONS",
@@ -110,7 +110,7 @@ def may_match_any_glob(text: str, patterns: Sequence[str]) -> bool:
     """Could a partly known ``text`` match one of the ``*``/``?`` globs? Exact for
     literals; for a partly known ARN, True means "cannot rule it out": the glob and the
     value are intersected segment by segment (an unknown part never spans an ARN's
-    ``:``, see :mod:`assume_lint.arn`), or as a whole when the glob is no six-part ARN."""
+    ``:``, see :mod:`assume_lint.model.arn`), or as a whole when the glob is no six-part ARN."""
     if HOLE not in text:
         return matches_any_glob(text, patterns)
     parts = text.replace(HOLE, "*").split(":", 5)

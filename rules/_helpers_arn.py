@@ -1,6 +1,6 @@
 """Principal-identifier checks for AL109 (invalid-trust-policy).
 
-On top of :mod:`assume_lint.arn` (is it an ARN at all, whose account) this module checks
+On top of :mod:`assume_lint.model.arn` (is it an ARN at all, whose account) this module checks
 what IAM checks for a trust-policy principal: a 12-digit account (or ``aws`` for managed
 resources), a known IAM resource type, and that an identifier is not a unique ID
 (``AROA...``), which is what IAM shows when the role or user a policy named has been
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from assume_lint.arn import is_account_id, is_wellformed_arn
+from assume_lint.model.arn import is_account_id, is_wellformed_arn
 
 UNIQUE_ID = re.compile(r"^(AROA|AIDA|AGPA|ANPA|ANVA|AIPA|ASCA)[A-Z0-9]{12,}$")
 _IAM_RESOURCES = (

@@ -1,6 +1,6 @@
 """Shared predicates for the caller-side rules (AL2xx) and the backend/provider check (AL301).
 
-Role ARNs are parsed and compared by :mod:`assume_lint.arn` (partly known values included).
+Role ARNs are parsed and compared by :mod:`assume_lint.model.arn` (partly known values included).
 
 Kept apart from ``_helpers`` (the trust-side predicates) so the two areas can grow
 without editing the same file. Everything here is a pure function of strings and model
@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from assume_lint.durations import duration_seconds as parse_duration
-from assume_lint.findings import Location
+from assume_lint.files.secrets import mask
 from assume_lint.model import AssumeAttempt, Credential
-from assume_lint.secrets import mask
+from assume_lint.model.durations import duration_seconds as parse_duration
+from assume_lint.model.findings import Location
 
 __all__ = [
     "attempt_anchor",
@@ -58,7 +58,7 @@ def is_example_value(value: str) -> bool:
 
 
 #: The contexts of credentials found by scanning text, not by a format's parser: the
-#: engine's access-key scan ("text") and lint/textscan.py's secret assignments ("").
+#: engine's access-key scan ("text") and lint/parsers/textscan.py's secret assignments ("").
 _FREE_TEXT = ("", "text")
 
 

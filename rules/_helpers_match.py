@@ -1,7 +1,7 @@
 """Matching callers to the roles defined in the scanned tree, for the AL3xx rules.
 
 A caller (provider, backend, profile, workflow step, Terragrunt ``iam_role``) names the
-role it assumes by ARN; :func:`assume_lint.roles.find_role_variants` finds its in-tree
+role it assumes by ARN; :func:`assume_lint.model.roles.find_role_variants` finds its in-tree
 definition (the model layer owns that lookup: partial runs use it too).
 
 This module knows which trust statements *could* admit a caller: the Allow
@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from assume_lint.conditions import (
+from assume_lint.model import AssumeAttempt, Model, Role, Statement
+from assume_lint.model.conditions import (
     ASSUME_ROLE,
     ASSUME_ROLE_WITH_WEB_IDENTITY,
     LIT,
@@ -26,9 +27,8 @@ from assume_lint.conditions import (
     is_allow,
     patterns_intersect,
 )
-from assume_lint.findings import Hit, Location, Variant
-from assume_lint.model import AssumeAttempt, Model, Role, Statement
-from assume_lint.roles import find_role_variants
+from assume_lint.model.findings import Hit, Location, Variant
+from assume_lint.model.roles import find_role_variants
 from assume_lint.rules._helpers_callers import attempt_anchor
 
 __all__ = [

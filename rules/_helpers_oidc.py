@@ -17,10 +17,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assume_lint.arn import iam_resource, parse_arn
-from assume_lint.conditions import glob_match, parse_operator
-from assume_lint.findings import Severity
 from assume_lint.model import HOLE, Condition, Principal, Statement
+from assume_lint.model.arn import iam_resource, parse_arn
+from assume_lint.model.conditions import glob_match, parse_operator
+from assume_lint.model.findings import Severity
 
 GITHUB_HOST = "token.actions.githubusercontent.com"
 # GitHub's claim keys that STS accepts as condition keys (Feb 2026), by what they pin.

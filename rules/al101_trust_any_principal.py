@@ -40,15 +40,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assume_lint.conditions import (
+from assume_lint.model import Model, Role, Statement
+from assume_lint.model.conditions import (
     STRONG_GUARDS,
     constrains_principal,
     deny_guard,
     guard_unknown,
 )
-from assume_lint.findings import Hit, Location, Severity
-from assume_lint.model import Model, Role, Statement
-from assume_lint.registry import RuleContext, RuleMeta
+from assume_lint.model.findings import Hit, Location, Severity
+from assume_lint.model.registry import RuleContext, RuleMeta
 from assume_lint.rules._helpers import (
     ASSUME_ACTIONS,
     allow_statements,

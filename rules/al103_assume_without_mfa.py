@@ -42,10 +42,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from assume_lint.conditions import has_unknown_conditions
-from assume_lint.findings import Hit, Severity
 from assume_lint.model import Model, Principal, Role, Statement
-from assume_lint.registry import RuleContext, RuleMeta
+from assume_lint.model.conditions import has_unknown_conditions
+from assume_lint.model.findings import Hit, Severity
+from assume_lint.model.registry import RuleContext, RuleMeta
 from assume_lint.rules._helpers import (
     account_root_of,
     allow_statements,

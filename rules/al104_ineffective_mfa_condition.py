@@ -49,7 +49,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assume_lint.conditions import (
+from assume_lint.model import Condition, Model, Role, Statement
+from assume_lint.model.conditions import (
     MFA_AGE,
     MFA_KEYS,
     MFA_PRESENT,
@@ -61,9 +62,8 @@ from assume_lint.conditions import (
     normalise_key,
     parse_operator,
 )
-from assume_lint.findings import Hit, Severity
-from assume_lint.model import Condition, Model, Role, Statement
-from assume_lint.registry import RuleContext, RuleMeta
+from assume_lint.model.findings import Hit, Severity
+from assume_lint.model.registry import RuleContext, RuleMeta
 from assume_lint.rules._helpers import hit_key, related
 
 RULE = RuleMeta(

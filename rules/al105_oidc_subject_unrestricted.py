@@ -77,12 +77,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from assume_lint.conditions import ASSUME_ROLE_WITH_WEB_IDENTITY as WEB_IDENTITY
-from assume_lint.conditions import is_deny, parse_operator
-from assume_lint.findings import Hit, Location, Severity, Variant
+from assume_lint.files.secrets import mask_text
 from assume_lint.model import Condition, Model, Role, Statement
-from assume_lint.registry import Grade as RuleGrade
-from assume_lint.registry import RuleContext, RuleMeta
+from assume_lint.model.conditions import ASSUME_ROLE_WITH_WEB_IDENTITY as WEB_IDENTITY
+from assume_lint.model.conditions import is_deny, parse_operator
+from assume_lint.model.findings import Hit, Location, Severity, Variant
+from assume_lint.model.registry import Grade as RuleGrade
+from assume_lint.model.registry import RuleContext, RuleMeta
 from assume_lint.rules._helpers import allow_statements, hit_key, related
 from assume_lint.rules._helpers_oidc import (
     GITHUB_OWNER_KEYS,
@@ -98,7 +99,6 @@ from assume_lint.rules._helpers_oidc import (
     is_wildcard_only,
     statement_providers,
 )
-from assume_lint.secrets import mask_text
 
 RULE = RuleMeta(
     id="AL105",

@@ -47,10 +47,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assume_lint.conditions import EXTERNAL_ID, conditions_on, is_allow, parse_operator
-from assume_lint.findings import Hit, Severity
 from assume_lint.model import Condition, Model
-from assume_lint.registry import RuleContext, RuleMeta
+from assume_lint.model.conditions import EXTERNAL_ID, conditions_on, is_allow, parse_operator
+from assume_lint.model.findings import Hit, Severity
+from assume_lint.model.registry import RuleContext, RuleMeta
 from assume_lint.rules._helpers import hit_key, related
 
 RULE = RuleMeta(

@@ -53,7 +53,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assume_lint.conditions import (
+from assume_lint.model import Condition, Model, Principal, Role, Statement
+from assume_lint.model.conditions import (
     Tri,
     deny_guard,
     guard_unknown,
@@ -62,9 +63,8 @@ from assume_lint.conditions import (
     parse_operator,
     tri_or,
 )
-from assume_lint.findings import Hit, Severity
-from assume_lint.model import Condition, Model, Principal, Role, Statement
-from assume_lint.registry import RuleContext, RuleMeta
+from assume_lint.model.findings import Hit, Severity
+from assume_lint.model.registry import RuleContext, RuleMeta
 from assume_lint.rules._helpers import (
     ASSUME_ROLE,
     allow_statements,

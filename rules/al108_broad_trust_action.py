@@ -42,18 +42,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from assume_lint.conditions import (
+from assume_lint.files.secrets import mask_text
+from assume_lint.model import Attr, Model, Statement
+from assume_lint.model.conditions import (
     ASSUME_ACTIONS,
     action_matches,
     has_unknown_conditions,
     is_allow,
     normalise_key,
 )
-from assume_lint.findings import Hit, Severity
-from assume_lint.model import Attr, Model, Statement
-from assume_lint.registry import Grade, RuleContext, RuleMeta
+from assume_lint.model.findings import Hit, Severity
+from assume_lint.model.registry import Grade, RuleContext, RuleMeta
 from assume_lint.rules._helpers import hit_key, related
-from assume_lint.secrets import mask_text
 
 RULE = RuleMeta(
     id="AL108",

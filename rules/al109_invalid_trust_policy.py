@@ -60,17 +60,17 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-from assume_lint.conditions import ASSUME_ROLE as PLAIN
-from assume_lint.conditions import ASSUME_ROLE_WITH_SAML as SAML
-from assume_lint.conditions import ASSUME_ROLE_WITH_WEB_IDENTITY as WEB
-from assume_lint.conditions import action_matches
-from assume_lint.findings import Hit, Location, Severity
+from assume_lint.files.secrets import mask_text
 from assume_lint.model import Model, Principal, Role, Statement
-from assume_lint.registry import Grade, RuleContext, RuleMeta
+from assume_lint.model.conditions import ASSUME_ROLE as PLAIN
+from assume_lint.model.conditions import ASSUME_ROLE_WITH_SAML as SAML
+from assume_lint.model.conditions import ASSUME_ROLE_WITH_WEB_IDENTITY as WEB
+from assume_lint.model.conditions import action_matches
+from assume_lint.model.findings import Hit, Location, Severity
+from assume_lint.model.registry import Grade, RuleContext, RuleMeta
 from assume_lint.rules._helpers import hit_key
 from assume_lint.rules._helpers_arn import arn_problem, aws_principal_problem
 from assume_lint.rules._helpers_oidc import is_saml_principal, is_web_identity_principal
-from assume_lint.secrets import mask_text
 
 RULE = RuleMeta(
     id="AL109",

@@ -52,9 +52,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assume_lint.findings import Hit, Severity
 from assume_lint.model import Credential, Model
-from assume_lint.registry import Grade, RuleContext, RuleMeta
+from assume_lint.model.findings import Hit, Severity
+from assume_lint.model.registry import Grade, RuleContext, RuleMeta
 from assume_lint.rules._helpers_callers import (
     credential_label,
     dedupe_by_line,

@@ -44,9 +44,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assume_lint.findings import Hit, Severity
 from assume_lint.model import AssumeAttempt, Model
-from assume_lint.registry import RuleContext, RuleMeta
+from assume_lint.model.findings import Hit, Severity
+from assume_lint.model.registry import RuleContext, RuleMeta
 from assume_lint.rules._helpers_callers import role_arn_label
 
 RULE = RuleMeta(

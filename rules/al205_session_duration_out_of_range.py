@@ -38,9 +38,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assume_lint.findings import Hit, Severity
 from assume_lint.model import AssumeAttempt, Model
-from assume_lint.registry import RuleContext, RuleMeta
+from assume_lint.model.findings import Hit, Severity
+from assume_lint.model.registry import RuleContext, RuleMeta
 from assume_lint.rules._helpers_callers import format_seconds, parse_duration
 
 RULE = RuleMeta(

@@ -70,17 +70,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from assume_lint.arn import is_mfa_device_arn, literal_role_arn
-from assume_lint.findings import Hit, Location, Severity
 from assume_lint.model import Model
-from assume_lint.profiles import (
+from assume_lint.model.arn import is_mfa_device_arn, literal_role_arn
+from assume_lint.model.findings import Hit, Location, Severity
+from assume_lint.model.profiles import (
     ProfileSet,
     Resolver,
     Section,
     configures_credentials,
     group_profiles,
 )
-from assume_lint.registry import RuleContext, RuleMeta
+from assume_lint.model.registry import RuleContext, RuleMeta
 
 RULE = RuleMeta(
     id="AL206",

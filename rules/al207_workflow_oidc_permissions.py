@@ -86,9 +86,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from posixpath import normpath
 
-from assume_lint.findings import Hit, Location, Severity
 from assume_lint.model import AssumeAttempt, Model, WorkflowJob
-from assume_lint.registry import Grade, RuleContext, RuleMeta
+from assume_lint.model.findings import Hit, Location, Severity
+from assume_lint.model.registry import Grade, RuleContext, RuleMeta
 
 RULE = RuleMeta(
     id="AL207",

@@ -48,9 +48,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assume_lint.findings import Hit, Severity
 from assume_lint.model import Model
-from assume_lint.registry import RuleContext, RuleMeta
+from assume_lint.model.findings import Hit, Severity
+from assume_lint.model.registry import RuleContext, RuleMeta
 
 RULE = RuleMeta(
     id="AL208",

@@ -86,10 +86,10 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from assume_lint.arn import RoleArn, parse_role_arn, same_role
-from assume_lint.findings import Hit, Location, Severity
 from assume_lint.model import HOLE, AssumeAttempt, Attr, Model
-from assume_lint.registry import Grade, RuleContext, RuleMeta, Trusted
+from assume_lint.model.arn import RoleArn, parse_role_arn, same_role
+from assume_lint.model.findings import Hit, Location, Severity
+from assume_lint.model.registry import Grade, RuleContext, RuleMeta, Trusted
 from assume_lint.rules._helpers import matches_any_glob
 from assume_lint.rules._helpers_callers import attempt_anchor
 

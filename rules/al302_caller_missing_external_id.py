@@ -53,16 +53,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assume_lint.conditions import (
+from assume_lint.model import Model
+from assume_lint.model.conditions import (
     EXTERNAL_ID,
     deny_blocks_without_external_id,
     requires_external_id,
     satisfiable_with,
     tri_or,
 )
-from assume_lint.findings import Hit, Severity
-from assume_lint.model import Model
-from assume_lint.registry import RuleContext, RuleMeta
+from assume_lint.model.findings import Hit, Severity
+from assume_lint.model.registry import RuleContext, RuleMeta
 from assume_lint.rules._helpers_match import Match, denied_hit, matched_callers
 
 RULE = RuleMeta(

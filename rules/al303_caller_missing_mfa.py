@@ -50,11 +50,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assume_lint.conditions import allows_without_mfa, deny_blocks_without_mfa, effective_mfa
-from assume_lint.findings import Hit, Severity
 from assume_lint.model import AssumeAttempt, Model, Statement
-from assume_lint.profiles import Chain, ProfileSet, Resolver, group_profiles
-from assume_lint.registry import RuleContext, RuleMeta
+from assume_lint.model.conditions import allows_without_mfa, deny_blocks_without_mfa, effective_mfa
+from assume_lint.model.findings import Hit, Severity
+from assume_lint.model.profiles import Chain, ProfileSet, Resolver, group_profiles
+from assume_lint.model.registry import RuleContext, RuleMeta
 from assume_lint.rules._helpers_match import Match, denied_hit, matched_callers
 
 RULE = RuleMeta(

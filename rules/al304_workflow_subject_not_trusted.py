@@ -60,10 +60,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from assume_lint.conditions import conditions_on, parse_operator, tri_and, tri_or
-from assume_lint.findings import Hit, Severity
 from assume_lint.model import AssumeAttempt, Condition, Model, Statement, WorkflowJob
-from assume_lint.registry import RuleContext, RuleMeta
+from assume_lint.model.conditions import conditions_on, parse_operator, tri_and, tri_or
+from assume_lint.model.findings import Hit, Severity
+from assume_lint.model.registry import RuleContext, RuleMeta
 from assume_lint.rules._helpers_callers import attempt_anchor
 from assume_lint.rules._helpers_match import (
     WEB_IDENTITY,

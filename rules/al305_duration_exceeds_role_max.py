@@ -46,10 +46,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from assume_lint.findings import Hit, Location, Severity
 from assume_lint.model import AssumeAttempt, Model, Role
-from assume_lint.registry import RuleContext, RuleMeta
-from assume_lint.roles import find_role_variants
+from assume_lint.model.findings import Hit, Location, Severity
+from assume_lint.model.registry import RuleContext, RuleMeta
+from assume_lint.model.roles import find_role_variants
 from assume_lint.rules._helpers_callers import format_seconds, parse_duration
 
 RULE = RuleMeta(

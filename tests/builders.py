@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from assume_lint.findings import Location
 from assume_lint.model import (
     AssumeAttempt,
     Attr,
@@ -24,6 +23,7 @@ from assume_lint.model import (
     Role,
     Statement,
 )
+from assume_lint.model.findings import Location
 
 DEFAULT_PATH = "t.json"
 

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assume_lint.arn import (
+from assume_lint.model import HOLE
+from assume_lint.model.arn import (
     RoleArn,
     account_of,
     could_equal,
@@ -21,7 +22,6 @@ from assume_lint.arn import (
     parse_role_arn,
     same_role,
 )
-from assume_lint.model import HOLE
 
 H = HOLE
 

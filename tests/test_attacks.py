@@ -265,7 +265,7 @@ def test_attack_02_an_entry_forged_with_the_key_is_data_not_code(
     """Even someone holding the user key (a CI cache restored with the key in it) can
     only write data: entries that name a class off the model's list, carry a code
     object or have the wrong shape are misses."""
-    from assume_lint import cache as cache_module
+    from assume_lint.engine import cache as cache_module
 
     root = tree(tmp_path / "repo")
     expected = _warm(root, _private_cache)
@@ -280,9 +280,9 @@ def test_attack_02_an_entry_forged_with_the_key_is_data_not_code(
         code,
         ["Attr", "x", ["Location", "a", 1, 1, None, None], ""],  # not a Model
     ]
-    from assume_lint.config import Config
-    from assume_lint.engine import collect, units_of
-    from assume_lint.walk import walk
+    from assume_lint.engine.config import Config
+    from assume_lint.engine.pipeline import collect, units_of
+    from assume_lint.files.walk import walk
 
     units = units_of(collect(walk([root], root).files, Config(), root))
     keys = [cache_module.unit_digest(unit) for unit in units]
@@ -477,7 +477,7 @@ def test_attack_15_a_file_swapped_after_the_walk_is_al900_not_a_hang(
     """Files replaced by FIFOs during the run hung 2 of 3 runs: the walk saw a regular
     file, the read met a FIFO. Replayed deterministically: the swap happens right
     after the walk."""
-    from assume_lint import engine
+    from assume_lint.engine import pipeline as engine
 
     root = tree(tmp_path / "repo", {"swapped/main.tf": GOOD_TF.replace("AM2", "AM3"),
                                     "swapped/extra.tf": 'variable "x" {}\n'})
@@ -769,7 +769,7 @@ def _units(root: Path, count: int) -> Path:
 def test_attack_09_worker_counts_are_capped() -> None:
     """--jobs 500 forked 500 workers for 58 units; --jobs 99999999999999999999 raised
     OverflowError."""
-    from assume_lint.workers import worker_count
+    from assume_lint.files.workers import worker_count
 
     cpus = os.cpu_count() or 1
     assert worker_count(500, 58) == min(58, 2 * cpus)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assume_lint.baseline import (
+from assume_lint.engine.baseline import (
     Baseline,
     BaselineEntry,
     BaselineError,
@@ -17,7 +17,7 @@ from assume_lint.baseline import (
     render_baseline,
     write_baseline,
 )
-from assume_lint.findings import Finding, Location, Severity
+from assume_lint.model.findings import Finding, Location, Severity
 
 
 def fp(*parts: str) -> str:

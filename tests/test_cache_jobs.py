@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from assume_lint.cache import ModelCache, UnitKey, cache_dir
 from assume_lint.cli import main
+from assume_lint.engine.cache import ModelCache, UnitKey, cache_dir
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
@@ -82,10 +82,10 @@ def test_unwritable_cache_is_ignored(tmp_path: Path) -> None:
 def test_every_sample_model_round_trips_through_the_cache_as_data(tmp_path: Path) -> None:
     """Models are stored as built-in data (never pickled): every unit of samples/ must
     encode, and come back equal, or its model would silently never be cached."""
-    from assume_lint.cache import decode, encode, unit_digest
-    from assume_lint.config import Config
-    from assume_lint.engine import collect, parse_unit, units_of
-    from assume_lint.walk import walk
+    from assume_lint.engine.cache import decode, encode, unit_digest
+    from assume_lint.engine.config import Config
+    from assume_lint.engine.pipeline import collect, parse_unit, units_of
+    from assume_lint.files.walk import walk
 
     root = SAMPLES.parent
     units = units_of(collect(walk([SAMPLES], root).files, Config(), root))

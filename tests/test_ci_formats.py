@@ -22,9 +22,9 @@ import pytest
 from test_formatters import RULES, finding, secret_result
 
 from assume_lint.cli import main
-from assume_lint.findings import Severity
 from assume_lint.formatters import render
-from assume_lint.result import RunResult
+from assume_lint.model.findings import Severity
+from assume_lint.model.result import RunResult
 
 # GitLab's documented issue shape (docs.gitlab.com/ci/testing/code_quality, "Code Quality
 # report format"): these fields are required; severity is one of five words.

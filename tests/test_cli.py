@@ -22,8 +22,8 @@ import pytest
 
 from assume_lint import __version__
 from assume_lint.cli import main
-from assume_lint.docs import help_uri
-from assume_lint.registry import all_rules, find_rule
+from assume_lint.model.registry import all_rules, find_rule
+from assume_lint.report.docs import help_uri
 
 MAIN_TF = """\
 provider "aws" {

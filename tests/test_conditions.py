@@ -1,4 +1,4 @@
-"""Truth tables for the IAM condition engine (assume_lint.conditions)."""
+"""Truth tables for the IAM condition engine (assume_lint.model.conditions)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from builders import cond, principal, statement
 
-from assume_lint import conditions as c
 from assume_lint.model import Condition, Statement
+from assume_lint.model import conditions as c
 
 ABSENT: dict[str, str] = {}
 

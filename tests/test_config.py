@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from assume_lint.config import Config, ConfigError, find_config, load_config
-from assume_lint.findings import Severity
+from assume_lint.engine.config import Config, ConfigError, find_config, load_config
+from assume_lint.model.findings import Severity
 
 
 def _write(tmp_path: Path, text: str, name: str = ".assume-lint.toml") -> Path:

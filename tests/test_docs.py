@@ -2,7 +2,8 @@
 
 When this fails because the docs are stale, regenerate them from the rule docstrings:
 
-    python -m assume_lint.docs --write      (or: python -m assume_lint.docs > docs/rules.md)
+    python -m assume_lint.report.docs --write
+    (or: python -m assume_lint.report.docs > docs/rules.md)
 """
 
 from __future__ import annotations
@@ -13,15 +14,15 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from assume_lint import docs
-from assume_lint.findings import Severity
+from assume_lint.files.secrets import ACCESS_KEY_ID
 from assume_lint.formatters.sarif import RULES_DOC_URI, build
-from assume_lint.registry import Grade, Rule, RuleMeta, all_rules
-from assume_lint.result import RunResult
-from assume_lint.secrets import ACCESS_KEY_ID
+from assume_lint.model.findings import Severity
+from assume_lint.model.registry import Grade, Rule, RuleMeta, all_rules
+from assume_lint.model.result import RunResult
+from assume_lint.report import docs
 
 RULES_MD = REPO / "docs" / "rules.md"
-HOW = "docs are stale: run `python -m assume_lint.docs --write` and commit the result"
+HOW = "docs are stale: run `python -m assume_lint.report.docs --write` and commit the result"
 REQUIRED_HEADINGS = ("What it does", "Why is this bad?", "Example", "References")
 
 
@@ -64,7 +65,7 @@ def test_check_mode_reports_stale_files_and_write_fixes_them(
     )
     assert docs.main(["--check", "--root", str(tmp_path)]) == 1
     err = capsys.readouterr().err
-    assert "rules.md is stale: run python -m assume_lint.docs --write" in err
+    assert "rules.md is stale: run python -m assume_lint.report.docs --write" in err
     assert "README.md is stale" in err
     assert docs.main(["--write", "--root", str(tmp_path)]) == 0
     assert docs.main(["--check", "--root", str(tmp_path)]) == 0
@@ -274,7 +275,7 @@ def test_the_real_catalogue_shows_al105_from_low_to_critical() -> None:
 def test_discovery_refuses_a_default_severity_that_is_none_of_the_grades() -> None:
     import types
 
-    from assume_lint import registry
+    from assume_lint.model import registry
 
     module = types.ModuleType("assume_lint.rules.al997_bad_grades")
     module.RULE = RuleMeta(  # type: ignore[attr-defined]

@@ -1,4 +1,4 @@
-"""Session durations, read one way by parsers and rules (assume_lint.durations)."""
+"""Session durations, read one way by parsers and rules (assume_lint.model.durations)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assume_lint.cli import main
-from assume_lint.durations import duration_seconds, is_whole_seconds
+from assume_lint.model.durations import duration_seconds, is_whole_seconds
 
 
 @pytest.mark.parametrize(("text", "seconds"), [

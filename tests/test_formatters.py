@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 
 from assume_lint import __version__
-from assume_lint.findings import Finding, Hit, Location, Severity
 from assume_lint.formatters import FORMATTERS, fingerprint, one_line, render
 from assume_lint.formatters.sarif import build
 from assume_lint.model import Model
-from assume_lint.registry import Rule, RuleContext, RuleMeta
-from assume_lint.result import RunResult
+from assume_lint.model.findings import Finding, Hit, Location, Severity
+from assume_lint.model.registry import Rule, RuleContext, RuleMeta
+from assume_lint.model.result import RunResult
 
 OIDC_DOC = '''Flags OIDC trust without a restrictive subject.
 
@@ -289,7 +289,7 @@ def test_json_has_one_finding_per_line_and_sorted_keys() -> None:
 
 
 def test_json_without_findings_is_one_line_per_key() -> None:
-    from assume_lint.result import RunResult
+    from assume_lint.model.result import RunResult
 
     out = render("json", RunResult(files_scanned=2), RULES)
     assert out.split("\n")[:2] == ["{", '  "findings": [],']

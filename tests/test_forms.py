@@ -65,9 +65,9 @@ def test_terraform_provider_reference_names_the_provider_by_its_url(
     as a partial ARN with the provider's host, the message no longer infers it from keys.
     Until then this end-to-end check skips (the rule side is tested with a model-built
     partial principal in tests/rules/test_al105_oidc_subject_unrestricted.py)."""
+    from assume_lint.files.sources import SourceFile, read_source
     from assume_lint.model import HOLE
     from assume_lint.parsers import terraform
-    from assume_lint.sources import SourceFile, read_source
 
     path = FORMS / "oidc-terraform" / "github_oidc.tf"
     source = read_source(path, "github_oidc.tf", 1 << 20)
@@ -182,7 +182,7 @@ def test_a_key_in_a_parsed_file_is_reported_once(
 
 
 def test_ordinary_high_entropy_strings_are_not_secret_shaped() -> None:
-    from assume_lint.textscan import is_secret_shaped
+    from assume_lint.parsers.textscan import is_secret_shaped
 
     assert not is_secret_shaped("11f6ad8ec52a2984abaafd7c3b516503785c2072")  # git sha1
     assert not is_secret_shaped("11F6AD8EC52A2984ABAAFD7C3B516503785C2072")
@@ -388,8 +388,8 @@ def test_secret_scan_of_hostile_text_is_linear() -> None:
     separator can split blanks one way only, so no backtracking blow-up."""
     from budgets import cpu_within
 
-    from assume_lint.sources import SourceFile
-    from assume_lint.textscan import scan_secret_assignments
+    from assume_lint.files.sources import SourceFile
+    from assume_lint.parsers.textscan import scan_secret_assignments
 
     texts = [
         "secret_key" + " " * 200_000 + "x\n",

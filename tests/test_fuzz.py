@@ -42,9 +42,9 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from assume_lint.cli import main
+from assume_lint.files.sources import ReadProblem, SourceFile, decode
 from assume_lint.model import Model
 from assume_lint.parsers import PARSERS, detect_by_path, load_parser, sniff
-from assume_lint.sources import ReadProblem, SourceFile, decode
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
@@ -350,7 +350,7 @@ def _tokens_reference(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
     may consume a character it accepts and stay, or be left without consuming; any other
     token consumes one. Trying the literals, ``:`` and one character no literal uses is
     enough, since a wildcard accepts every character alike (``:`` aside)."""
-    from assume_lint.conditions import ANY, LIT, NOCOLON
+    from assume_lint.model.conditions import ANY, LIT, NOCOLON
 
     stars = (ANY, NOCOLON)
 
@@ -392,7 +392,7 @@ SMALL_VALUE = st.text(alphabet="ab", max_size=10)
 
 
 def test_glob_match_agrees_with_a_reference() -> None:
-    from assume_lint.conditions import glob_match, glob_tokens, patterns_intersect
+    from assume_lint.model.conditions import glob_match, glob_tokens, patterns_intersect
 
     @settings(max_examples=200, deadline=None, derandomize=True, database=None)
     @given(pattern=SMALL_GLOB, value=SMALL_VALUE)
@@ -408,14 +408,14 @@ def test_glob_match_agrees_with_a_reference() -> None:
 
 @st.composite
 def small_tokens(draw: st.DrawFn) -> tuple[Any, ...]:
-    from assume_lint.conditions import ANY, LIT, NOCOLON, ONE
+    from assume_lint.model.conditions import ANY, LIT, NOCOLON, ONE
 
     kinds = draw(st.lists(st.sampled_from([LIT, LIT, LIT, ONE, ANY, NOCOLON]), max_size=6))
     return tuple((k, draw(st.sampled_from("a:x")) if k == LIT else "") for k in kinds)
 
 
 def test_pattern_against_pattern_agrees_with_a_product_search() -> None:
-    from assume_lint.conditions import patterns_intersect
+    from assume_lint.model.conditions import patterns_intersect
 
     @settings(max_examples=200, deadline=None, derandomize=True, database=None)
     @given(a=small_tokens(), b=small_tokens())
@@ -454,7 +454,7 @@ def long_condition_case(draw: st.DrawFn) -> tuple[str, str, str, bool]:
     the "derived" ones are a random value with random runs replaced by ``*`` and
     characters by ``?`` (a match by construction), or the same with one literal changed
     to a character the value lacks (a miss by construction)."""
-    from assume_lint.conditions import MAX_MATCHED
+    from assume_lint.model.conditions import MAX_MATCHED
 
     operator = draw(st.sampled_from(sorted(GLOB_OPERATORS)))
     n = draw(st.sampled_from([600, 3000, MAX_MATCHED - 40, MAX_MATCHED + 1000]))
@@ -492,9 +492,9 @@ def test_condition_operators_on_long_wildcards_stay_in_budget() -> None:
     """Attack 4 through the condition operators, as a trust policy states them: every
     globbing operator decides a long pattern against a long value within budget, and
     says what IAM would; beyond what IAM accepts, it says "unknown" instead."""
-    from assume_lint.conditions import MAX_MATCHED, evaluate
-    from assume_lint.findings import Location
     from assume_lint.model import Condition
+    from assume_lint.model.conditions import MAX_MATCHED, evaluate
+    from assume_lint.model.findings import Location
 
     @BUDGET_SETTINGS
     @given(case=long_condition_case())
@@ -551,9 +551,9 @@ def test_subject_against_trust_pattern_stays_in_budget() -> None:
 
 def _profile_set(edges: dict[str, dict[str, str]]) -> Any:
     """A merged profile set from ``name -> properties``."""
-    from assume_lint.findings import Location
     from assume_lint.model import Attr, Profile
-    from assume_lint.profiles import merge_profiles
+    from assume_lint.model.findings import Location
+    from assume_lint.model.profiles import merge_profiles
 
     profiles = []
     for line, (name, props) in enumerate(edges.items(), start=1):
@@ -601,7 +601,7 @@ def profile_graph(draw: st.DrawFn, size: int) -> dict[str, dict[str, str]]:
 def _reference_error(profiles: Any, name: str) -> tuple[Any, ...] | None:
     """The error of one profile by the plain walk the SDKs describe (visited list, no
     memo): where it points and what it says, for comparison."""
-    from assume_lint.profiles import (
+    from assume_lint.model.profiles import (
         ChainError,
         _fail,
         _Failure,
@@ -656,7 +656,7 @@ def _ours(resolver: Any, name: str) -> tuple[Any, ...] | None:
 
 
 def test_profile_resolution_agrees_with_a_plain_walk() -> None:
-    from assume_lint.profiles import Resolver
+    from assume_lint.model.profiles import Resolver
 
     @settings(max_examples=200, deadline=None, derandomize=True, database=None)
     @given(edges=profile_graph(8))
@@ -717,7 +717,7 @@ def test_profile_graphs_resolve_in_budget() -> None:
     scanned again for each of its profiles or a tail walked again for each profile
     behind it (quadratic: a 12,000-profile lasso took 6 s, 20 s traced) leaves the budget behind;
     the errors are the ones the shape dictates."""
-    from assume_lint.profiles import MAX_CHAIN, Resolver
+    from assume_lint.model.profiles import MAX_CHAIN, Resolver
 
     @BUDGET_SETTINGS
     @example(case=("lasso", 12_000, 0))
@@ -773,8 +773,8 @@ def test_profile_graphs_in_aws_config_files_lint_in_budget() -> None:
     budget (the 4,000-profile loop ran past 300 s), with the findings the shape
     dictates: none for chains and trees; for a loop, one at every ``source_profile``
     that closes it, whichever profile the walk starts from."""
+    from assume_lint.model.registry import RuleContext
     from assume_lint.parsers import load_parser
-    from assume_lint.registry import RuleContext
     from assume_lint.rules import al206_broken_profile_chain as al206
 
     @BUDGET_SETTINGS

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from assume_lint.config import Config
-from assume_lint.engine import lint
-from assume_lint.findings import Finding, Location, Severity
-from assume_lint.graph import Graph, build_graph
+from assume_lint.engine.config import Config
+from assume_lint.engine.pipeline import lint
 from assume_lint.model import AssumeAttempt, Attr, Model, Principal, Role, Statement
+from assume_lint.model.findings import Finding, Location, Severity
+from assume_lint.report.graph import Graph, build_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 

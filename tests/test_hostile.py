@@ -425,7 +425,7 @@ def test_symlink_inside_the_root_is_linted_under_its_own_path(tmp_path: Path) ->
 def test_unreadable_file_via_monkeypatch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = tree(tmp_path, {"locked/main.tf": KEYED_TF})
     locked = (root / "locked" / "main.tf").resolve()
-    from assume_lint import sources
+    from assume_lint.files import sources
 
     real_read = sources.read_regular
 
@@ -725,7 +725,7 @@ def test_ctrl_c_exits_130_without_traceback(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", sorted(ADVERSARIAL))
 def test_mask_text_is_bounded_on_one_megabyte(name: str) -> None:
     # mask_text runs on every message, snippet and path of every output.
-    from assume_lint.secrets import mask_text
+    from assume_lint.files.secrets import mask_text
 
     text = ADVERSARIAL[name]
     with cpu_within(what=f"masking {name}"):

@@ -20,7 +20,7 @@ from prepared import mermaid_modules
 from assume_lint.cli import main
 from assume_lint.formatters.markdown import HTML_POINTER, MAX_BYTES
 from assume_lint.formatters.mermaid import MAX_CHARS, fit, render_graph
-from assume_lint.graph import Edge, Graph, Mark, Node, by_account
+from assume_lint.report.graph import Edge, Graph, Mark, Node, by_account
 
 SCRIPT = Path(__file__).resolve().parent / "tools" / "mermaid_parse.mjs"
 ACCOUNTS = 40
@@ -211,10 +211,10 @@ def test_nothing_fits_gives_a_note_and_no_diagram() -> None:
 
 
 def test_finding_tables_stop_before_one_mebibyte() -> None:
-    from assume_lint.findings import Finding, Location, Severity
     from assume_lint.formatters import render
     from assume_lint.model import Model
-    from assume_lint.result import RunResult
+    from assume_lint.model.findings import Finding, Location, Severity
+    from assume_lint.model.result import RunResult
 
     findings = [
         Finding(Location(f"live/{n:05d}/main.tf", 3, 1), "AL204", "missing-session-name",

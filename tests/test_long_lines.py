@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from assume_lint.cli import main
-from assume_lint.config import Config
-from assume_lint.engine import lint
+from assume_lint.engine.config import Config
+from assume_lint.engine.pipeline import lint
 
 
 def _roles(description: str) -> str:

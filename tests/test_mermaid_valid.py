@@ -53,10 +53,10 @@ def test_parser_rejects_broken_mermaid(tmp_path: Path) -> None:
 
 
 def test_hostile_labels_stay_valid(tmp_path: Path) -> None:
-    from assume_lint.findings import Location
     from assume_lint.formatters.mermaid import render_graph
-    from assume_lint.graph import build_graph
     from assume_lint.model import Model, Principal, Role, Statement
+    from assume_lint.model.findings import Location
+    from assume_lint.report.graph import build_graph
 
     loc = Location("x.json", 1, 1)
     hostile = 'evil"]; end; click a "javascript:x" |<b>#`{}[]'

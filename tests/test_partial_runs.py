@@ -136,11 +136,11 @@ def test_a_broken_sibling_does_not_fail_a_partial_run(tmp_path: Path,
 
 
 def test_role_context_is_only_read_from_files_naming_a_missing_role(tmp_path: Path) -> None:
-    from assume_lint.cache import ModelCache
-    from assume_lint.config import Config
-    from assume_lint.engine import build_model, collect
-    from assume_lint.partial import role_candidates
-    from assume_lint.walk import walk
+    from assume_lint.engine.cache import ModelCache
+    from assume_lint.engine.config import Config
+    from assume_lint.engine.partial import role_candidates
+    from assume_lint.engine.pipeline import build_model, collect
+    from assume_lint.files.walk import walk
 
     module(tmp_path)
     roles = tmp_path / "iam"

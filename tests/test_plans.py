@@ -13,11 +13,11 @@ import pytest
 from prepared import sarif_validate
 
 from assume_lint.cli import main
-from assume_lint.config import Config
-from assume_lint.engine import lint
-from assume_lint.findings import Finding, Location
+from assume_lint.engine.config import Config
+from assume_lint.engine.pipeline import lint
 from assume_lint.model import Model
-from assume_lint.result import RunResult
+from assume_lint.model.findings import Finding, Location
+from assume_lint.model.result import RunResult
 
 FIXTURES = Path(__file__).parent / "parsers" / "fixtures" / "terraform_plan"
 SENSITIVE = (
@@ -399,7 +399,7 @@ def test_graph_marks_the_planned_elements(tmp_path: Path) -> None:
     """On one-line plans every element starts on line 1: each finding still marks its
     own element (the provider's keys its provider, not the role listed before it), and
     a finding moved onto the configuration marks the planned role's edge."""
-    from assume_lint.graph import build_graph
+    from assume_lint.report.graph import build_graph
 
     root = _copy("ci-artifact", tmp_path)
     shutil.copytree(FIXTURES / "deferred_read", root / "deferred_read")

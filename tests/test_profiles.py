@@ -1,12 +1,12 @@
-"""Profile-chain resolution (assume_lint.profiles): chains, errors and where they point."""
+"""Profile-chain resolution (assume_lint.model.profiles): chains, errors and where they point."""
 
 from __future__ import annotations
 
 from builders import profile
 
-from assume_lint.findings import Location
 from assume_lint.model import Profile
-from assume_lint.profiles import (
+from assume_lint.model.findings import Location
+from assume_lint.model.profiles import (
     Chain,
     ChainError,
     configures_credentials,

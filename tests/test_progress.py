@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from assume_lint.progress import CLEAR, Progress, wanted
+from assume_lint.cli.progress import CLEAR, Progress, wanted
 
 
 class FakeTerminal(io.StringIO):

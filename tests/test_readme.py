@@ -124,7 +124,7 @@ def test_precommit_snippet_uses_a_published_hook() -> None:
 
 
 def test_config_snippet_is_a_valid_config(tmp_path: Path) -> None:
-    from assume_lint.config import load_config
+    from assume_lint.engine.config import load_config
 
     path = tmp_path / ".assume-lint.toml"
     path.write_text(_block("Config", "toml"), encoding="utf-8")

@@ -16,7 +16,7 @@ import pytest
 from prepared import sarif_multitool
 
 from assume_lint.cli import main
-from assume_lint.registry import all_rules
+from assume_lint.model.registry import all_rules
 
 REPO = Path(__file__).resolve().parents[1]
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"

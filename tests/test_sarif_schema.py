@@ -16,11 +16,11 @@ import pytest
 from jsonschema.validators import validator_for
 from prepared import sarif_validate
 
-from assume_lint.findings import Finding, Hit, Location, Severity
 from assume_lint.formatters import render
 from assume_lint.model import Model
-from assume_lint.registry import Rule, RuleContext, RuleMeta
-from assume_lint.result import RunResult
+from assume_lint.model.findings import Finding, Hit, Location, Severity
+from assume_lint.model.registry import Rule, RuleContext, RuleMeta
+from assume_lint.model.result import RunResult
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
@@ -161,7 +161,7 @@ def test_multitool_is_really_checking(tmp_path: Path) -> None:
 
 def _real_rules() -> list[Rule]:
     """The discovered rule catalogue; skip while no rule module exists yet."""
-    from assume_lint.registry import all_rules
+    from assume_lint.model.registry import all_rules
 
     rules = all_rules()
     if not rules:

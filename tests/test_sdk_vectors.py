@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 
-from assume_lint.findings import Hit
+from assume_lint.files.sources import SourceFile, decode
 from assume_lint.model import Model
+from assume_lint.model.findings import Hit
+from assume_lint.model.profiles import Chain, ChainError, merge_profiles, resolve
+from assume_lint.model.registry import RuleContext
 from assume_lint.parsers.aws_config import parse_unit
-from assume_lint.profiles import Chain, ChainError, merge_profiles, resolve
-from assume_lint.registry import RuleContext
 from assume_lint.rules import al206_broken_profile_chain as al206
-from assume_lint.sources import SourceFile, decode
 
 VECTORS = Path(__file__).resolve().parents[1].parent / "shared" / "vectors" / "aws-sdk-profiles"
 MISSING = not VECTORS.is_dir()

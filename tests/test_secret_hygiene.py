@@ -363,8 +363,8 @@ def test_secret_in_a_rule_exception_is_masked(tmp_path: Path, cache_home: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     import dataclasses
 
-    from assume_lint import engine
-    from assume_lint.registry import all_rules
+    from assume_lint.engine import pipeline as engine
+    from assume_lint.model.registry import all_rules
 
     def explode(model: Any, ctx: Any) -> Any:
         raise RuntimeError(f"rule crashed on {EXCEPTION_SECRET} / {BROKEN_KEY}")

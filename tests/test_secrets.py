@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assume_lint.secrets import mask, mask_text
+from assume_lint.files.secrets import mask, mask_text
 
 
 def test_mask_keeps_the_ends_only() -> None:
@@ -37,7 +37,7 @@ def test_the_known_secrets_pattern_prefers_the_longest_secret() -> None:
     import random
     import re
 
-    from assume_lint.secrets import _trie
+    from assume_lint.files.secrets import _trie
 
     rng = random.Random(3)
     for _ in range(300):
@@ -53,7 +53,7 @@ def test_the_known_secrets_pattern_prefers_the_longest_secret() -> None:
 def test_a_megabyte_long_known_secret_is_masked_quickly() -> None:
     from budgets import cpu_within
 
-    from assume_lint.secrets import mask_text
+    from assume_lint.files.secrets import mask_text
 
     huge = "Qx" * 500_000
     with cpu_within(what="masking a megabyte-long secret"):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assume_lint.sources import ReadProblem, SourceFile, decode, read_source
+from assume_lint.files.sources import ReadProblem, SourceFile, decode, read_source
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""OIDC subject derivation (lint/subjects.py) and the subject-shape matcher."""
+"""OIDC subject derivation (lint/engine/subjects.py) and the subject-shape matcher."""
 
 from __future__ import annotations
 
@@ -7,17 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from assume_lint.model import Model, PushFilter
-from assume_lint.parsers.github_actions import parse_unit
-from assume_lint.rules._helpers_match import subject_may_match
-from assume_lint.sources import SourceFile
-from assume_lint.subjects import (
+from assume_lint.engine.subjects import (
     derive_subjects,
     origin_url,
     parse_github_remote,
     repository_from_git,
     repository_name,
 )
+from assume_lint.files.sources import SourceFile
+from assume_lint.model import Model, PushFilter
+from assume_lint.parsers.github_actions import parse_unit
+from assume_lint.rules._helpers_match import subject_may_match
 
 WF = ".github/workflows/ci.yml"
 

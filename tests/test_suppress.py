@@ -9,9 +9,7 @@ from pathlib import Path
 import pytest
 from budgets import cpu_within
 
-from assume_lint.findings import Finding, Hit, Location, Severity
-from assume_lint.sources import SourceFile
-from assume_lint.suppress import (
+from assume_lint.engine.suppress import (
     ConfigIgnore,
     Directive,
     apply,
@@ -22,7 +20,9 @@ from assume_lint.suppress import (
     parse_directives,
     selector_matches,
 )
-from assume_lint.walk import path_matches
+from assume_lint.files.sources import SourceFile
+from assume_lint.files.walk import path_matches
+from assume_lint.model.findings import Finding, Hit, Location, Severity
 
 TODAY = date(2026, 6, 1)
 NAMES = {

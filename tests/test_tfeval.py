@@ -176,8 +176,8 @@ def test_templatefile_in_a_module_judges_each_callers_values(
 
 
 def test_the_trust_policy_of_a_template_keeps_every_location() -> None:
+    from assume_lint.files.sources import SourceFile, read_source
     from assume_lint.parsers import terraform
-    from assume_lint.sources import SourceFile, read_source
 
     root = FIXTURES / "templates"
     files = []

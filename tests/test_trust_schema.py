@@ -9,13 +9,13 @@ from typing import Any
 import jsonschema
 import pytest
 
-from assume_lint.findings import Location
+from assume_lint.files.sources import SourceFile
+from assume_lint.model.findings import Location
 from assume_lint.parsers.jsonloc import parse_json
 from assume_lint.parsers.located import Node
 from assume_lint.parsers.policy import build_trust
 from assume_lint.parsers.trust_json import parse_file
 from assume_lint.parsers.trust_schema import convert, load_schema, schema_problems
-from assume_lint.sources import SourceFile
 
 REL = "p.json"
 

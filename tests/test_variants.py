@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assume_lint.engine import merge_variants
-from assume_lint.findings import Hit, Location, Variant
+from assume_lint.engine.pipeline import merge_variants
+from assume_lint.model.findings import Hit, Location, Variant
 
 LOC = Location("template.yaml", 12, 9)
 OTHER = Location("template.yaml", 14, 9)

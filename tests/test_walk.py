@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assume_lint import walk as walk_module
-from assume_lint.walk import walk
+from assume_lint.files import walk as walk_module
+from assume_lint.files.walk import walk
 
 
 def _tree(tmp_path: Path) -> Path:
@@ -111,7 +111,7 @@ def test_repo_root_is_the_nearest_folder_with_git(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     import subprocess
 
-    from assume_lint.walk import find_repo_root
+    from assume_lint.files.walk import find_repo_root
 
     for name in ("GIT_DIR", "GIT_WORK_TREE"):
         monkeypatch.delenv(name, raising=False)
@@ -131,7 +131,7 @@ def test_repo_root_asks_git_when_git_dir_is_set(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     import subprocess
 
-    from assume_lint.walk import find_repo_root
+    from assume_lint.files.walk import find_repo_root
 
     repo = tmp_path / "repo"
     (repo / "sub").mkdir(parents=True)

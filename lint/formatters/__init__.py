@@ -19,11 +19,11 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Protocol
 
-from assume_lint.findings import Finding
+from assume_lint.files.secrets import mask_text
 from assume_lint.model import Model
-from assume_lint.registry import Rule
-from assume_lint.result import RunResult
-from assume_lint.secrets import mask_text
+from assume_lint.model.findings import Finding
+from assume_lint.model.registry import Rule
+from assume_lint.model.result import RunResult
 
 FORMATTERS: dict[str, str] = {
     "text": "assume_lint.formatters.text",

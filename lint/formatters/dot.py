@@ -6,7 +6,7 @@ backslashes, quotes and line breaks escaped, so a hostile name cannot end the st
 
 from __future__ import annotations
 
-from assume_lint.graph import (
+from assume_lint.report.graph import (
     SEVERITY_COLORS,
     Edge,
     Graph,

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assume_lint.findings import Finding, Severity
 from assume_lint.formatters import reported, sort_key
 from assume_lint.formatters.text import format_finding
-from assume_lint.registry import Rule
-from assume_lint.result import RunResult
+from assume_lint.model.findings import Finding, Severity
+from assume_lint.model.registry import Rule
+from assume_lint.model.result import RunResult
 
 LEVELS: dict[Severity, str] = {
     Severity.CRITICAL: "error",

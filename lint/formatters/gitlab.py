@@ -19,10 +19,10 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from assume_lint.findings import Finding, Severity
 from assume_lint.formatters import fingerprint, masked, reported
-from assume_lint.registry import Rule
-from assume_lint.result import RunResult
+from assume_lint.model.findings import Finding, Severity
+from assume_lint.model.registry import Rule
+from assume_lint.model.result import RunResult
 
 SEVERITIES: dict[Severity, str] = {
     Severity.CRITICAL: "blocker",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from assume_lint.fileio import json_escape_surrogates
-from assume_lint.graph import Graph
+from assume_lint.files.fileio import json_escape_surrogates
+from assume_lint.report.graph import Graph
 
 
 def render_graph(graph: Graph) -> str:

@@ -14,13 +14,22 @@ import html
 from collections.abc import Sequence
 from pathlib import Path
 
-from assume_lint.fileio import read_regular
-from assume_lint.findings import Finding
+from assume_lint.files.fileio import read_regular
 from assume_lint.formatters import masked, one_line, reported
-from assume_lint.graph import Edge, Graph, Node, build_graph, by_account, group_of, rule_ids, worst
 from assume_lint.model import Model
-from assume_lint.registry import Rule
-from assume_lint.result import RunResult
+from assume_lint.model.findings import Finding
+from assume_lint.model.registry import Rule
+from assume_lint.model.result import RunResult
+from assume_lint.report.graph import (
+    Edge,
+    Graph,
+    Node,
+    build_graph,
+    by_account,
+    group_of,
+    rule_ids,
+    worst,
+)
 
 _CONTEXT = 2
 # Above this many nodes the drawing is one box per account (a wall of hundreds of boxes

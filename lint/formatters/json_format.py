@@ -26,10 +26,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from assume_lint import __version__
-from assume_lint.findings import Finding, Location, Severity
 from assume_lint.formatters import fingerprint, masked, reported
-from assume_lint.registry import Rule
-from assume_lint.result import RunResult
+from assume_lint.model.findings import Finding, Location, Severity
+from assume_lint.model.registry import Rule
+from assume_lint.model.result import RunResult
 
 
 def _location(loc: Location) -> dict[str, Any]:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assume_lint.findings import Finding, Severity
 from assume_lint.formatters import masked, one_line, reported
 from assume_lint.formatters.mermaid import MAX_CHARS, fit
-from assume_lint.graph import build_graph
 from assume_lint.model import Model
-from assume_lint.registry import Rule
-from assume_lint.result import RunResult
+from assume_lint.model.findings import Finding, Severity
+from assume_lint.model.registry import Rule
+from assume_lint.model.result import RunResult
+from assume_lint.report.graph import build_graph
 
 _CELL_ESCAPES = {
     "|": "\\|",

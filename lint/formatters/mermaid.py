@@ -9,7 +9,7 @@ a ``linkStyle`` by severity.
 
 from __future__ import annotations
 
-from assume_lint.graph import (
+from assume_lint.report.graph import (
     SEVERITY_COLORS,
     Edge,
     Graph,

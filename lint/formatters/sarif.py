@@ -24,12 +24,12 @@ from typing import Any
 from urllib.parse import quote
 
 from assume_lint import __version__
-from assume_lint.docs import grades_lines
-from assume_lint.findings import Finding, Location, Severity
+from assume_lint.files.secrets import mask_text
 from assume_lint.formatters import fingerprint, masked, reported
-from assume_lint.registry import Rule
-from assume_lint.result import RunResult
-from assume_lint.secrets import mask_text
+from assume_lint.model.findings import Finding, Location, Severity
+from assume_lint.model.registry import Rule
+from assume_lint.model.result import RunResult
+from assume_lint.report.docs import grades_lines
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/assume-lint/assume-lint"

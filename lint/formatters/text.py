@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assume_lint.findings import Finding, Severity
 from assume_lint.formatters import masked, one_line, reported
-from assume_lint.registry import Rule
-from assume_lint.result import RunResult
+from assume_lint.model.findings import Finding, Severity
+from assume_lint.model.registry import Rule
+from assume_lint.model.result import RunResult
 
 _RESET = "\x1b[0m"
 _COLORS: dict[Severity, str] = {

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Protocol
 
+from assume_lint.files.sources import SourceFile
 from assume_lint.model import Model
-from assume_lint.sources import SourceFile
 
 # kind -> module that parses it
 PARSERS: dict[str, str] = {

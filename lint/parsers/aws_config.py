@@ -30,10 +30,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from assume_lint.findings import Location
+from assume_lint.files.sources import SourceFile
 from assume_lint.model import AssumeAttempt, Attr, Credential, Model, ParseProblem, Profile
-from assume_lint.profiles import ProfileSet, merge_profiles, source_assumes_role
-from assume_lint.sources import SourceFile
+from assume_lint.model.findings import Location
+from assume_lint.model.profiles import ProfileSet, merge_profiles, source_assumes_role
 
 WHITESPACE = " \t"
 COMMENT = "#;"

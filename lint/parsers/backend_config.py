@@ -25,13 +25,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import PurePosixPath
 
-from assume_lint.findings import Location
+from assume_lint.files.sources import SourceFile
 from assume_lint.model import AssumeAttempt, Model, ParseProblem
+from assume_lint.model.findings import Location
 from assume_lint.parsers import hcl, per_file
 from assume_lint.parsers import terraform_model as tm
 from assume_lint.parsers.hcl import Evaluator, Scope
 from assume_lint.parsers.located import Node
-from assume_lint.sources import SourceFile
 
 FOLDER = "backend-config"
 

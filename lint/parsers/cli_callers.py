@@ -31,9 +31,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from assume_lint.findings import Location
+from assume_lint.files.sources import SourceFile
 from assume_lint.model import HOLE, AssumeAttempt, Attr
-from assume_lint.sources import SourceFile
+from assume_lint.model.findings import Location
 
 _SHELLS = re.compile(r"^#![^\n]*\b(?:ba|z|k|da|a)?sh\b")
 _YAML_NAMES = re.compile(r"^(?:buildspec[\w.-]*|\.gitlab-ci[\w.-]*)\.ya?ml$", re.IGNORECASE)

@@ -15,7 +15,7 @@ What the evaluator knows:
 - **Parameters.** A value supplied in a parameter file (``--cfn-parameters``) is certain.
   Otherwise a ``Default`` is the template's stated configuration: it is used, and the
   role is marked as evaluated "with the template's default parameters" (a deployment
-  variant; see :class:`~assume_lint.findings.Variant`), so a finding that depends on it
+  variant; see :class:`~assume_lint.model.findings.Variant`), so a finding that depends on it
   says so. A parameter with ``AllowedValues`` and no default is evaluated once per
   allowed value ("when Env is prod"). A parameter with neither is unknown.
 - **Pseudo parameters** (``AWS::AccountId``, ``AWS::Partition``...) are unknown, but
@@ -46,15 +46,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 
-from assume_lint.findings import Location, Variant
+from assume_lint.files.secrets import mask_text
+from assume_lint.files.sources import SourceFile
 from assume_lint.model import HOLE, Attr, Model, ParseProblem, Role
+from assume_lint.model.findings import Location, Variant
 from assume_lint.parsers import per_file
 from assume_lint.parsers.jsonloc import JsonError, parse_json
 from assume_lint.parsers.located import Node
 from assume_lint.parsers.policy import build_trust
 from assume_lint.parsers.yamlloc import MultipleDocuments, YamlError, cfn_long_form, load
-from assume_lint.secrets import mask_text
-from assume_lint.sources import SourceFile
 
 ROLE_TYPE = "AWS::IAM::Role"
 OIDC_PROVIDER_TYPE = "AWS::IAM::OIDCProvider"

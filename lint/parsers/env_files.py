@@ -18,10 +18,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assume_lint.findings import Location
+from assume_lint.files.sources import SourceFile
 from assume_lint.model import AssumeAttempt, Attr, Credential, Model
+from assume_lint.model.findings import Location
 from assume_lint.parsers import per_file
-from assume_lint.sources import SourceFile
 
 CREDENTIAL_KEYS = {
     "AWS_ACCESS_KEY_ID": "access-key-id",

@@ -1,7 +1,7 @@
 """Block extents, from the parsers: where each construct that starts on a line ends.
 
 An ``assume-lint: ignore[...]`` comment alone on a line covers the next line of content,
-and the whole block when that line opens one (:mod:`assume_lint.suppress`). What a block
+and the whole block when that line opens one (:mod:`assume_lint.engine.suppress`). What a block
 is, and where it ends, is the format's business: this module asks the format's own
 parser instead of counting brackets and indentation a second way.
 
@@ -44,7 +44,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from assume_lint.sources import SourceFile
+from assume_lint.files.sources import SourceFile
 
 
 def block_extents(source: SourceFile, style: str) -> dict[int, int]:

@@ -30,7 +30,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
-from assume_lint.findings import Location
+from assume_lint.files.secrets import mask_text
+from assume_lint.files.sources import SourceFile
 from assume_lint.model import (
     SUBJECT_WILDCARD,
     AssumeAttempt,
@@ -42,6 +43,7 @@ from assume_lint.model import (
     PushFilter,
     WorkflowJob,
 )
+from assume_lint.model.findings import Location
 from assume_lint.parsers import per_file
 from assume_lint.parsers.actions_oidc import (
     action_name,
@@ -50,8 +52,6 @@ from assume_lint.parsers.actions_oidc import (
 )
 from assume_lint.parsers.located import Node
 from assume_lint.parsers.yamlloc import YamlError, load
-from assume_lint.secrets import mask_text
-from assume_lint.sources import SourceFile
 
 ACTION = "aws-actions/configure-aws-credentials"
 INPUT_KEYS = {

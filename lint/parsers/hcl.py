@@ -27,11 +27,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from assume_lint.findings import Location
+from assume_lint.files.secrets import mask_text
 from assume_lint.model import HOLE, ParseProblem
+from assume_lint.model.findings import Location
 from assume_lint.parsers.jsonloc import parse_json
 from assume_lint.parsers.located import Node
-from assume_lint.secrets import mask_text
 
 # Characters used to stand for unknown ``${...}`` interpolations inside a template
 # string (private-use code points: they never occur in real policies).

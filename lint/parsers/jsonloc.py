@@ -22,9 +22,9 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from assume_lint.findings import Location
+from assume_lint.files.sources import line_starts
+from assume_lint.model.findings import Location
 from assume_lint.parsers.located import Node
-from assume_lint.sources import line_starts
 
 Locator = Callable[[int], tuple[int, int]]
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from assume_lint.findings import Location
+from assume_lint.model.findings import Location
 
 Scalar = str | int | float | bool | None
 

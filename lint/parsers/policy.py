@@ -18,8 +18,8 @@ import contextlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from assume_lint.findings import Location
 from assume_lint.model import Attr, Condition, Principal, Statement
+from assume_lint.model.findings import Location
 from assume_lint.parsers import trust_schema
 from assume_lint.parsers.located import Node
 from assume_lint.parsers.trust_schema import PRINCIPAL_KINDS, STATEMENT_ELEMENTS, TOP_ELEMENTS

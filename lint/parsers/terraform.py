@@ -32,9 +32,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
-from assume_lint.conditions import ASSUME_ACTIONS, expand_sts_action
-from assume_lint.findings import Location, Variant
+from assume_lint.files.sources import SourceFile
 from assume_lint.model import AssumeAttempt, Model, ParseProblem, Role
+from assume_lint.model.conditions import ASSUME_ACTIONS, expand_sts_action
+from assume_lint.model.findings import Location, Variant
 from assume_lint.parsers import hcl
 from assume_lint.parsers import terraform_model as tm
 from assume_lint.parsers.hcl import Block, EncodedNode, Evaluator, HclFile, Scope, TemplateNode
@@ -42,7 +43,6 @@ from assume_lint.parsers.located import Node
 from assume_lint.parsers.tfeval import templates
 from assume_lint.parsers.tfeval.evaluator import LazyObject, RenderedNode, SymbolicNode
 from assume_lint.parsers.tfeval.module import Folder, Instance, Session, load_folder
-from assume_lint.sources import SourceFile
 
 
 def parse_unit(files: Sequence[SourceFile]) -> Model:

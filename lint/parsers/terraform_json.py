@@ -27,8 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from assume_lint.findings import Location
+from assume_lint.files.secrets import mask_text
+from assume_lint.files.sources import SourceFile, line_starts
 from assume_lint.model import AssumeAttempt, Model, ParseProblem, Role
+from assume_lint.model.findings import Location
 from assume_lint.parsers import hcl, per_file
 from assume_lint.parsers import terraform_model as tm
 from assume_lint.parsers.hcl import (
@@ -51,8 +53,6 @@ from assume_lint.parsers.jsonloc import (
 )
 from assume_lint.parsers.located import Node
 from assume_lint.parsers.tfeval import datasources
-from assume_lint.secrets import mask_text
-from assume_lint.sources import SourceFile, line_starts
 
 JSON_SUFFIXES = (".tf.json", ".tfvars.json")
 _SNIPPET = "\0snippet"  # path suffix marking locations still in snippet coordinates

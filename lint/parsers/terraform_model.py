@@ -14,9 +14,9 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
-from assume_lint.durations import duration_seconds
-from assume_lint.findings import Location
 from assume_lint.model import AssumeAttempt, Attr, Credential, Model, Role
+from assume_lint.model.durations import duration_seconds
+from assume_lint.model.findings import Location
 from assume_lint.parsers.hcl import Block, Evaluator, Scope
 from assume_lint.parsers.located import Node
 

@@ -35,7 +35,7 @@ become trust policies go through the located parser.
 **Where findings point.** Each object read is also recorded as a
 :class:`~assume_lint.model.Planned` (address, span in the plan, module folder): the
 engine maps a plan's objects back to their ``.tf`` blocks when the configuration is in
-the scanned tree (:mod:`assume_lint.plans`).
+the scanned tree (:mod:`assume_lint.engine.plans`).
 """
 
 from __future__ import annotations
@@ -46,9 +46,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from assume_lint.arn import role_account
-from assume_lint.durations import duration_seconds, is_whole_seconds
-from assume_lint.findings import Location
+from assume_lint.files.secrets import mask_text
+from assume_lint.files.sources import SourceFile
 from assume_lint.model import (
     AssumeAttempt,
     Attr,
@@ -58,13 +57,14 @@ from assume_lint.model import (
     Planned,
     Role,
 )
+from assume_lint.model.arn import role_account
+from assume_lint.model.durations import duration_seconds, is_whole_seconds
+from assume_lint.model.findings import Location
 from assume_lint.parsers import per_file
 from assume_lint.parsers.jsonloc import JsonError, line_locator, parse_json, string_locator
 from assume_lint.parsers.jsonscan import Member, Scanner
 from assume_lint.parsers.located import Node
 from assume_lint.parsers.policy import build_trust
-from assume_lint.secrets import mask_text
-from assume_lint.sources import SourceFile
 
 SUPPORTED_MAJORS = ("0", "1")  # format_version 0.1/0.2 (Terraform 0.12-0.15) and 1.x
 UNKNOWN_SOURCE = "(known after apply)"

@@ -45,12 +45,12 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from assume_lint.findings import Location
+from assume_lint.files.sources import SourceFile, read_source
 from assume_lint.model import AssumeAttempt, Attr, Model, ParseProblem
+from assume_lint.model.findings import Location
 from assume_lint.parsers import hcl, per_file, terraform, terraform_model
 from assume_lint.parsers.hcl import Attribute, Block, Evaluator, HclFile, Scope, TemplateNode
 from assume_lint.parsers.located import Node
-from assume_lint.sources import SourceFile, read_source
 
 if TYPE_CHECKING:
     from assume_lint.parsers import Unit

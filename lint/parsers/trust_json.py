@@ -24,10 +24,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from assume_lint.arn import role_account
-from assume_lint.conditions import ASSUME_ACTIONS, action_matches
-from assume_lint.findings import Location
+from assume_lint.files.secrets import mask_text
+from assume_lint.files.sources import SourceFile
 from assume_lint.model import Attr, Model, ParseProblem, Role, Statement
+from assume_lint.model.arn import role_account
+from assume_lint.model.conditions import ASSUME_ACTIONS, action_matches
+from assume_lint.model.findings import Location
 from assume_lint.parsers import per_file
 from assume_lint.parsers.jsonloc import (
     JsonError,
@@ -39,8 +41,6 @@ from assume_lint.parsers.jsonloc import (
 )
 from assume_lint.parsers.located import Node
 from assume_lint.parsers.policy import build_trust
-from assume_lint.secrets import mask_text
-from assume_lint.sources import SourceFile
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from assume_lint.findings import Location
+from assume_lint.files.secrets import mask_text
+from assume_lint.model.findings import Location
 from assume_lint.parsers.located import Node
-from assume_lint.secrets import mask_text
 
 SCHEMA_FILE = "trust-policy.schema.json"
 Path = tuple[str | int, ...]

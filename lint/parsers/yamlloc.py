@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from assume_lint.findings import Location
+from assume_lint.model.findings import Location
 from assume_lint.parsers.located import Node
 
 STANDARD_TAG = "tag:yaml.org,2002:"

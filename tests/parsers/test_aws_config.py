@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from assume_lint.findings import Location
+from assume_lint.files.sources import SourceFile, decode, read_source
 from assume_lint.model import AssumeAttempt, Attr, Credential, ParseProblem, Profile
+from assume_lint.model.findings import Location
 from assume_lint.parsers import aws_config
 from assume_lint.parsers.aws_config import parse_unit
-from assume_lint.sources import SourceFile, decode, read_source
 
 FIXTURES = Path(__file__).parent / "fixtures" / "aws_config"
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from assume_lint.findings import Location
+from assume_lint.files.sources import SourceFile
 from assume_lint.model import Attr
+from assume_lint.model.findings import Location
 from assume_lint.parsers import SNIFF_BACKEND_HCL, detect_by_path, sniff
 from assume_lint.parsers.backend_config import module_of, parse_file
-from assume_lint.sources import SourceFile
 
 
 @pytest.mark.parametrize(

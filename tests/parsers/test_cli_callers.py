@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from assume_lint.files.sources import SourceFile
 from assume_lint.model import HOLE, AssumeAttempt
 from assume_lint.parsers.cli_callers import scan, script_kind
-from assume_lint.sources import SourceFile
 
 
 def callers(text: str, rel: str = "deploy.sh") -> list[AssumeAttempt]:
@@ -151,8 +151,8 @@ def test_a_buildspec_under_another_name() -> None:
 
 
 def test_list_files_says_which_text_files_are_read_for_callers(tmp_path: Path) -> None:
-    from assume_lint.config import Config
-    from assume_lint.engine import list_files
+    from assume_lint.engine.config import Config
+    from assume_lint.engine.pipeline import list_files
 
     (tmp_path / "deploy.sh").write_text("aws s3 ls\n")
     (tmp_path / "NOTES.txt").write_text("notes\n")

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from assume_lint.findings import Location
+from assume_lint.files.sources import SourceFile
 from assume_lint.model import AssumeAttempt, Attr, Credential, Model
+from assume_lint.model.findings import Location
 from assume_lint.parsers.env_files import parse_unit
-from assume_lint.sources import SourceFile
 
 FIXTURES = Path(__file__).parent / "fixtures" / "env"
 REL = "app/.env"

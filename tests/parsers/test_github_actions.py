@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assume_lint.findings import Location
+from assume_lint.files.sources import SourceFile
 from assume_lint.model import (
     AssumeAttempt,
     Attr,
@@ -19,8 +19,8 @@ from assume_lint.model import (
     PushFilter,
     WorkflowJob,
 )
+from assume_lint.model.findings import Location
 from assume_lint.parsers.github_actions import parse_unit
-from assume_lint.sources import SourceFile
 
 FIXTURES = Path(__file__).parent / "fixtures" / "github_actions"
 REL = ".github/workflows/deploy.yml"

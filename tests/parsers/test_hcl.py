@@ -3,8 +3,8 @@ tests/test_hcl_tables.py)."""
 
 from __future__ import annotations
 
-from assume_lint.findings import Location
 from assume_lint.model import ParseProblem
+from assume_lint.model.findings import Location
 from assume_lint.parsers import hcl
 from assume_lint.parsers.hcl import EncodedNode, Evaluator, HclFile, Scope, TemplateNode
 from assume_lint.parsers.located import Node

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assume_lint.findings import Location
+from assume_lint.files.sources import decode
+from assume_lint.model.findings import Location
 from assume_lint.parsers.jsonloc import JsonError, line_locator, parse_json
 from assume_lint.parsers.located import Node
-from assume_lint.sources import decode
 
 REL = "p.json"
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assume_lint.findings import Location
 from assume_lint.model import Attr, Condition, Principal
+from assume_lint.model.findings import Location
 from assume_lint.parsers.jsonloc import parse_json
 from assume_lint.parsers.located import Node
 from assume_lint.parsers.policy import TrustDoc, build_trust

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from assume_lint.findings import Location
+from assume_lint.files.sources import SourceFile, read_source
 from assume_lint.model import HOLE, AssumeAttempt, Attr, Credential, Model, ParseProblem
+from assume_lint.model.findings import Location
 from assume_lint.parsers import terraform, terraform_model
-from assume_lint.sources import SourceFile, read_source
 
 FIXTURES = Path(__file__).parent / "fixtures" / "terraform"
 

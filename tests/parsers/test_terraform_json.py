@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from assume_lint.findings import Location
+from assume_lint.files.sources import SourceFile
 from assume_lint.model import Model, Role
+from assume_lint.model.findings import Location
 from assume_lint.parsers import detect_by_path, sniff, terraform
 from assume_lint.parsers.terraform_json import parse_template, parse_unit
-from assume_lint.sources import SourceFile
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tfjson"
 

@@ -10,8 +10,9 @@ from types import ModuleType
 
 import pytest
 
-from assume_lint.findings import Location
+from assume_lint.files.sources import SourceFile, read_source
 from assume_lint.model import Attr, Model, Planned, Role
+from assume_lint.model.findings import Location
 from assume_lint.parsers import SNIFF_JSON, detect_by_path, is_plan, sniff
 from assume_lint.parsers.terraform_plan import (
     module_calls,
@@ -20,7 +21,6 @@ from assume_lint.parsers.terraform_plan import (
     split_module,
     without_keys,
 )
-from assume_lint.sources import SourceFile, read_source
 
 FIXTURES = Path(__file__).parent / "fixtures" / "terraform_plan"
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from assume_lint.cli import main
-from assume_lint.findings import Location
+from assume_lint.files.sources import SourceFile, read_source
 from assume_lint.model import AssumeAttempt, Attr, Credential, Model, ParseProblem
+from assume_lint.model.findings import Location
 from assume_lint.parsers import SNIFF_HCL, detect_by_path, sniff, terragrunt
-from assume_lint.sources import SourceFile, read_source
 
 FIXTURES = Path(__file__).parent / "fixtures" / "terragrunt"
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "terragrunt"

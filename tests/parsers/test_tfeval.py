@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
+from assume_lint.files.sources import SourceFile, read_source
 from assume_lint.model import HOLE
 from assume_lint.parsers import hcl_fast, terraform
 from assume_lint.parsers.hcl import EncodedNode
 from assume_lint.parsers.located import Node
 from assume_lint.parsers.tfeval.module import Instance, Session, load_folder
 from assume_lint.parsers.tfeval.values import wholly_known
-from assume_lint.sources import SourceFile, read_source
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "tfeval"
 

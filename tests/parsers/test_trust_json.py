@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assume_lint.findings import Location
+from assume_lint.files.sources import SourceFile, read_source
 from assume_lint.model import Attr, Condition, ParseProblem, Principal
+from assume_lint.model.findings import Location
 from assume_lint.parsers import detect_by_path, sniff
 from assume_lint.parsers.trust_json import parse_file, parse_unit
-from assume_lint.sources import SourceFile, read_source
 
 FIXTURES = Path(__file__).parent / "fixtures" / "trust"
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assume_lint.findings import Location
+from assume_lint.model.findings import Location
 from assume_lint.parsers import yamlloc
 from assume_lint.parsers.located import Node
 from assume_lint.parsers.yamlloc import YamlError, cfn_long_form, load

@@ -8,7 +8,7 @@ import pytest
 from builders import cond, model, principal, role, statement
 
 from assume_lint.model import Condition, Model, Role
-from assume_lint.registry import RuleContext
+from assume_lint.model.registry import RuleContext
 from assume_lint.rules import al101_trust_any_principal as rule
 
 

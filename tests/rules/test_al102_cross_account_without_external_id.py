@@ -8,7 +8,7 @@ import pytest
 from builders import cond, model, principal, role, statement
 
 from assume_lint.model import Condition, Model, Role
-from assume_lint.registry import RuleContext, Trusted
+from assume_lint.model.registry import RuleContext, Trusted
 from assume_lint.rules import al102_cross_account_without_external_id as rule
 
 FOREIGN = "arn:aws:iam::999999999999:root"
@@ -158,8 +158,8 @@ def test_message_names_a_written_external_id_that_does_not_bind() -> None:
 
 def test_a_partly_known_account_is_unknown() -> None:
     """arn:aws:iam::${var.vendor_account}:root: whose account it is decides, so silent."""
-    from assume_lint.findings import Location
     from assume_lint.model import Principal
+    from assume_lint.model.findings import Location
 
     who = Principal("AWS", None, Location("main.tf", 4, 9), partial="arn:aws:iam::\ue000:root")
     assert run(model([role(statement(principals=[who], line=2))])) == []

@@ -8,7 +8,7 @@ import pytest
 from builders import cond, model, principal, role, statement
 
 from assume_lint.model import Condition, Model, Role, Statement
-from assume_lint.registry import RuleContext, Trusted
+from assume_lint.model.registry import RuleContext, Trusted
 from assume_lint.rules import al102_cross_account_without_external_id as al102
 from assume_lint.rules import al103_assume_without_mfa as rule
 
@@ -202,8 +202,8 @@ H = "\ue000"
 
 
 def _user(partial: str) -> Model:
-    from assume_lint.findings import Location
     from assume_lint.model import Principal
+    from assume_lint.model.findings import Location
 
     who = Principal("AWS", None, Location("main.tf", 4, 9), partial=partial)
     return model([role(statement(principals=[who], line=2))])

@@ -8,7 +8,7 @@ import pytest
 from builders import cond, model, principal, role, statement
 
 from assume_lint.model import Condition, Model, Statement
-from assume_lint.registry import RuleContext
+from assume_lint.model.registry import RuleContext
 from assume_lint.rules import al103_assume_without_mfa as al103
 from assume_lint.rules import al104_ineffective_mfa_condition as rule
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from builders import GH, cond, model, oidc_role, partial_oidc_role, role, statement
 
-from assume_lint.findings import Severity
 from assume_lint.model import HOLE, Model, Role
-from assume_lint.registry import RuleContext, Trusted
+from assume_lint.model.findings import Severity
+from assume_lint.model.registry import RuleContext, Trusted
 from assume_lint.rules import al105_oidc_subject_unrestricted as rule
 
 AUD = cond("StringEquals", f"{GH}:aud", "sts.amazonaws.com", line=9)
@@ -218,8 +218,8 @@ def test_message_names_the_offending_value() -> None:
 def test_issue_case_end_to_end_from_json() -> None:
     from pathlib import Path
 
+    from assume_lint.files.sources import SourceFile
     from assume_lint.parsers.trust_json import parse_file
-    from assume_lint.sources import SourceFile
 
     text = (
         '{"Version": "2012-10-17", "Statement": [{\n'

@@ -6,7 +6,7 @@ import pytest
 from builders import cond, model, principal, role, statement
 
 from assume_lint.model import Condition
-from assume_lint.registry import RuleContext
+from assume_lint.model.registry import RuleContext
 from assume_lint.rules import al106_weak_external_id as rule
 
 VENDOR = principal("arn:aws:iam::999999999999:root", line=4)

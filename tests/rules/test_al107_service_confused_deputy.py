@@ -6,7 +6,7 @@ import pytest
 from builders import cond, model, principal, role, statement
 
 from assume_lint.model import Condition
-from assume_lint.registry import RuleContext
+from assume_lint.model.registry import RuleContext
 from assume_lint.rules import al107_service_confused_deputy as rule
 
 

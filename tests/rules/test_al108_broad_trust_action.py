@@ -6,7 +6,7 @@ import pytest
 from builders import attr, cond, model, principal, role, statement
 
 from assume_lint.model import Condition
-from assume_lint.registry import RuleContext
+from assume_lint.model.registry import RuleContext
 from assume_lint.rules import al108_broad_trust_action as rule
 
 USER = principal("arn:aws:iam::111111111111:role/ci", line=4)

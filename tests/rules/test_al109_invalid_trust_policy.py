@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 from builders import GITHUB_OIDC, attr, cond, loc, model, principal, role, statement
 
-from assume_lint.findings import Severity
+from assume_lint.files.sources import SourceFile
 from assume_lint.model import Model, Principal
+from assume_lint.model.findings import Severity
+from assume_lint.model.registry import RuleContext
 from assume_lint.parsers.trust_json import parse_file
-from assume_lint.registry import RuleContext
 from assume_lint.rules import al109_invalid_trust_policy as rule
-from assume_lint.sources import SourceFile
 
 SAML = "arn:aws:iam::111111111111:saml-provider/Okta"
 

@@ -8,12 +8,12 @@ import pytest
 from builders import loc, model, principal, role, statement
 from conftest import FIXTURES, lint_fixture
 
-from assume_lint.findings import Severity
+from assume_lint.files.sources import SourceFile
 from assume_lint.model import Attr, Model, Statement
+from assume_lint.model.findings import Severity
+from assume_lint.model.registry import RuleContext, find_rule
 from assume_lint.parsers.trust_json import parse_file
-from assume_lint.registry import RuleContext, find_rule
 from assume_lint.rules import al110_trust_policy_without_version as rule
-from assume_lint.sources import SourceFile
 
 
 def run(m: Model) -> list[tuple[str, int, int]]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from builders import credential, model
 
-from assume_lint.findings import Severity
 from assume_lint.model import Credential
-from assume_lint.registry import RuleContext
+from assume_lint.model.findings import Severity
+from assume_lint.model.registry import RuleContext
 from assume_lint.rules import al202_hardcoded_secret_key as rule
 
 SECRET = "k8Jq2Zr7Vx0Lm4Np9Tb6Yc3Wd1Hs5Fg8Ea2Ru7Oi"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from builders import credential, model
 
-from assume_lint.findings import Severity
 from assume_lint.model import Credential
-from assume_lint.registry import RuleContext
+from assume_lint.model.findings import Severity
+from assume_lint.model.registry import RuleContext
 from assume_lint.rules import al203_long_lived_credentials as rule
 
 PROVIDER = 'provider "aws"'

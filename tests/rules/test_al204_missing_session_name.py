@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from builders import attempt, attr, model
 
-from assume_lint.findings import Severity
 from assume_lint.model import AssumeAttempt
-from assume_lint.registry import RuleContext
+from assume_lint.model.findings import Severity
+from assume_lint.model.registry import RuleContext
 from assume_lint.rules import al204_missing_session_name as rule
 
 ARN = "arn:aws:iam::111111111111:role/deploy"

@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 from builders import model, profile
 
-from assume_lint.findings import Severity
+from assume_lint.files.sources import SourceFile, read_source
 from assume_lint.model import Profile
+from assume_lint.model.findings import Severity
+from assume_lint.model.registry import RuleContext
 from assume_lint.parsers.aws_config import parse_unit
-from assume_lint.registry import RuleContext
 from assume_lint.rules import al206_broken_profile_chain as rule
-from assume_lint.sources import SourceFile, read_source
 
 ARN = "arn:aws:iam::111111111111:role/deploy"
 KEYS = {"aws_access_key_id": "AKIA2E3F4G5H6J7K2L3M", "aws_secret_access_key": "s" * 40}

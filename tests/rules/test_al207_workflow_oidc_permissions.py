@@ -9,12 +9,12 @@ import pytest
 from builders import WORKFLOW_PATH, loc, workflow_job, workflow_model, workflow_step
 from conftest import FIXTURES, lint_fixture
 
-from assume_lint.findings import Severity
+from assume_lint.files.sources import SourceFile
 from assume_lint.model import AssumeAttempt, Model, WorkflowJob
+from assume_lint.model.findings import Severity
+from assume_lint.model.registry import RuleContext, find_rule
 from assume_lint.parsers.github_actions import parse_unit
-from assume_lint.registry import RuleContext, find_rule
 from assume_lint.rules import al207_workflow_oidc_permissions as rule
-from assume_lint.sources import SourceFile
 
 Expected = list[tuple[str, int, Severity | None]]
 

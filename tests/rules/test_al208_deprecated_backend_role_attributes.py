@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from builders import attempt, loc, model
 
-from assume_lint.findings import Location, Severity
 from assume_lint.model import AssumeAttempt
-from assume_lint.registry import RuleContext
+from assume_lint.model.findings import Location, Severity
+from assume_lint.model.registry import RuleContext
 from assume_lint.rules import al208_deprecated_backend_role_attributes as rule
 
 

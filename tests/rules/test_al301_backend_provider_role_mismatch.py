@@ -9,9 +9,9 @@ import pytest
 from builders import attempt, attr, model, profile
 from conftest import FIXTURES, lint_fixture
 
-from assume_lint.findings import Location, Severity
 from assume_lint.model import AssumeAttempt, Attr
-from assume_lint.registry import RuleContext, Trusted
+from assume_lint.model.findings import Location, Severity
+from assume_lint.model.registry import RuleContext, Trusted
 from assume_lint.rules import al301_backend_provider_role_mismatch as rule
 
 STATE = "arn:aws:iam::111111111111:role/tf-state"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from builders import attempt, attr, cond, model, principal, role, statement
 
-from assume_lint.findings import Location
 from assume_lint.model import AssumeAttempt, Condition, Role
-from assume_lint.registry import RuleContext
+from assume_lint.model.findings import Location
+from assume_lint.model.registry import RuleContext
 from assume_lint.rules import al303_caller_missing_mfa as rule
 
 ARN = "arn:aws:iam::444444444444:role/break-glass"

@@ -14,9 +14,9 @@ from builders import (
     workflow_step,
 )
 
-from assume_lint.findings import Location
 from assume_lint.model import Condition, Role, WorkflowJob
-from assume_lint.registry import RuleContext
+from assume_lint.model.findings import Location
+from assume_lint.model.registry import RuleContext
 from assume_lint.rules import al304_workflow_subject_not_trusted as rule
 
 ARN = "arn:aws:iam::444444444444:role/gha-deploy"

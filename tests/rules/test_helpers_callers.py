@@ -54,8 +54,8 @@ def test_find_role_sees_the_variants_of_one_role_not_an_ambiguity() -> None:
 
     from builders import model, role
 
-    from assume_lint.findings import Variant
-    from assume_lint.roles import find_role, find_role_variants
+    from assume_lint.model.findings import Variant
+    from assume_lint.model.roles import find_role, find_role_variants
 
     base = role(address="t.yaml#R", name="deploy")
     variants = [

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from builders import attempt, cond, model, principal, role, statement
 
-from assume_lint.findings import Location
 from assume_lint.model import Attr, Model, Role
-from assume_lint.registry import RuleContext
-from assume_lint.roles import find_role
+from assume_lint.model.findings import Location
+from assume_lint.model.registry import RuleContext
+from assume_lint.model.roles import find_role
 from assume_lint.rules import al302_caller_missing_external_id as al302
 from assume_lint.rules import al305_duration_exceeds_role_max as al305
 
@@ -100,9 +100,9 @@ def test_partly_known_caller_duration_against_the_role_maximum() -> None:
 )
 def test_role_lookup_and_al301_compare_partly_known_arns_one_way(caller: str) -> None:
     """The caller-to-role lookup (AL302-AL305) and AL301's comparison answer "could these
-    name one role?" with one function (assume_lint.arn.could_be_same_role): a lookup
+    name one role?" with one function (assume_lint.model.arn.could_be_same_role): a lookup
     finds the role exactly when AL301 would not call the two ARNs certainly different."""
-    from assume_lint.arn import could_be_same_role, parse_role_arn, same_role
+    from assume_lint.model.arn import could_be_same_role, parse_role_arn, same_role
 
     found = find_role(model(roles=[_role("deploy", DEPLOY_111)]), caller)
     left, right = parse_role_arn(caller), parse_role_arn(DEPLOY_111)

@@ -23,8 +23,8 @@ import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
-from assume_lint.findings import Location
 from assume_lint.model import HOLE
+from assume_lint.model.findings import Location
 from assume_lint.parsers.hcl import Block, EncodedNode, HclFile
 from assume_lint.parsers.located import Node
 from assume_lint.parsers.tfeval import templates

@@ -17,8 +17,9 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from assume_lint.findings import Location
+from assume_lint.files.sources import line_starts
 from assume_lint.model import HOLE
+from assume_lint.model.findings import Location
 from assume_lint.parsers import hcl
 from assume_lint.parsers.hcl import Attribute, EncodedNode, Evaluator, HclFile, Scope, TemplateNode
 from assume_lint.parsers.located import Node
@@ -41,7 +42,6 @@ from assume_lint.parsers.tfeval.values import (
     unknown,
     weight,
 )
-from assume_lint.sources import line_starts
 
 MAX_ITEMS = 10_000  # elements a for expression or splat may produce
 CHARS_PER_STEP = 100  # a string value costs one evaluation step per this many characters

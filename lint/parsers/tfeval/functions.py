@@ -20,8 +20,8 @@ import math
 import re
 from collections.abc import Callable
 
-from assume_lint.findings import Location
 from assume_lint.model import HOLE
+from assume_lint.model.findings import Location
 from assume_lint.parsers.hcl import EncodedNode
 from assume_lint.parsers.located import Node
 from assume_lint.parsers.tfeval.values import (

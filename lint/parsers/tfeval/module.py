@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from assume_lint.findings import Location
+from assume_lint.files.sources import SourceFile
 from assume_lint.model import ParseProblem
+from assume_lint.model.findings import Location
 from assume_lint.parsers import hcl
 from assume_lint.parsers.hcl import Attribute, Block, HclFile, Scope
 from assume_lint.parsers.hcl_blocks import keep_only, keep_relevant
@@ -37,7 +38,6 @@ from assume_lint.parsers.tfeval import sources
 from assume_lint.parsers.tfeval.evaluator import Expansion, LazyObject, SymbolicNode, TfEvaluator
 from assume_lint.parsers.tfeval.types import ANY, Type, convert, parse_type
 from assume_lint.parsers.tfeval.values import EvalError, elements, index_of, unknown, weight
-from assume_lint.sources import SourceFile
 
 MAX_DEPTH = 8  # module calls nested deeper than this are unknown
 MAX_INSTANCES = 256  # count / for_each larger than this is one symbolic instance
@@ -241,7 +241,7 @@ class Session:
     def read(self, path: str) -> tuple[str, str] | None:
         """``file()``/``templatefile()`` of a path relative to the root module (Terraform
         reads relative to the working directory), within the repository."""
-        from assume_lint.sources import read_source
+        from assume_lint.files.sources import read_source
 
         candidate = Path(path)
         target = candidate if candidate.is_absolute() else self.root.path / candidate

@@ -20,8 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assume_lint.fileio import TooLarge, read_regular
-from assume_lint.sources import DEFAULT_MAX_BYTES, SourceFile, read_source
+from assume_lint.files.fileio import TooLarge, read_regular
+from assume_lint.files.sources import DEFAULT_MAX_BYTES, SourceFile, read_source
 
 MAX_FILES = 500  # .tf files read from one module folder
 MAX_MANIFEST = 4 * 1024 * 1024

@@ -26,14 +26,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from assume_lint.findings import Location
+from assume_lint.files.secrets import mask_text
 from assume_lint.model import HOLE, ParseProblem
+from assume_lint.model.findings import Location
 from assume_lint.parsers import hcl
 from assume_lint.parsers.hcl import EncodedNode, closing_brace, hole
 from assume_lint.parsers.jsonloc import JsonError, parse_json
 from assume_lint.parsers.located import Node
 from assume_lint.parsers.tfeval.values import EvalError, elements, members, string_of, truth
-from assume_lint.secrets import mask_text
 
 Locate = Callable[[int], tuple[str, int, int]]  # offset in a template source -> place
 MAX_OUTPUT = 2_000_000  # characters: a template looping over itself stops here

@@ -25,8 +25,8 @@ import json
 import math
 from typing import Any
 
-from assume_lint.findings import Location
 from assume_lint.model import HOLE
+from assume_lint.model.findings import Location
 from assume_lint.parsers.hcl import EncodedNode
 from assume_lint.parsers.located import Node
 

@@ -2,8 +2,8 @@
 
 ``assume-lint --version`` is answered before click is imported: pre-commit and editor
 integrations call it often, and click alone costs more than Python's start-up. The click
-application is :mod:`assume_lint.clickapp`; what both write and return (exit codes, the
-report on stdout or in a file, colour) is :mod:`assume_lint.terminal`.
+application is :mod:`assume_lint.cli.app`; what both write and return (exit codes, the
+report on stdout or in a file, colour) is :mod:`assume_lint.cli.output`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from assume_lint import __version__
-from assume_lint.terminal import (
+from assume_lint.cli.output import (
     EXIT_ERROR,
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -33,10 +33,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     if not args or args[0] not in SUBCOMMANDS and args[0] not in ("--help", "-h"):
         args = ["check", *args]
-    from assume_lint.workers import Terminated
+    from assume_lint.files.workers import Terminated
 
     try:
-        from assume_lint.clickapp import build_app
+        from assume_lint.cli.app import build_app
 
         return int(build_app().main(args=args, prog_name="assume-lint", standalone_mode=False) or 0)
     except KeyboardInterrupt:
@@ -98,7 +98,7 @@ def _handle(exc: Exception) -> int:
     if isinstance(exc, click.exceptions.Abort):
         say("assume-lint: interrupted")  # click turns Ctrl-C into Abort: one wording
         return EXIT_INTERRUPTED
-    from assume_lint.secrets import mask_text
+    from assume_lint.files.secrets import mask_text
 
     sys.stderr.write(f"assume-lint: internal error: {mask_text(f'{type(exc).__name__}: {exc}')}\n")
     return EXIT_ERROR

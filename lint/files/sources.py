@@ -14,7 +14,7 @@ from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
-from assume_lint.fileio import NotRegularFile, TooLarge, read_regular
+from assume_lint.files.fileio import NotRegularFile, TooLarge, read_regular
 
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024
 
@@ -80,7 +80,7 @@ def read_source(
 ) -> SourceFile | ReadProblem:
     """Read and decode ``path``; a problem instead of an exception when that fails.
 
-    Read through :func:`assume_lint.fileio.read_regular`: a file replaced by a FIFO or
+    Read through :func:`assume_lint.files.fileio.read_regular`: a file replaced by a FIFO or
     a device during the run is reported, never waited on, and never more than
     ``max_bytes`` are read.
     """

@@ -8,7 +8,7 @@ role name, which IAM compares case-insensitively and independently of the path).
 only the role's name is known (a Terraform role whose account depends on the provider),
 the match is by name, provided the definition's account is unknown or the same. A caller
 whose ARN is partly known (``arn:${local.partition}:iam::111111111111:role/deploy``) is
-matched by its known parts (:mod:`assume_lint.arn`) when only its partition or path is
+matched by its known parts (:mod:`assume_lint.model.arn`) when only its partition or path is
 unknown; an unknown account or role name decides which role it is (another account's
 role of the same name is not the tree's), so such a caller matches nothing. Two
 candidate definitions (the same name in two modules) are ambiguous: no match, so no
@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assume_lint.arn import RoleArn, could_be_same_role, literal_role_arn, parse_role_arn
 from assume_lint.model import HOLE, Model, Role
+from assume_lint.model.arn import RoleArn, could_be_same_role, literal_role_arn, parse_role_arn
 
 
 def _definition_arn(role: Role) -> RoleArn | None:

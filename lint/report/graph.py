@@ -27,10 +27,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from assume_lint.arn import account_of, is_account_id, parse_literal_arn
-from assume_lint.findings import Finding, Location
+from assume_lint.files.secrets import mask_text
 from assume_lint.model import AssumeAttempt, Condition, Model, Principal, Role, Statement
-from assume_lint.secrets import mask_text
+from assume_lint.model.arn import account_of, is_account_id, parse_literal_arn
+from assume_lint.model.findings import Finding, Location
 
 # Node kinds, in the order they are listed (callers left, roles middle, principals right).
 CALLER_KINDS = ("caller",)

@@ -25,8 +25,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from assume_lint.fileio import json_escape_surrogates
-from assume_lint.findings import Finding
+from assume_lint.files.fileio import json_escape_surrogates
+from assume_lint.model.findings import Finding
 
 VERSION = 1
 TOOL = "assume-lint"
@@ -118,15 +118,15 @@ def render_baseline(findings: Iterable[Finding]) -> str:
 
 
 def write_baseline(path: Path, findings: Iterable[Finding], secrets: tuple[str, ...] = ()) -> None:
-    """Write the baseline through :func:`assume_lint.fileio.write_file` (atomically, never
+    """Write the baseline through :func:`assume_lint.files.fileio.write_file` (atomically, never
     through a symbolic link), masked like every other output.
 
     The engine passes the findings that should stay hidden: normally every finding of
     the run that is not inline-suppressed (baselined ones included, so that rewriting
     keeps them). Raises BaselineError when the file cannot be written.
     """
-    from assume_lint.fileio import write_file
-    from assume_lint.secrets import mask_text
+    from assume_lint.files.fileio import write_file
+    from assume_lint.files.secrets import mask_text
 
     text = mask_text(render_baseline(findings), secrets, shapes=False)
     try:
@@ -138,9 +138,9 @@ def write_baseline(path: Path, findings: Iterable[Finding], secrets: tuple[str, 
 def load_baseline(path: Path) -> Baseline:
     """Read and validate a baseline; BaselineError says which file and what is wrong.
 
-    Read through :func:`assume_lint.fileio.read_regular`: a FIFO, a device or a file of
+    Read through :func:`assume_lint.files.fileio.read_regular`: a FIFO, a device or a file of
     more than :data:`MAX_BYTES` is an error, not a hang."""
-    from assume_lint.fileio import read_regular
+    from assume_lint.files.fileio import read_regular
 
     try:
         text = read_regular(path, MAX_BYTES).decode("utf-8")

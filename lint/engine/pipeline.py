@@ -18,13 +18,33 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path, PurePosixPath
 
-from assume_lint.baseline import BASELINED, BaselineEntry, load_baseline
-from assume_lint.cache import ModelCache, cache_dir, unit_digest
-from assume_lint.cfn_parameters import Values, values_for
-from assume_lint.config import Config
-from assume_lint.fileio import read_regular
-from assume_lint.findings import Finding, Hit, Location, Severity, Variant
+from assume_lint.engine.baseline import BASELINED, BaselineEntry, load_baseline
+from assume_lint.engine.cache import ModelCache, cache_dir, unit_digest
+from assume_lint.engine.cfn_parameters import Values, values_for
+from assume_lint.engine.config import Config
+from assume_lint.engine.partial import role_candidates
+from assume_lint.engine.plans import Relocator, reconcile
+from assume_lint.engine.subjects import derive_subjects, repository_name
+from assume_lint.engine.suppress import (
+    SuppressionOutcome,
+    apply,
+    config_ignores_from,
+    parse_directives,
+)
+from assume_lint.files.fileio import read_regular
+from assume_lint.files.secrets import ACCESS_KEY_ID, mask_text
+from assume_lint.files.sources import (
+    ReadProblem,
+    SourceFile,
+    line_starts,
+    read_source,
+    too_large_to_analyse,
+)
+from assume_lint.files.walk import Candidate, inside, relative, walk
 from assume_lint.model import Credential, Model, ParseProblem
+from assume_lint.model.findings import Finding, Hit, Location, Severity, Variant
+from assume_lint.model.registry import Rule, RuleContext, all_rules, is_valid_selector, matches
+from assume_lint.model.result import RunResult
 from assume_lint.parsers import (
     FOLDER_UNITS,
     Unit,
@@ -34,22 +54,7 @@ from assume_lint.parsers import (
     sniff,
     unit_key,
 )
-from assume_lint.partial import role_candidates
-from assume_lint.plans import Relocator, reconcile
-from assume_lint.registry import Rule, RuleContext, all_rules, is_valid_selector, matches
-from assume_lint.result import RunResult
-from assume_lint.secrets import ACCESS_KEY_ID, mask_text
-from assume_lint.sources import (
-    ReadProblem,
-    SourceFile,
-    line_starts,
-    read_source,
-    too_large_to_analyse,
-)
-from assume_lint.subjects import derive_subjects, repository_name
-from assume_lint.suppress import SuppressionOutcome, apply, config_ignores_from, parse_directives
-from assume_lint.textscan import new_secrets, scan_secret_assignments
-from assume_lint.walk import Candidate, inside, relative, walk
+from assume_lint.parsers.textscan import new_secrets, scan_secret_assignments
 
 PARSE_ERROR_ID = "AL900"
 _SNIFF_HEAD = 65536
@@ -158,7 +163,7 @@ def _siblings(candidate: Candidate, kind: str, root: Path | None) -> list[Candid
     """Files that must be parsed with an explicitly given one (its module or profile set).
 
     A sibling that is a symbolic link resolving outside ``root`` is left out, as a walk
-    of the same folder leaves it out (:func:`assume_lint.walk.inside`): a partial run
+    of the same folder leaves it out (:func:`assume_lint.files.walk.inside`): a partial run
     must not read what a full run would not.
     """
     if kind not in FOLDER_UNITS:
@@ -312,9 +317,9 @@ def auto_jobs(units: Sequence[Unit]) -> int:
 def parse_all(units: Sequence[Unit], jobs: int) -> list[tuple[Model, bool]]:
     """Parse units serially or in worker processes; results in unit order either way.
 
-    ``jobs`` is capped (:func:`assume_lint.workers.worker_count`); when workers cannot
+    ``jobs`` is capped (:func:`assume_lint.files.workers.worker_count`); when workers cannot
     be started (a process limit) or die, the units are parsed here instead."""
-    from assume_lint.workers import WorkersUnavailable, map_in_workers, worker_count
+    from assume_lint.files.workers import WorkersUnavailable, map_in_workers, worker_count
 
     workers = worker_count(jobs, len(units))
     if workers > 1:
@@ -399,7 +404,7 @@ def with_role_context(
     jobs: int | None,
 ) -> Model:
     """The model rebuilt with the role definitions a partial run's callers need
-    (:func:`assume_lint.partial.role_candidates` picks them).
+    (:func:`assume_lint.engine.partial.role_candidates` picks them).
 
     ``inputs`` is extended in place with the context files, so related locations can be
     completed; their parse problems are dropped: the user did not ask about them.

@@ -2,7 +2,7 @@
 file, masked), colour, and a quiet exit after a broken pipe.
 
 Shared by :mod:`assume_lint.cli` (the entry point, which must not import click) and
-:mod:`assume_lint.clickapp` (the commands), so that neither imports the other back.
+:mod:`assume_lint.cli.app` (the commands), so that neither imports the other back.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from assume_lint.config import Config
-    from assume_lint.result import RunResult
+    from assume_lint.engine.config import Config
+    from assume_lint.model.result import RunResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT / SIGTERM, as a shell says
@@ -50,18 +50,18 @@ def exit_code(result: RunResult, config: Config) -> int:
 
 
 def write_output(text: str, output: Path | None, secrets: tuple[str, ...] = ()) -> None:
-    """Write the report to ``output`` (see :func:`assume_lint.fileio.write_file`: never
+    """Write the report to ``output`` (see :func:`assume_lint.files.fileio.write_file`: never
     through a symbolic link, atomically for a regular file, in place for ``/dev/null``
     or a FIFO) or to stdout.
 
-    Every report passes through :func:`assume_lint.secrets.mask_text` here, whatever
+    Every report passes through :func:`assume_lint.files.secrets.mask_text` here, whatever
     its format: the last line of defence, so that no known secret, access key id or
     keyed value leaves the process whole even through a string a formatter forgot to
     mask (the formatters masked every field fully; the whole report skips the costly
     shape scans). Raises OSError when the report cannot be written (a closed stdout
     included).
     """
-    from assume_lint.secrets import mask_text
+    from assume_lint.files.secrets import mask_text
 
     text = mask_text(text, secrets, shapes=False)
     if text and not text.endswith("\n"):
@@ -73,7 +73,7 @@ def write_output(text: str, output: Path | None, secrets: tuple[str, ...] = ()) 
         stream.write(text)
         stream.flush()
         return
-    from assume_lint.fileio import write_file
+    from assume_lint.files.fileio import write_file
 
     write_file(output, text)
 

@@ -40,9 +40,9 @@ from datetime import date
 from pathlib import PurePosixPath
 from typing import Any, Literal
 
-from assume_lint.findings import Finding, Hit, Location, Severity
-from assume_lint.sources import SourceFile
-from assume_lint.walk import path_matches
+from assume_lint.files.sources import SourceFile
+from assume_lint.files.walk import path_matches
+from assume_lint.model.findings import Finding, Hit, Location, Severity
 
 UNUSED_ID = "AL901"
 UNUSED_NAME = "unused-suppression"

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
-from assume_lint.findings import Hit, Severity
 from assume_lint.model import Model
+from assume_lint.model.findings import Hit, Severity
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field, replace
 
-from assume_lint.secrets import mask_text
+from assume_lint.files.secrets import mask_text
 
 
 class Severity(enum.IntEnum):
@@ -126,7 +126,7 @@ class Finding:
 
     def masked(self, secrets: tuple[str, ...] = ()) -> Finding:
         """This finding as it may be shown: its paths and its suppression reason through
-        :func:`assume_lint.secrets.mask_text` (message and key were masked when the
+        :func:`assume_lint.files.secrets.mask_text` (message and key were masked when the
         finding was made); the fingerprint is kept as computed."""
         location = self.location.masked(secrets)
         related = tuple(loc.masked(secrets) for loc in self.related)

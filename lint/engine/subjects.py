@@ -34,7 +34,7 @@ import dataclasses
 import re
 from pathlib import Path
 
-from assume_lint.fileio import read_regular
+from assume_lint.files.fileio import read_regular
 from assume_lint.model import SUBJECT_WILDCARD, Model, PushFilter, WorkflowJob
 
 WILDCARD = SUBJECT_WILDCARD

@@ -14,11 +14,11 @@ Partly known values: ``arn:aws:iam::${local.account_id}:role/deploy`` is not a l
 but its role name is known. Parsers keep such a value in ``partial``: the text with each
 unknown part replaced by :data:`HOLE`. Rules may compare the known parts (a partly known
 ARN whose known role name differs from a literal one differs for certain) and must stay
-silent wherever an unknown part decides; :mod:`assume_lint.arn` does the comparing.
+silent wherever an unknown part decides; :mod:`assume_lint.model.arn` does the comparing.
 
 Deployment variants: one source can describe several deployments (a CloudFormation
 ``Fn::If``, a Terraform var-file, a template's default parameters). A parser that
-evaluates several variants sets ``variant`` (a :class:`~assume_lint.findings.Variant`) on
+evaluates several variants sets ``variant`` (a :class:`~assume_lint.model.findings.Variant`) on
 the objects each produced and records every phrase of the group in
 :attr:`Model.variants`; rules pass the object's variant on in their hits, and the engine
 reports a hit that holds in every variant of its group once, plainly, and any other with
@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from assume_lint.findings import Location, Variant
+from assume_lint.model.findings import Location, Variant
 
 HOLE = "\ue000"
 """Stands for one unknown part (any text, possibly empty) inside a partly known value."""
@@ -301,7 +301,7 @@ class WorkflowJob:
     is True when some step might (an action nobody can read from here, a script that
     mentions OIDC), so the job cannot be proven to need no token. ``push`` is what the
     workflow's ``push`` trigger runs for, recorded by the parser so that subject
-    derivation (:mod:`assume_lint.subjects`) never reads the workflow again.
+    derivation (:mod:`assume_lint.engine.subjects`) never reads the workflow again.
     """
 
     workflow: str
@@ -332,7 +332,7 @@ class ParseProblem:
 class Planned:
     """An object read from a Terraform plan (``terraform show -json``), for the engine.
 
-    Rules never read these: the engine (:mod:`assume_lint.plans`) uses them to map what
+    Rules never read these: the engine (:mod:`assume_lint.engine.plans`) uses them to map what
     a plan says back to the configuration when it is in the scanned tree too, and to
     report a role found in both once. ``kind`` is ``"role"``, ``"provider"`` or
     ``"data"``; ``address`` is Terraform's absolute address

@@ -15,10 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from assume_lint import __version__
-from assume_lint.cfn_parameters import ParameterFileError, load_spec
-from assume_lint.config import Config, ConfigError, find_config, load_config
-from assume_lint.findings import Severity
-from assume_lint.terminal import (
+from assume_lint.cli.output import (
     EXIT_ERROR,
     EXIT_OK,
     SEVERITIES,
@@ -28,9 +25,12 @@ from assume_lint.terminal import (
     use_color,
     write_output,
 )
+from assume_lint.engine.cfn_parameters import ParameterFileError, load_spec
+from assume_lint.engine.config import Config, ConfigError, find_config, load_config
+from assume_lint.model.findings import Severity
 
 if TYPE_CHECKING:
-    from assume_lint.result import RunResult
+    from assume_lint.model.result import RunResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -41,8 +41,8 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _check_selectors(option: str, selectors: tuple[str, ...]) -> None:
-    from assume_lint.config import did_you_mean, rule_words
-    from assume_lint.registry import is_valid_selector
+    from assume_lint.engine.config import did_you_mean, rule_words
+    from assume_lint.model.registry import is_valid_selector
 
     for selector in selectors:
         if (
@@ -78,7 +78,7 @@ def prepare(
     """What every linting command starts from: targets, repository root, and the config
     file's settings with ``--select``/``--ignore`` applied (the CLI wins) and
     ``--extend-select``/``--exclude`` added to the config's."""
-    from assume_lint.walk import git_root
+    from assume_lint.files.walk import git_root
 
     targets = list(paths) or [Path(".")]
     # Reported paths are relative to --repo-root, else git's top level, else the current
@@ -178,9 +178,9 @@ def _report_unparsed(result: RunResult) -> None:
     """The graph has no place for parse errors: name each file that could not be read
     or parsed on stderr (the graph is drawn without it, and the run exits 2, as check
     does)."""
-    from assume_lint.engine import PARSE_ERROR_ID
+    from assume_lint.engine.pipeline import PARSE_ERROR_ID
+    from assume_lint.files.secrets import mask_text
     from assume_lint.formatters import one_line
-    from assume_lint.secrets import mask_text
 
     for finding in result.findings:
         if finding.rule_id == PARSE_ERROR_ID:
@@ -210,9 +210,9 @@ def _list_files(
 ) -> int:
     """``--list-files``: one line per file, ``path: kind`` or ``path: skipped: why``; the
     counts on stderr unless ``quiet``."""
-    from assume_lint.engine import list_files
+    from assume_lint.engine.pipeline import list_files
+    from assume_lint.files.secrets import mask_text
     from assume_lint.formatters import one_line
-    from assume_lint.secrets import mask_text
 
     rows, missing = list_files(targets, root, config)
     _report_missing(missing)
@@ -339,15 +339,15 @@ def build_app() -> click.Group:
         quiet: bool,
     ) -> int:
         """Lint PATHS (files or folders; default: the current folder)."""
-        from assume_lint.baseline import BaselineError
-        from assume_lint.baseline import write_baseline as write_baseline_file
-        from assume_lint.engine import lint
+        from assume_lint.cli.progress import Progress
+        from assume_lint.cli.progress import wanted as progress_wanted
+        from assume_lint.engine.baseline import BaselineError
+        from assume_lint.engine.baseline import write_baseline as write_baseline_file
+        from assume_lint.engine.pipeline import lint
         from assume_lint.formatters import render
         from assume_lint.formatters.text import statistics_text
         from assume_lint.model import Model
-        from assume_lint.progress import Progress
-        from assume_lint.progress import wanted as progress_wanted
-        from assume_lint.registry import all_rules
+        from assume_lint.model.registry import all_rules
 
         targets, root, config = prepare(
             paths, repo_root, config_file, no_config, select, ignore, extend_select, exclude,
@@ -437,9 +437,9 @@ def build_app() -> click.Group:
         """Draw who may assume and who assumes which role in PATHS (mermaid, dot, json)."""
         import importlib
 
-        from assume_lint.engine import lint
-        from assume_lint.graph import build_graph
+        from assume_lint.engine.pipeline import lint
         from assume_lint.model import Model
+        from assume_lint.report.graph import build_graph
 
         targets, root, config = prepare(
             paths, repo_root, config_file, no_config, select, ignore, extend_select, exclude,
@@ -463,8 +463,8 @@ def build_app() -> click.Group:
     @click.option("-f", "--format", "fmt", default="text", type=click.Choice(["text", "json"]))
     def rules_cmd(fmt: str) -> int:
         """List the rule catalogue (from the rule modules' docstrings)."""
-        from assume_lint.docs import catalogue_json, catalogue_text
-        from assume_lint.registry import all_rules
+        from assume_lint.model.registry import all_rules
+        from assume_lint.report.docs import catalogue_json, catalogue_text
 
         catalogue = all_rules()
         click.echo(catalogue_json(catalogue) if fmt == "json" else catalogue_text(catalogue))
@@ -474,8 +474,8 @@ def build_app() -> click.Group:
     @click.argument("rule_id")
     def explain(rule_id: str) -> int:
         """Print a rule's documentation (by id or name)."""
-        from assume_lint.docs import explain_text
-        from assume_lint.registry import find_rule
+        from assume_lint.model.registry import find_rule
+        from assume_lint.report.docs import explain_text
 
         rule = find_rule(rule_id)
         if rule is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assume_lint.findings import Finding, Severity
+from assume_lint.model.findings import Finding, Severity
 
 
 @dataclass

@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from assume_lint.findings import Location
 from assume_lint.model import Attr, Profile
+from assume_lint.model.findings import Location
 
 STATIC_KEYS = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token")
 SSO_KEYS = ("sso_account_id", "sso_region", "sso_role_name", "sso_start_url", "sso_session")

@@ -32,9 +32,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Protocol, TypeVar
 
-from assume_lint.arn import fits
-from assume_lint.findings import Hit, Location
 from assume_lint.model import Model, Planned, Principal, Role, Statement
+from assume_lint.model.arn import fits
+from assume_lint.model.findings import Hit, Location
 
 _TERRAFORM_SUFFIXES = (".tf", ".tf.json")
 

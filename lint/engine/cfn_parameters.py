@@ -24,9 +24,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assume_lint.fileio import read_regular
-from assume_lint.sources import DEFAULT_MAX_BYTES
-from assume_lint.walk import path_matches
+from assume_lint.files.fileio import read_regular
+from assume_lint.files.sources import DEFAULT_MAX_BYTES
+from assume_lint.files.walk import path_matches
 
 Values = tuple[tuple[str, str | None], ...]  # parameter name -> value (None: unknown)
 

@@ -20,7 +20,7 @@ an entry is treated as hostile until proven ours:
   regular file of ours, private to us, disables the cache). An entry that fails
   verification is a miss, checked before anything is decoded;
 * it is **opened safely**: without following links or blocking, only as a regular
-  file, at most :data:`MAX_ENTRY_BYTES` (:func:`assume_lint.fileio.read_regular`);
+  file, at most :data:`MAX_ENTRY_BYTES` (:func:`assume_lint.files.fileio.read_regular`);
 * it holds **no secret in clear**: models carry the credentials found in the files, so
   the payload is encrypted with a keystream derived from the unit's own content (and
   the user key): whoever can decrypt it already holds the files.
@@ -42,9 +42,9 @@ from pathlib import Path
 from typing import Any
 
 from assume_lint import __version__, model
-from assume_lint.fileio import read_regular
-from assume_lint.findings import Location
+from assume_lint.files.fileio import read_regular
 from assume_lint.model import Model
+from assume_lint.model.findings import Location
 from assume_lint.parsers import Unit
 
 _FORMAT = "2"
@@ -72,9 +72,9 @@ def cache_dir() -> Path:
 def code_stamp() -> str:
     """Size and mtime of the parser and model code: a development checkout that edits a
     parser without bumping the version must not be served models the old code built."""
-    package = Path(__file__).parent
+    package = Path(__file__).parents[1]  # assume_lint/
     parts = [__version__, _FORMAT]
-    for path in sorted([*package.glob("*.py"), *package.glob("parsers/**/*.py")]):
+    for path in sorted(package.glob("**/*.py")):
         try:
             info = path.stat()
         except OSError:
@@ -131,7 +131,7 @@ def _extra_inputs(unit: Unit) -> list[Path]:
 
 def _content(path: Path) -> bytes:
     """A file's bytes, or a marker that it is missing, unreadable or not a file."""
-    from assume_lint.sources import DEFAULT_MAX_BYTES
+    from assume_lint.files.sources import DEFAULT_MAX_BYTES
 
     try:
         return b"present\0" + read_regular(path, DEFAULT_MAX_BYTES)

@@ -8,7 +8,7 @@ map, a ``.properties`` or INI file. Secret scanners find those with one regular
 expression pass over every file; so does this module:
 
 - an **access key id** (``AKIA...``, ``ASIA...``) anywhere (see
-  :data:`assume_lint.secrets.ACCESS_KEY_ID`);
+  :data:`assume_lint.files.secrets.ACCESS_KEY_ID`);
 - a **secret access key** where a 40-character secret-shaped value is assigned to a name
   that says so: ``aws_secret_access_key``, ``AWS_SECRET_ACCESS_KEY``, ``secret_key``,
   ``SecretAccessKey``, ``aws-secret-access-key`` (any case, any prefix such as
@@ -26,9 +26,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from assume_lint.findings import Location
+from assume_lint.files.sources import SourceFile
 from assume_lint.model import Credential
-from assume_lint.sources import SourceFile
+from assume_lint.model.findings import Location
 
 _NAME = (
     r"(?<![A-Za-z0-9])(?P<name>(?:aws[_.-]?)?secret[_.-]?(?:access[_.-]?)?key)(?![A-Za-z0-9])"

@@ -17,13 +17,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
-from assume_lint.arn import parse_role_arn
-from assume_lint.config import Config
-from assume_lint.fileio import read_regular
+from assume_lint.engine.config import Config
+from assume_lint.files.fileio import read_regular
+from assume_lint.files.walk import Candidate, walk
 from assume_lint.model import Model
+from assume_lint.model.arn import parse_role_arn
+from assume_lint.model.roles import find_role
 from assume_lint.parsers import detect_by_path
-from assume_lint.roles import find_role
-from assume_lint.walk import Candidate, walk
 
 ROLE_MARKERS = ("aws_iam_role", "AssumeRolePolicyDocument", "AWS::IAM::Role")
 _SUFFIXES = (".tf", ".tf.json", ".json", ".yaml", ".yml", ".template")

@@ -17,12 +17,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from assume_lint.cfn_parameters import ParameterFile, ParameterFileError, load_spec
-from assume_lint.fileio import read_regular
-from assume_lint.findings import Severity
-from assume_lint.registry import Trusted
-from assume_lint.secrets import mask_text
-from assume_lint.sources import DEFAULT_MAX_BYTES
+from assume_lint.engine.cfn_parameters import ParameterFile, ParameterFileError, load_spec
+from assume_lint.files.fileio import read_regular
+from assume_lint.files.secrets import mask_text
+from assume_lint.files.sources import DEFAULT_MAX_BYTES
+from assume_lint.model.findings import Severity
+from assume_lint.model.registry import Trusted
 
 MAX_CONFIG_BYTES = 16 * 1024 * 1024  # far above any real pyproject.toml
 
@@ -90,7 +90,7 @@ def _has_tool_table(pyproject: Path) -> bool:
 def load_config(path: Path) -> Config:
     """Read, validate and convert a config file.
 
-    Read through :func:`assume_lint.fileio.read_regular`: a FIFO or a device given as
+    Read through :func:`assume_lint.files.fileio.read_regular`: a FIFO or a device given as
     the config is an error, not a hang, and so is a file of more than
     :data:`MAX_CONFIG_BYTES`; TOML nested too deeply for the parser is an error too.
     """
@@ -153,13 +153,13 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 def rule_words() -> list[str]:
     """Every rule id and name: what a selector's typo is compared with."""
-    from assume_lint.registry import all_rules
+    from assume_lint.model.registry import all_rules
 
     return [word for rule in all_rules() for word in (rule.id, rule.name)]
 
 
 def _build(path: Path, data: dict[str, Any], text: str) -> Config:
-    from assume_lint.registry import find_rule, is_valid_selector
+    from assume_lint.model.registry import find_rule, is_valid_selector
 
     for key in ("select", "extend-select", "ignore"):
         for selector in data.get(key, []):
@@ -176,7 +176,7 @@ def _build(path: Path, data: dict[str, Any], text: str) -> Config:
                 f"{did_you_mean(entry['rule'], rule_words())}"
             )
     try:
-        from assume_lint.suppress import config_ignores_from
+        from assume_lint.engine.suppress import config_ignores_from
 
         config_ignores_from(ignores, path.name, text)
     except ValueError as exc:

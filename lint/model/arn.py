@@ -225,7 +225,7 @@ def could_be_same_role(left: RoleArn, right: RoleArn) -> bool:
     (partition, account and case-insensitive name; the path never matters). False means
     the known parts already differ: certainly two roles. The one comparison of partly
     known role ARNs: AL301 (through :func:`same_role`) and the caller-to-role lookup of
-    :mod:`assume_lint.roles` both use it."""
+    :mod:`assume_lint.model.roles` both use it."""
     pairs = zip(left.identity, right.identity, strict=True)
     return all(could_equal(x, y) for x, y in pairs)
 
