@@ -18,8 +18,11 @@ from may themselves be an MFA session (`aws-vault exec`, `aws sts get-session-to
 a provider, backend or Terragrunt `iam_role` on the runner's own credentials is unknown,
 and silent. So is a profile without `mfa_serial` whose source credentials may be such a
 session: a source profile with an `aws_session_token`, a `credential_process` (aws-vault's
-`aws-vault exec NAME --json`), IAM Identity Center (`sso_*`), `login_session`, or a source
+`aws-vault exec NAME --json`), IAM Identity Center (`sso_*`), `login_session`,
+`credential_source = Environment` (the variables `aws-vault exec` sets), or a source
 profile that itself assumes a role with `mfa_serial` (role chaining from an MFA session).
+`credential_source = Ec2InstanceMetadata` or `EcsContainer` is a machine's role, which
+never carries MFA: reported.
 
 ## Why is this bad?
 The call is denied. For automation the usual "fix" is to weaken the trust (drop the
@@ -131,6 +134,8 @@ def _chain_may_carry_mfa(profiles: ProfileSet, chain: Chain) -> bool:
     base = chain.base
     if base.kind in _MAYBE_MFA_BASES:
         return True
+    if base.kind == "NamedSource" and dict(base.values).get("name", "").lower() == "environment":
+        return True  # AWS_* variables: `aws-vault exec` puts an MFA session there
     if base.kind == "AccessKey" and any(key == "session_token" for key, _ in base.values):
         return True
     for step in chain.steps[1:-1]:

@@ -169,3 +169,27 @@ def test_source_profile_with_a_session_token_may_be_an_mfa_session() -> None:
     keys = {"aws_access_key_id": "AKIDEXAMPLE", "aws_secret_access_key": "example-secret"}
     assert _profile_caller({**keys, "aws_session_token": "example-token"}) == []
     assert _profile_caller(keys) == [("AL303", 7, ".aws/config")]
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("Environment", []),  # `aws-vault exec` puts an MFA session in AWS_* variables
+    ("environment", []),
+    ("Ec2InstanceMetadata", [("AL303", 7, ".aws/config")]),  # an instance role: no MFA
+    ("EcsContainer", [("AL303", 7, ".aws/config")]),
+])
+def test_credential_source(source: str, expected: list[tuple[str, int, str]]) -> None:
+    from builders import profile
+
+    from assume_lint.model import AssumeAttempt
+
+    selected = profile("break-glass", {"role_arn": ARN, "credential_source": source}, line=6)
+    who = AssumeAttempt(
+        kind="profile",
+        caller="profile break-glass",
+        address=".aws/profile break-glass",
+        location=Location(".aws/config", 7, 12),
+        role_arn=attr(ARN, 7, 12, ".aws/config"),
+    )
+    found = model(roles=[trust(MFA)], attempts=[who], profiles=[selected])
+    assert [(rule.RULE.id, h.location.line, h.location.path)
+            for h in rule.check(found, RuleContext())] == expected
