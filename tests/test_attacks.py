@@ -41,6 +41,7 @@ from typing import Any
 
 import pytest
 from privileges import open_to_others, unprivileged
+from signals import interruptible
 
 from assume_lint.cli import main
 
@@ -844,7 +845,8 @@ def test_attack_09_a_signal_stops_the_workers(
         root = _units(tmp_path / f"repo-{units}", units)
         process = subprocess.Popen(
             [sys.executable, "-m", "assume_lint", *on(root), "--no-cache", "--jobs", "4",
-             "-f", "json"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+             "-f", "json"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            preexec_fn=interruptible)
         workers: set[int] = set()
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and len(workers) < 2 and process.poll() is None:

@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 from budgets import cpu_within
 from privileges import open_to_others, unprivileged
+from signals import interruptible
 
 from assume_lint.cli import main
 
@@ -707,7 +708,8 @@ def test_ctrl_c_exits_130_without_traceback(tmp_path: Path) -> None:
         proc = subprocess.Popen(
             _cli([str(root), "--repo-root", str(root), "--no-config", "--no-cache",
                   "--format", "json"]),
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_subprocess_env(tmp_path))
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_subprocess_env(tmp_path),
+            preexec_fn=interruptible)
         if not _wait_for_cpu(proc, 0.6):  # past the imports: walking or parsing
             proc.communicate()
             continue  # finished before the signal: try a bigger tree
