@@ -184,7 +184,7 @@ HAND_WRITTEN: dict[str, list[tuple[str, int, str]]] = {
         ("AL109", 8, "high"),  # web identity provider with sts:AssumeRole
     ],
     "samples/repo-shaped/.aws/config": [
-        ("AL303", 8, "medium"),  # instance-role profile without mfa_serial, the role requires MFA
+        ("AL303", 7, "medium"),  # instance-role profile without mfa_serial, the role requires MFA
     ],
     "samples/repo-shaped/.github/workflows/deploy.yml": [
         ("AL304", 24, "high"),  # environment: production against a branch-only trust
