@@ -6,7 +6,7 @@ paths, error messages, the baseline) goes through it, and the CLI passes every r
 it writes through it once more before the bytes leave the process. New detectors
 (another key shape, a new keyed form) therefore protect every output at once.
 
-Three kinds of text are masked:
+These kinds of text are masked:
 
 * literal values the parsers know to be secrets (``extra``), whatever their shape;
 * secret-shaped runs: access key ids, 40-character secret access keys and 100+
