@@ -26,7 +26,11 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from typing import Any
+
+#: A part of a text to mask: (start, end) offsets.
+Span = tuple[int, int]
 
 # Access key ids: a 4-letter prefix + 16 base32 characters (gitleaks' shape).
 ACCESS_KEY_ID = re.compile(
@@ -176,7 +180,7 @@ def _occurrences(text: str, words: tuple[str, ...]) -> list[int]:
     return sorted(found)
 
 
-def _masked_spans(text: str, spans: list[tuple[int, int]]) -> str:
+def _masked_spans(text: str, spans: list[Span]) -> str:
     """``text`` with each (sorted, non-overlapping) span masked."""
     if not spans:
         return text
@@ -189,54 +193,62 @@ def _masked_spans(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
+def _anchored_spans(text: str, anchors: tuple[str, ...], pattern: re.Pattern[str],
+                    pick: Callable[[re.Match[str]], Span | None], *,
+                    any_case: bool = False) -> list[Span]:
+    """The spans to mask: ``pattern`` tried only where one of ``anchors`` starts (found
+    with str.find, see :func:`_occurrences`; ``any_case`` finds them in any case),
+    ``pick`` choosing the part of each match to mask (None: nothing), overlaps dropped.
+    One scanner for every detector that starts from a word, so each stays linear."""
+    if not any_case:
+        starts = _occurrences(text, anchors)
+    else:
+        lowered = text.lower()
+        if len(lowered) != len(text):  # a character whose lower case is longer: no offsets
+            alternation = "|".join(re.escape(anchor) for anchor in anchors)
+            starts = [m.start() for m in re.finditer("(?i)" + alternation, text)]
+        else:
+            starts = _occurrences(lowered, anchors)
+    spans: list[Span] = []
+    for start in starts:
+        match = pattern.match(text, start)
+        span = None if match is None else pick(match)
+        if span is not None and (not spans or span[0] >= spans[-1][1]):
+            spans.append(span)
+    return spans
+
+
+def _keyed_value(match: re.Match[str]) -> Span | None:
+    value = match.group("value")
+    if value.startswith(_NOT_VALUES) or _REFERENCE.fullmatch(value):
+        return None
+    return match.span("value")
+
+
+def _url_password(match: re.Match[str]) -> Span | None:
+    return None if match.group("value").startswith(_NOT_VALUES) else match.span("value")
+
+
+def _http_credential(match: re.Match[str]) -> Span:
+    return match.span("bearer" if match.group("bearer") is not None else "basic")
+
+
 def _mask_keyed(text: str) -> str:
     """Mask each value written after a secret-looking name (see KEYED_SECRET)."""
-    lowered = text.lower()
-    if len(lowered) != len(text):  # a character whose lower case is longer: no offsets
-        starts = [m.start() for m in re.finditer("(?i)" + "|".join(_ANCHORS), text)]
-    else:
-        starts = _occurrences(lowered, _ANCHORS)
-    spans: list[tuple[int, int]] = []
-    for start in starts:
-        match = KEYED_SECRET.match(text, start)
-        if match is None:
-            continue
-        value = match.group("value")
-        if value.startswith(_NOT_VALUES) or _REFERENCE.fullmatch(value):
-            continue
-        if not spans or match.start("value") >= spans[-1][1]:
-            spans.append((match.start("value"), match.end("value")))
+    spans = _anchored_spans(text, _ANCHORS, KEYED_SECRET, _keyed_value, any_case=True)
     return _masked_spans(text, spans)
 
 
 def _mask_url_passwords(text: str) -> str:
     """Mask the password of each URL with user information (see URL_PASSWORD); a
     reference to a variable (``${var.password}``) is left as written."""
-    spans: list[tuple[int, int]] = []
-    for start in _occurrences(text, ("://",)):
-        match = URL_PASSWORD.match(text, start)
-        if match is None or match.group("value").startswith(_NOT_VALUES):
-            continue
-        if not spans or match.start("value") >= spans[-1][1]:
-            spans.append((match.start("value"), match.end("value")))
-    return _masked_spans(text, spans)
+    return _masked_spans(text, _anchored_spans(text, ("://",), URL_PASSWORD, _url_password))
 
 
 def _mask_http_credentials(text: str) -> str:
     """Mask bearer tokens and Basic credentials (see HTTP_CREDENTIAL)."""
-    lowered = text.lower()
-    if len(lowered) != len(text):  # a character whose lower case is longer: no offsets
-        starts = [m.start() for m in re.finditer("(?i)bearer|authorization", text)]
-    else:
-        starts = _occurrences(lowered, ("bearer", "authorization"))
-    spans: list[tuple[int, int]] = []
-    for start in starts:
-        match = HTTP_CREDENTIAL.match(text, start)
-        if match is None:
-            continue
-        group = "bearer" if match.group("bearer") is not None else "basic"
-        if not spans or match.start(group) >= spans[-1][1]:
-            spans.append((match.start(group), match.end(group)))
+    spans = _anchored_spans(text, ("bearer", "authorization"), HTTP_CREDENTIAL,
+                            _http_credential, any_case=True)
     return _masked_spans(text, spans)
 
 
@@ -246,12 +258,8 @@ _KEY_PREFIXES = ("AKIA", "ASIA", "ABIA", "ACCA", "A3T")
 def _mask_key_ids(text: str) -> str:
     """Mask access key ids, found from their prefixes rather than by a regex scan of
     every position (a seven-megabyte report took a second that way)."""
-    spans: list[tuple[int, int]] = []
-    for start in _occurrences(text, _KEY_PREFIXES):
-        match = ACCESS_KEY_ID.match(text, start)
-        if match is not None and (not spans or start >= spans[-1][1]):
-            spans.append(match.span())
-    return _masked_spans(text, spans)
+    return _masked_spans(text, _anchored_spans(text, _KEY_PREFIXES, ACCESS_KEY_ID,
+                                               lambda match: match.span()))
 
 
 # Masked short texts, per ``extra`` tuple (a run masks the same paths and messages again
