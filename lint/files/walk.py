@@ -76,11 +76,16 @@ def git_root(start: Path) -> Path | None:
 
 
 def relative(path: Path, root: Path) -> str:
-    """POSIX path of ``path`` relative to ``root`` (``..`` segments when outside it)."""
+    """POSIX path of ``path`` (links resolved) relative to ``root`` (``..`` segments
+    when outside it)."""
+    return _posix_relative(path.resolve(), root)
+
+
+def _posix_relative(absolute: Path, root: Path) -> str:
     try:
-        return path.resolve().relative_to(root).as_posix()
+        return absolute.relative_to(root).as_posix()
     except ValueError:
-        return Path(os.path.relpath(path.resolve(), root)).as_posix()
+        return Path(os.path.relpath(absolute, root)).as_posix()
 
 
 def _git_ignored(root: Path, folder: Path) -> set[str] | None:
@@ -261,7 +266,4 @@ def inside(path: Path, top_real: Path) -> bool:
 
 def _link_rel(path: Path, root: Path) -> str:
     # A symlinked file is reported under the link's own path, not its target's.
-    try:
-        return path.absolute().relative_to(root).as_posix()
-    except ValueError:
-        return Path(os.path.relpath(path.absolute(), root)).as_posix()
+    return _posix_relative(path.absolute(), root)
