@@ -41,7 +41,7 @@ from typing import Any
 
 import pytest
 from privileges import open_to_others, unprivileged
-from signals import interruptible
+from signals import interruptible, stat_fields
 
 from assume_lint.cli import main
 
@@ -816,18 +816,15 @@ def _children(pid: int) -> set[int]:
     found = set()
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
-            with contextlib.suppress(OSError, IndexError):
-                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                    found.add(int(entry.name))
+            fields = stat_fields(entry.name)
+            if fields is not None and int(fields[1]) == pid:
+                found.add(int(entry.name))
     return found
 
 
 def _alive(pid: int) -> bool:
-    try:
-        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
+    fields = stat_fields(pid)
+    return fields is not None and fields[0] != "Z"
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")

@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 from budgets import cpu_within
 from privileges import open_to_others, unprivileged
-from signals import interruptible
+from signals import interruptible, stat_fields
 
 from assume_lint.cli import main
 
@@ -670,9 +670,8 @@ def test_broken_pipe_exits_quietly(tmp_path: Path) -> None:
 
 def _cpu_seconds(pid: int) -> float:
     """User + system CPU time of a running process (0 once it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
+    fields = stat_fields(pid)
+    if fields is None:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
