@@ -40,11 +40,11 @@ would cost each cold run for the few files that hold a directive.
 from __future__ import annotations
 
 import bisect
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from assume_lint.files.sources import SourceFile
+from assume_lint.files.sources import SourceFile, line_starts
 
 
 def block_extents(source: SourceFile, style: str) -> dict[int, int]:
@@ -151,7 +151,7 @@ class _Open:
 
 @dataclass
 class _YamlExtents:
-    lines: list[int]  # the offset where each line starts
+    lines: Sequence[int]  # the offset where each line starts (sources.line_starts)
     extents: dict[int, int] = field(default_factory=dict)
     stack: list[_Open] = field(default_factory=list)
 
@@ -184,15 +184,13 @@ class _YamlExtents:
         self.done(top.first, last)
 
 
-_NEWLINE = re.compile("\n")
-
 
 def _yaml(text: str) -> dict[int, int]:
     import yaml
 
     from assume_lint.parsers.yamlloc import MAX_DEPTH, MAX_FLOW_DEPTH, _loader
 
-    state = _YamlExtents([0, *(m.end() for m in _NEWLINE.finditer(text))])
+    state = _YamlExtents(line_starts(text))
     flows = 0
     event: Any
     try:
