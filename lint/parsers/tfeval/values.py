@@ -66,7 +66,7 @@ def weight(node: Node) -> tuple[int, int]:
         return cached, 0
     value = node.value
     if not isinstance(value, (dict, list)):  # a scalar: weighed on the spot, not cached
-        return 1 + (len(value) // _CHARS_PER_UNIT if isinstance(value, str) else 0), 1
+        return _own_weight(value), 1
     weighed = 0
     stack: list[tuple[Node, bool]] = [(node, False)]
     while stack:
@@ -82,11 +82,16 @@ def weight(node: Node) -> tuple[int, int]:
             stack.extend((c, False) for c in children
                          if isinstance(c, Node) and _WEIGHT not in c.__dict__)
             continue
-        total = 1 + (len(value) // _CHARS_PER_UNIT if isinstance(value, str) else 0)
-        total += sum(c.__dict__[_WEIGHT] for c in children if isinstance(c, Node))
-        current.__dict__[_WEIGHT] = total
+        current.__dict__[_WEIGHT] = _own_weight(value) + sum(
+            c.__dict__[_WEIGHT] for c in children if isinstance(c, Node))
         weighed += 1
     return node.__dict__[_WEIGHT], weighed
+
+
+def _own_weight(value: Any) -> int:
+    """A node's own weight, its children's not counted: one, plus one per 64 characters
+    of a string."""
+    return 1 + (len(value) // _CHARS_PER_UNIT if isinstance(value, str) else 0)
 
 
 def null(where: Location) -> Node:
